@@ -1,0 +1,39 @@
+import type { FastifyInstance } from "fastify";
+import type { Gateway } from "../gateway/gateway.js";
+
+/** `GET /v1/models`: configured public models plus each provider's own list, OpenAI's list shape. */
+export function registerModelRoutes(app: FastifyInstance, gateway: Gateway): void {
+  app.get("/v1/models", async (request) => {
+    const data = await listModels(gateway, request.principal.allowedModels);
+    return { object: "list", data };
+  });
+
+  app.get<{ Params: { "*": string } }>("/v1/models/*", async (request, reply) => {
+    const name = request.params["*"];
+    const entry = gateway.resolveModel(name, request.principal);
+    void reply;
+    return describe(entry.name, entry.routes[0]?.provider.name ?? "switchyard");
+  });
+}
+
+async function listModels(gateway: Gateway, allowed: readonly string[] | undefined) {
+  const runtime = gateway.runtime;
+  const seen = new Set<string>();
+  const data = [];
+  for (const entry of runtime.models.list()) {
+    seen.add(entry.name);
+    data.push(describe(entry.name, entry.routes[0]?.provider.name ?? "switchyard"));
+  }
+  for (const provider of runtime.providers.values()) {
+    const names = (await provider.listModels?.().catch(() => [])) ?? [];
+    for (const model of names) {
+      const id = `${provider.name}/${model}`;
+      if (!seen.has(id)) data.push(describe(id, provider.name));
+    }
+  }
+  return allowed ? data.filter((model) => allowed.includes(model.id)) : data;
+}
+
+function describe(id: string, ownedBy: string) {
+  return { id, object: "model" as const, created: 0, owned_by: ownedBy };
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from "fastify";
+import { createId, unixSeconds } from "../../core/ids.js";
+import { collectStream } from "../../gateway/collect.js";
+import type { Gateway } from "../../gateway/gateway.js";
+import { toSwitchyardError } from "../../core/errors.js";
+import { errorBody } from "../errors.js";
+import { createGatewayContext, routeHeaders } from "../request-context.js";
+import { writeSse, type SseEncoder } from "../sse.js";
+import { parseBody } from "../validation.js";
+import { toChatCompletion } from "./response.js";
+import { chatCompletionRequestSchema } from "./schema.js";
+import { OpenaiChunkEncoder } from "./stream.js";
+import { chatCompletionToCanonical } from "./to-canonical.js";
+
+export function registerOpenaiChatRoute(app: FastifyInstance, gateway: Gateway): void {
+  app.post("/v1/chat/completions", async (request, reply) => {
+    const body = parseBody(chatCompletionRequestSchema, request.body);
+    const canonical = chatCompletionToCanonical(body, request.body as Record<string, unknown>);
+    const stream = body.stream === true;
+    const context = createGatewayContext(request, reply, "openai", canonical, stream);
+    const result = await gateway.chat(context);
+    const meta = { id: createId("chatcmpl-"), model: body.model, created: unixSeconds() };
+    if (!stream) {
+      const response = await collectStream(result.stream);
+      void reply.headers(routeHeaders(context));
+      return toChatCompletion(response, meta);
+    }
+    reply.hijack();
+    await writeSse(reply.raw, routeHeaders(context), result.stream, openaiSseEncoder(meta, body.stream_options?.include_usage === true));
+    return reply;
+  });
+}
+
+export function openaiSseEncoder(meta: { id: string; model: string; created: number }, includeUsage: boolean): SseEncoder {
+  const chunks = new OpenaiChunkEncoder(meta, includeUsage);
+  return {
+    frames(part) {
+      const payloads = chunks.encode(part);
+      if (payloads.length === 0) return "";
+      if (payloads.length === 1) return `data: ${payloads[0]}\n\n`;
+      return payloads.map((payload) => `data: ${payload}\n\n`).join("");
+    },
+    end() {
+      return chunks
+        .finish()
+        .map((payload) => `data: ${payload}\n\n`)
+        .concat("data: [DONE]\n\n")
+        .join("");
+    },
+    error(error) {
+      return `data: ${JSON.stringify(errorBody(toSwitchyardError(error), "openai"))}\n\n`;
+    },
+  };
+}

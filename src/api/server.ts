@@ -1,0 +1,66 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { SwitchyardError } from "../core/errors.js";
+import { createId } from "../core/ids.js";
+import { credentialFromHeaders } from "../gateway/auth.js";
+import type { Gateway } from "../gateway/gateway.js";
+import { errorBody, errorHeaders, fromHttpError, type WireFormat } from "./errors.js";
+import { registerModelRoutes } from "./models.js";
+import { registerOpenaiChatRoute } from "./openai/routes.js";
+
+export type RouteRegistrar = (app: FastifyInstance, gateway: Gateway) => void | Promise<void>;
+
+export interface ServerOptions {
+  /** More route groups (Anthropic edge, admin API, console...), registered after the core ones. */
+  routes?: RouteRegistrar[];
+}
+
+/** Which wire format a path's errors use. */
+export function wireFormatFor(url: string): WireFormat {
+  return url.startsWith("/v1/messages") ? "anthropic" : "openai";
+}
+
+export async function createServer(gateway: Gateway, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const config = gateway.runtime.config.server;
+  const app = Fastify({
+    loggerInstance: gateway.runtime.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: config.body_limit,
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && given.length > 0 && given.length <= 128 ? given : createId("req_");
+    },
+    requestTimeout: 0,
+    keepAliveTimeout: 75_000,
+    return503OnClosing: true,
+  });
+
+  app.decorateRequest("principal", null as unknown as never);
+
+  app.addHook("onRequest", async (request, reply) => {
+    void reply.header("x-request-id", request.id);
+    if (!request.url.startsWith("/v1/")) return;
+    request.principal = await gateway.authenticator.authenticate(credentialFromHeaders(request.headers));
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const failure = fromHttpError(error);
+    if (failure.status >= 500) {
+      request.log.error({ err: error, requestId: request.id, code: failure.code }, "request failed");
+    } else {
+      request.log.debug({ requestId: request.id, code: failure.code, message: failure.message }, "request rejected");
+    }
+    if (reply.sent || reply.raw.headersSent) return;
+    void reply.code(failure.status).headers(errorHeaders(failure)).send(errorBody(failure, wireFormatFor(request.url)));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const failure = new SwitchyardError("SWY_ERR_NOT_FOUND", `No route for ${request.method} ${request.url.split("?")[0]}.`);
+    void reply.code(404).headers(errorHeaders(failure)).send(errorBody(failure, wireFormatFor(request.url)));
+  });
+
+  app.get("/health", async () => ({ status: "ok" }));
+  registerModelRoutes(app, gateway);
+  registerOpenaiChatRoute(app, gateway);
+  for (const register of options.routes ?? []) await register(app, gateway);
+  return app;
+}

@@ -1,0 +1,57 @@
+import type { ServerResponse } from "node:http";
+import type { StreamPart } from "../core/types.js";
+
+export interface SseEncoder {
+  /** SSE frames (`data: ...\n\n`, optionally with `event:`) for one part. */
+  frames(part: StreamPart): string;
+  /** Frames after the last part (usage, [DONE], message_stop). */
+  end(): string;
+  /** The final frame for a failure after streaming began. */
+  error(error: unknown): string;
+}
+
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+} as const;
+
+/**
+ * Writes a canonical stream as SSE. Honours backpressure; stops reading (and so aborts the
+ * upstream) when the client goes away. A failure mid-stream ends with the encoder's error frame.
+ */
+export async function writeSse(
+  response: ServerResponse,
+  headers: Record<string, string>,
+  parts: AsyncIterable<StreamPart>,
+  encoder: SseEncoder,
+): Promise<void> {
+  response.writeHead(200, { ...SSE_HEADERS, ...headers });
+  try {
+    for await (const part of parts) {
+      if (response.destroyed) return;
+      if (part.type === "error") {
+        response.end(encoder.error(part.error));
+        return;
+      }
+      const frames = encoder.frames(part);
+      if (frames.length > 0 && !response.write(frames)) await drained(response);
+    }
+    if (!response.destroyed) response.end(encoder.end());
+  } catch (error) {
+    if (!response.destroyed) response.end(encoder.error(error));
+  }
+}
+
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off("drain", done);
+      response.off("close", done);
+      resolve();
+    };
+    response.on("drain", done);
+    response.on("close", done);
+  });
+}

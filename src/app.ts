@@ -1,0 +1,48 @@
+import type { FastifyInstance } from "fastify";
+import { createServer, type RouteRegistrar } from "./api/server.js";
+import { loadConfigFile, parseConfig } from "./config/load.js";
+import { resolveConfig, type Runtime } from "./config/resolve.js";
+import type { ConfigFile } from "./config/schema.js";
+import { Gateway } from "./gateway/gateway.js";
+import type { ChatMiddleware } from "./gateway/pipeline.js";
+import { createLogger, type Logger } from "./observability/logger.js";
+
+export interface AppOptions {
+  /** A config file path; ignored when `config` is given. */
+  configPath?: string;
+  /** An already-parsed (or raw) config object, for tests and embedding. */
+  config?: ConfigFile | Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  middlewares?: ChatMiddleware[];
+  routes?: RouteRegistrar[];
+}
+
+export interface App {
+  runtime: Runtime;
+  gateway: Gateway;
+  server: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Config -> runtime -> gateway -> HTTP server; nothing listens until `server.listen`. */
+export async function createApp(options: AppOptions = {}): Promise<App> {
+  const env = options.env ?? process.env;
+  const loaded =
+    options.config !== undefined
+      ? { config: parseConfig(options.config, "config object"), source: "config object" }
+      : loadConfigFile({ path: options.configPath, env });
+  const logger = options.logger ?? createLogger(loaded.config.server.log_level);
+  const runtime = resolveConfig(loaded.config, { logger, env, source: loaded.source });
+  const gateway = new Gateway(runtime, { middlewares: options.middlewares });
+  const server = await createServer(gateway, { routes: options.routes });
+  return {
+    runtime,
+    gateway,
+    server,
+    async close() {
+      await server.close();
+      await runtime.close();
+    },
+  };
+}

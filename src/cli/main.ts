@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { serveCommand } from "./serve.js";
+
+export type Command = (argv: string[]) => Promise<number>;
+
+/** Subcommands; each lives in its own file. */
+const commands: Record<string, Command> = {
+  serve: serveCommand,
+};
+
+const usage = `Usage: switchyard <command> [options]
+
+Commands:
+  serve [--config FILE] [--port N] [--host H]   run the gateway
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage);
+    return name === undefined ? 1 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`Unknown command '${name}'.\n\n${usage}`);
+    return 1;
+  }
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+/**
+ * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
+ * Provider entries are checked here only for `type`; each family's own schema checks the rest
+ * in phase two (see resolve.ts), so that adding a provider family touches no shared schema.
+ */
+
+export const routeSchema = z
+  .object({
+    provider: z.string().min(1),
+    model: z.string().min(1),
+    weight: z.number().positive().optional(),
+    timeout_ms: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    description: z.string().optional(),
+    routes: z.array(routeSchema).min(1),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    host: z.string().default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535).default(4000),
+    /** Largest accepted request body in bytes. */
+    body_limit: z.number().int().positive().default(20 * 1024 * 1024),
+    log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Upper bound for one request, all attempts included. */
+    request_timeout_ms: z.number().int().positive().default(600_000),
+    /** Where models, files and the embedded database live. */
+    data_dir: z.string().default("./data"),
+  })
+  .strict();
+
+export const providerEntrySchema = z.looseObject({ type: z.string().min(1) });
+
+export const configSchema = z
+  .object({
+    server: serverSchema.default(serverSchema.parse({})),
+    providers: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, . _ - only"), providerEntrySchema).default({}),
+    models: z.record(z.string().min(1), modelSchema).default({}),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;

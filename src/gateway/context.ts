@@ -1,0 +1,39 @@
+import type { ChatRequest } from "../core/types.js";
+
+/** Who is calling: filled by authentication. */
+export interface Principal {
+  /** `master` for the master key, `anonymous` when no auth is configured, else a virtual key id. */
+  keyId: string;
+  projectId?: string;
+  /** Models this key may call; undefined means all. */
+  allowedModels?: readonly string[];
+  metadata?: Record<string, unknown>;
+}
+
+export interface Attempt {
+  provider: string;
+  model: string;
+  /** Catalogue code of the failure, when the attempt failed. */
+  error?: string;
+  durationMs: number;
+}
+
+/** Everything one chat request carries through the middleware chain. */
+export interface GatewayContext {
+  readonly requestId: string;
+  /** The inbound wire format. */
+  readonly api: "openai" | "anthropic";
+  /** The canonical request; `model` is the public model name. Middleware may replace it. */
+  request: ChatRequest;
+  readonly stream: boolean;
+  readonly signal: AbortSignal;
+  readonly startedAt: number;
+  principal: Principal;
+  /** Headers for the client response; set them before the stream's first part. */
+  readonly responseHeaders: Record<string, string>;
+  /** The route that answered (set by the router). */
+  route?: { provider: string; providerType: string; model: string };
+  readonly attempts: Attempt[];
+  /** Per-request state for middleware, keyed by each middleware's own symbol. */
+  readonly state: Map<symbol, unknown>;
+}

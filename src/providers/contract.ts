@@ -1,0 +1,65 @@
+import type { z } from "zod";
+import type {
+  ChatRequest,
+  CompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  StreamPart,
+} from "../core/types.js";
+import type { Logger } from "../observability/logger.js";
+
+/**
+ * The provider contract, version 1. Everything a provider does fits behind it.
+ *
+ * `stream` resolves once the upstream has accepted the request (2xx and headers), and rejects
+ * with a SwitchyardError otherwise, so the router can fall back before any byte reaches the client.
+ * Failures after that are yielded as `error` parts (never thrown from the iterator).
+ */
+export interface ProviderAdapter {
+  readonly specificationVersion: "v1";
+  /** The configured provider name (e.g. `openai`, `local-vllm`). */
+  readonly name: string;
+  /** The provider family (e.g. `openai`, `anthropic`). */
+  readonly type: string;
+  /** True for providers that keep data on this machine (guardrails may exempt them). */
+  readonly local?: boolean;
+  stream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamPart>>;
+  complete?(request: CompletionRequest, options: CallOptions): Promise<AsyncIterable<StreamPart>>;
+  embed?(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse>;
+  /** Upstream model ids this provider offers without a config entry, when it can tell. */
+  listModels?(): Promise<string[]>;
+  close?(): Promise<void>;
+}
+
+export interface CallOptions {
+  signal: AbortSignal;
+  requestId: string;
+  /** Total time budget for this attempt in ms. */
+  timeoutMs?: number;
+  /** Whether the client streams. Providers may call a non-streaming upstream endpoint when false. */
+  stream?: boolean;
+}
+
+export interface ProviderContext {
+  logger: Logger;
+  /** Resolves `env:NAME` credentials; returns undefined for `none` or absent. */
+  resolveSecret(reference: string | undefined): string | undefined;
+  /** The data directory (models, files). */
+  dataDir: string;
+}
+
+/**
+ * A provider family: its config schema (strict, validated at load) and a factory.
+ * Add a family by adding one of these to `providers/registry.ts`.
+ */
+export interface ProviderDefinition<Schema extends z.ZodType = z.ZodType> {
+  type: string;
+  configSchema: Schema;
+  create(name: string, config: z.infer<Schema>, context: ProviderContext): ProviderAdapter;
+}
+
+export function defineProvider<Schema extends z.ZodType>(
+  definition: ProviderDefinition<Schema>,
+): ProviderDefinition<Schema> {
+  return definition;
+}

@@ -1,0 +1,107 @@
+import type { Dispatcher } from "undici";
+import { SwitchyardError } from "../../core/errors.js";
+import type { ChatRequest, EmbeddingRequest, EmbeddingResponse, StreamPart, Warning } from "../../core/types.js";
+import type { CallOptions, ProviderAdapter } from "../contract.js";
+import { createDispatcher, readBounded, sendUpstream } from "../shared/http.js";
+import { readServerSentEvents } from "../shared/sse.js";
+import { openaiErrorMessage } from "./errors.js";
+import { toOpenaiRequest } from "./request.js";
+import { openaiCompletionToParts } from "./response.js";
+import { openaiEventsToParts } from "./stream.js";
+import { completionSchema, embeddingResponseSchema } from "./wire.js";
+
+export interface OpenaiCompatibleSettings {
+  name: string;
+  type: string;
+  /** Builds the URL of an operation (`chat/completions`, `embeddings`) for an upstream model. */
+  url(model: string, operation: "chat/completions" | "embeddings" | "models"): string;
+  headers(): Record<string, string>;
+  maxTokensField: "max_tokens" | "max_completion_tokens";
+  models?: string[];
+  connectTimeoutMs?: number;
+}
+
+const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** The base that OpenAI, Azure OpenAI and every OpenAI-compatible server (vLLM, Ollama, Groq...) share. */
+export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSettings): ProviderAdapter {
+  const dispatcher: Dispatcher = createDispatcher({ connectTimeoutMs: settings.connectTimeoutMs });
+  const requestSettings = { maxTokensField: settings.maxTokensField, optionsKey: settings.type };
+
+  async function post(url: string, body: unknown, options: CallOptions) {
+    return sendUpstream({
+      provider: settings.name,
+      url,
+      headers: { "content-type": "application/json", ...settings.headers() },
+      body: JSON.stringify(body),
+      signal: options.signal,
+      dispatcher,
+      errorMessage: openaiErrorMessage,
+    });
+  }
+
+  return {
+    specificationVersion: "v1",
+    name: settings.name,
+    type: settings.type,
+
+    async stream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamPart>> {
+      const streaming = options.stream ?? true;
+      const { body, warnings } = toOpenaiRequest(request, streaming, requestSettings);
+      const response = await post(settings.url(request.model, "chat/completions"), body, options);
+      if (streaming) {
+        return prepend(warnings, openaiEventsToParts(readServerSentEvents(response.body), settings.name, options.signal));
+      }
+      const text = await readBounded(response.body, MAX_RESPONSE_BYTES);
+      const parsed = completionSchema.safeParse(safeJson(text));
+      if (!parsed.success) {
+        throw new SwitchyardError("SWY_ERR_UPSTREAM_ERROR", `${settings.name}: unreadable response body`, {
+          upstream: { provider: settings.name, body: text.slice(0, 2000) },
+        });
+      }
+      return prepend(warnings, openaiCompletionToParts(parsed.data));
+    },
+
+    async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
+      const body: Record<string, unknown> = { model: request.model, input: request.input };
+      if (request.dimensions !== undefined) body.dimensions = request.dimensions;
+      if (request.user !== undefined) body.user = request.user;
+      const response = await post(settings.url(request.model, "embeddings"), body, options);
+      const parsed = embeddingResponseSchema.safeParse(safeJson(await readBounded(response.body, MAX_RESPONSE_BYTES)));
+      if (!parsed.success) {
+        throw new SwitchyardError("SWY_ERR_UPSTREAM_ERROR", `${settings.name}: unreadable embeddings response`);
+      }
+      const sorted = [...parsed.data.data].sort((a, b) => a.index - b.index);
+      const inputTokens = parsed.data.usage?.prompt_tokens ?? 0;
+      return {
+        model: parsed.data.model ?? request.model,
+        embeddings: sorted.map((item) => item.embedding),
+        usage: { inputTokens, outputTokens: 0 },
+      };
+    },
+
+    async listModels(): Promise<string[]> {
+      return settings.models ?? [];
+    },
+
+    async close(): Promise<void> {
+      await dispatcher.close();
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function* prepend(
+  warnings: readonly Warning[],
+  parts: Iterable<StreamPart> | AsyncIterable<StreamPart>,
+): AsyncGenerator<StreamPart> {
+  for (const warning of warnings) yield { type: "warning", warning };
+  yield* parts;
+}

@@ -1,0 +1,12 @@
+import type { ProviderDefinition } from "./contract.js";
+import { azureOpenaiProvider, openaiProvider } from "./openai-compatible/index.js";
+
+/** Every provider family Switchyard knows. Add a family here (see CONTRIBUTING.md). */
+export const providerDefinitions: readonly ProviderDefinition[] = [
+  openaiProvider as unknown as ProviderDefinition,
+  azureOpenaiProvider as unknown as ProviderDefinition,
+];
+
+export function findProviderDefinition(type: string): ProviderDefinition | undefined {
+  return providerDefinitions.find((definition) => definition.type === type);
+}

@@ -1,0 +1,58 @@
+import { SwitchyardError } from "../core/errors.js";
+import type { ProviderAdapter } from "../providers/contract.js";
+
+export interface Route {
+  provider: ProviderAdapter;
+  /** The model name the upstream knows. */
+  model: string;
+  weight?: number;
+  timeoutMs?: number;
+}
+
+export interface ModelEntry {
+  name: string;
+  description?: string;
+  routes: Route[];
+  /** Where the entry came from: the config file, a provider's own list, or the runtime (fine-tunes, deployments). */
+  origin: "config" | "provider" | "runtime";
+}
+
+/** Public model names -> ordered routes. `PROVIDER/UPSTREAM_MODEL` works without an entry. */
+export class ModelRegistry {
+  private readonly entries = new Map<string, ModelEntry>();
+
+  constructor(private readonly providers: ReadonlyMap<string, ProviderAdapter>) {}
+
+  register(entry: ModelEntry): void {
+    this.entries.set(entry.name, entry);
+  }
+
+  unregister(name: string): void {
+    this.entries.delete(name);
+  }
+
+  get(name: string): ModelEntry | undefined {
+    return this.entries.get(name);
+  }
+
+  /** The entry for a public name, or a one-route entry for the `provider/model` shorthand. */
+  resolve(name: string): ModelEntry {
+    const entry = this.entries.get(name);
+    if (entry) return entry;
+    const slash = name.indexOf("/");
+    if (slash > 0) {
+      const provider = this.providers.get(name.slice(0, slash));
+      const model = name.slice(slash + 1);
+      if (provider && model.length > 0) return { name, routes: [{ provider, model }], origin: "provider" };
+    }
+    throw new SwitchyardError(
+      "SWY_ERR_MODEL_NOT_FOUND",
+      `The model '${name}' does not exist. Use a name from GET /v1/models or PROVIDER/MODEL with a configured provider (${[...this.providers.keys()].join(", ") || "none configured"}).`,
+      { param: "model" },
+    );
+  }
+
+  list(): ModelEntry[] {
+    return [...this.entries.values()];
+  }
+}
