@@ -1,0 +1,247 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { FaultQueue, readBody, sendJson, sleep, startServer, type Fault, type RunningServer } from "../shared/server.js";
+import { defaultReply, type EmulatedReply } from "./responder.js";
+
+/**
+ * An emulator of the OpenAI chat-completions wire format (also Azure OpenAI's deployment URLs):
+ * JSON and SSE responses, OpenAI error bodies, 429 with retry-after, and injectable faults.
+ * It records every request it receives so tests can check what an upstream saw.
+ */
+export interface OpenaiEmulatorOptions {
+  /** When set, requests must carry `Authorization: Bearer <apiKey>` (or Azure's `api-key`). */
+  apiKey?: string;
+  /** Delay before answering, and between streamed events (ms). */
+  latencyMs?: number;
+  eventDelayMs?: number;
+  /** Characters per streamed text chunk. */
+  chunkSize?: number;
+  reply?: (body: Record<string, any>) => EmulatedReply;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage["headers"];
+  body: any;
+}
+
+export interface OpenaiEmulator extends RunningServer {
+  /** Base URL ending in /v1, as an OpenAI client expects. */
+  baseURL: string;
+  requests: RecordedRequest[];
+  faults: FaultQueue;
+  /** Number of upstream requests aborted by the caller before they completed. */
+  aborted: number;
+  options: OpenaiEmulatorOptions;
+}
+
+const errorTypes: Record<number, [string, string | null]> = {
+  400: ["invalid_request_error", null],
+  401: ["invalid_request_error", "invalid_api_key"],
+  403: ["invalid_request_error", "unsupported_country_region_territory"],
+  404: ["invalid_request_error", "model_not_found"],
+  429: ["requests", "rate_limit_exceeded"],
+  500: ["server_error", null],
+  503: ["server_error", null],
+};
+
+export function openaiError(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  const [type, code] = errorTypes[status] ?? ["server_error", null];
+  sendJson(response, status, { error: { message, type, param: null, code } }, headers);
+}
+
+export async function startOpenaiEmulator(options: OpenaiEmulatorOptions = {}): Promise<OpenaiEmulator> {
+  const state = { requests: [] as RecordedRequest[], faults: new FaultQueue(), aborted: 0 };
+  let emulator: OpenaiEmulator;
+
+  const running = await startServer(async (request, response) => {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const text = request.method === "POST" ? await readBody(request) : "";
+    let body: any;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      return openaiError(response, 400, "We could not parse the JSON body of your request.");
+    }
+    state.requests.push({ method: request.method ?? "GET", path: url.pathname + url.search, headers: request.headers, body });
+
+    if (options.apiKey !== undefined) {
+      const bearer = request.headers.authorization === `Bearer ${options.apiKey}`;
+      const azure = request.headers["api-key"] === options.apiKey;
+      if (!bearer && !azure) return openaiError(response, 401, "Incorrect API key provided.");
+    }
+
+    const azure = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/.exec(url.pathname);
+    if (azure && !url.searchParams.get("api-version")) {
+      return openaiError(response, 404, "Resource not found");
+    }
+    const operation = azure ? azure[2] : url.pathname.replace(/^\/v1\//, "");
+
+    if (request.method === "GET" && operation === "models") {
+      return sendJson(response, 200, { object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: 0, owned_by: "emulator" }] });
+    }
+    if (request.method !== "POST") return openaiError(response, 404, `Unknown path ${url.pathname}`);
+
+    const fault = state.faults.next();
+    if (await applyPreFault(fault, request, response)) return;
+    if (emulator.options.latencyMs) await sleep(emulator.options.latencyMs);
+
+    if (operation === "embeddings") return embeddings(response, body);
+    if (operation !== "chat/completions") return openaiError(response, 404, `Unknown path ${url.pathname}`);
+    if (typeof body?.model !== "string") return openaiError(response, 400, "you must provide a model parameter");
+    if (!Array.isArray(body.messages) || body.messages.length === 0) {
+      return openaiError(response, 400, "'messages' must contain at least one message");
+    }
+    if (body.model === "missing-model") {
+      return openaiError(response, 404, `The model \`${body.model}\` does not exist or you do not have access to it.`);
+    }
+    const reply = (emulator.options.reply ?? defaultReply)(body);
+    const model = azure ? azure[1]! : body.model;
+    if (body.stream === true) {
+      request.on("close", () => {
+        if (!response.writableFinished) state.aborted++;
+      });
+      return streamReply(response, reply, model, body.stream_options?.include_usage === true, fault, emulator.options);
+    }
+    return sendJson(response, 200, completion(reply, model));
+  });
+
+  emulator = Object.assign(running, {
+    baseURL: `${running.url}/v1`,
+    options,
+    get requests() {
+      return state.requests;
+    },
+    get faults() {
+      return state.faults;
+    },
+    get aborted() {
+      return state.aborted;
+    },
+  }) as OpenaiEmulator;
+  return emulator;
+}
+
+/** Faults that act before any response byte. Returns true when the request was answered. */
+async function applyPreFault(fault: Fault | undefined, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+  if (!fault) return false;
+  switch (fault.kind) {
+    case "status": {
+      const headers = { ...(fault.status === 429 && { "retry-after": "1" }), ...fault.headers };
+      openaiError(response, fault.status, fault.message ?? `Emulated ${fault.status}`, headers);
+      return true;
+    }
+    case "reset":
+      request.socket.destroy();
+      return true;
+    case "stall":
+      await sleep(fault.ms);
+      return false;
+    default:
+      return false;
+  }
+}
+
+function usage(reply: EmulatedReply) {
+  return {
+    prompt_tokens: reply.promptTokens,
+    completion_tokens: reply.completionTokens,
+    total_tokens: reply.promptTokens + reply.completionTokens,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+}
+
+let sequence = 0;
+
+function completion(reply: EmulatedReply, model: string) {
+  return {
+    id: `chatcmpl-emu${++sequence}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: reply.toolCalls.length > 0 && !reply.text ? null : reply.text,
+          refusal: null,
+          ...(reply.toolCalls.length > 0 && {
+            tool_calls: reply.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } })),
+          }),
+        },
+        logprobs: null,
+        finish_reason: reply.finishReason,
+      },
+    ],
+    usage: usage(reply),
+    system_fingerprint: "fp_emulator",
+  };
+}
+
+function chunks(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let index = 0; index < text.length; index += size) out.push(text.slice(index, index + size));
+  return out;
+}
+
+/** OpenAI's stream: role chunk, content/tool-call deltas, finish chunk, optional usage chunk, [DONE]. */
+async function streamReply(
+  response: ServerResponse,
+  reply: EmulatedReply,
+  model: string,
+  includeUsage: boolean,
+  fault: Fault | undefined,
+  options: OpenaiEmulatorOptions,
+): Promise<void> {
+  const id = `chatcmpl-emu${++sequence}`;
+  const created = Math.floor(Date.now() / 1000);
+  const base = { id, object: "chat.completion.chunk", created, model, system_fingerprint: "fp_emulator" };
+  const events: unknown[] = [];
+  const chunk = (delta: unknown, finish: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...(includeUsage && { usage: null }),
+  });
+  events.push(chunk({ role: "assistant", content: "", refusal: null }));
+  for (const piece of chunks(reply.text, options.chunkSize ?? 8)) events.push(chunk({ content: piece }));
+  reply.toolCalls.forEach((call, index) => {
+    events.push(chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }));
+    for (const piece of chunks(call.arguments, 6)) events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+  });
+  events.push(chunk({}, reply.finishReason));
+  if (includeUsage) events.push({ ...base, choices: [], usage: usage(reply) });
+
+  response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });
+  for (const [index, event] of events.entries()) {
+    if (response.destroyed) return;
+    if (fault?.kind === "cut" && index === fault.afterEvents) {
+      response.socket?.destroy();
+      return;
+    }
+    if (fault?.kind === "error-event" && index === fault.afterEvents) {
+      response.end(`data: ${JSON.stringify({ error: { message: fault.message ?? "The server had an error while processing your request.", type: "server_error", param: null, code: null } })}\n\n`);
+      return;
+    }
+    response.write(`data: ${JSON.stringify(event)}\n\n`);
+    if (options.eventDelayMs) await sleep(options.eventDelayMs);
+  }
+  response.end("data: [DONE]\n\n");
+}
+
+function embeddings(response: ServerResponse, body: any): void {
+  const inputs: string[] = typeof body?.input === "string" ? [body.input] : Array.isArray(body?.input) ? body.input : [];
+  if (inputs.length === 0) return openaiError(response, 400, "'input' is required");
+  const dimensions = typeof body.dimensions === "number" ? body.dimensions : 8;
+  const data = inputs.map((input, index) => ({ object: "embedding", index, embedding: hashVector(String(input), dimensions) }));
+  const tokens = inputs.reduce((sum, input) => sum + (String(input).match(/\S+/g) ?? []).length, 0);
+  sendJson(response, 200, { object: "list", data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+}
+
+function hashVector(text: string, dimensions: number): number[] {
+  const out = new Array<number>(dimensions).fill(0);
+  for (let index = 0; index < text.length; index++) out[index % dimensions]! += text.charCodeAt(index) / 1000;
+  const norm = Math.hypot(...out) || 1;
+  return out.map((value) => value / norm);
+}
