@@ -5,6 +5,7 @@ import { credentialFromHeaders } from "../gateway/auth.js";
 import type { Gateway } from "../gateway/gateway.js";
 import { errorBody, errorHeaders, fromHttpError, type WireFormat } from "./errors.js";
 import { registerModelRoutes } from "./models.js";
+import { registerEmbeddingsRoute } from "./openai/embeddings.js";
 import { registerOpenaiChatRoute } from "./openai/routes.js";
 
 export type RouteRegistrar = (app: FastifyInstance, gateway: Gateway) => void | Promise<void>;
@@ -61,6 +62,7 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
   app.get("/health", async () => ({ status: "ok" }));
   registerModelRoutes(app, gateway);
   registerOpenaiChatRoute(app, gateway);
+  registerEmbeddingsRoute(app, gateway);
   for (const register of options.routes ?? []) await register(app, gateway);
   return app;
 }
