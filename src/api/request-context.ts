@@ -5,6 +5,8 @@ import type { GatewayContext, Principal } from "../gateway/context.js";
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal;
+    /** The chat context of this request, for the request log and metrics. */
+    gatewayContext?: GatewayContext;
   }
 }
 
@@ -24,7 +26,7 @@ export function createGatewayContext(
   raw.once("close", () => {
     if (!raw.writableFinished) controller.abort();
   });
-  return {
+  const context: GatewayContext = {
     requestId: request.id,
     api,
     request: chatRequest,
@@ -35,7 +37,10 @@ export function createGatewayContext(
     responseHeaders: {},
     attempts: [],
     state: new Map(),
+    headers: request.headers,
   };
+  request.gatewayContext = context;
+  return context;
 }
 
 /** Headers every chat response carries: which route answered. */

@@ -15,6 +15,8 @@ export interface Attempt {
   model: string;
   /** Catalogue code of the failure, when the attempt failed. */
   error?: string;
+  /** The upstream HTTP status of a failed attempt, when there was one. */
+  status?: number;
   durationMs: number;
 }
 
@@ -36,4 +38,8 @@ export interface GatewayContext {
   readonly attempts: Attempt[];
   /** Per-request state for middleware, keyed by each middleware's own symbol. */
   readonly state: Map<symbol, unknown>;
+  /** The inbound HTTP headers (lower-case names), for middleware that honours per-request options. */
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /** True when the response cache answered: metering charges no upstream cost. */
+  cacheHit?: boolean;
 }

@@ -31,6 +31,7 @@ export async function runWithFallback(context: GatewayContext, entry: ModelEntry
         provider: route.provider.name,
         model: route.model,
         error: failure.code,
+        status: failure.upstream?.status,
         durationMs: performance.now() - started,
       });
       lastError = failure;
