@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { controlSchema, pricingSchema } from "../control/config-schema.js";
+import { databaseSchema, redisSchema } from "../storage/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -43,6 +45,10 @@ export const configSchema = z
     server: serverSchema.default(serverSchema.parse({})),
     providers: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, . _ - only"), providerEntrySchema).default({}),
     models: z.record(z.string().min(1), modelSchema).default({}),
+    database: databaseSchema.default(databaseSchema.parse({})),
+    redis: redisSchema.default(redisSchema.parse({})),
+    pricing: pricingSchema.default({}),
+    control: controlSchema.default(controlSchema.parse({})),
   })
   .strict();
 

@@ -1,0 +1,11 @@
+import type { Migration } from "kysely";
+import * as controlPlane from "./001-control-plane.js";
+
+/**
+ * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
+ * create `NNN-<area>.ts` exporting `up(db)` (and `down(db)`), using only Kysely's schema builder
+ * and column types both SQLite and PostgreSQL accept, then add one line here.
+ */
+export const migrations: Record<string, Migration> = {
+  "001-control-plane": controlPlane,
+};

@@ -1,0 +1,71 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Database, Storage } from "./database.js";
+import { migrateToLatest } from "./migrate.js";
+
+export interface OpenDatabaseOptions {
+  /** `postgres://` / `postgresql://` for PostgreSQL; `sqlite:<path>`, `:memory:` or a path for SQLite. */
+  url?: string;
+  /** Used when no url is given: SQLite at `<dataDir>/switchyard.db`. */
+  dataDir?: string;
+  poolSize?: number;
+  /** Run pending migrations (default true). */
+  migrate?: boolean;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** PostgreSQL returns int8 and numeric as strings; every count and sum here fits a double. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as unknown as pg.CustomTypesConfig;
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** Opens the database named by url (or the embedded default) and brings its schema up to date. */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Storage> {
+  const storage = isPostgresUrl(options.url) ? openPostgres(options.url, options.poolSize ?? 10) : openSqlite(sqlitePath(options));
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(storage.db);
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
+  }
+  return storage;
+}
+
+function sqlitePath(options: OpenDatabaseOptions): string {
+  if (options.url !== undefined) return options.url.replace(/^sqlite:(\/\/)?/i, "");
+  return join(resolve(options.dataDir ?? "./data"), "switchyard.db");
+}
+
+function openSqlite(path: string): Storage {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path);
+  // WAL lets readers (usage queries) run while the usage flusher writes; NORMAL sync is durable across process crashes.
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("busy_timeout = 5000");
+  database.pragma("foreign_keys = ON");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: "sqlite", location: path, close: () => db.destroy() };
+}
+
+function openPostgres(url: string, poolSize: number): Storage {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
+  // An idle client that loses its server must not crash the process; the next query reports the failure.
+  pool.on("error", () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: "postgres", location: url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@"), close: () => db.destroy() };
+}
