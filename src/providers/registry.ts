@@ -1,3 +1,4 @@
+import { anthropicProvider } from "./anthropic/index.js";
 import type { ProviderDefinition } from "./contract.js";
 import { azureOpenaiProvider, openaiProvider } from "./openai-compatible/index.js";
 
@@ -5,6 +6,7 @@ import { azureOpenaiProvider, openaiProvider } from "./openai-compatible/index.j
 export const providerDefinitions: readonly ProviderDefinition[] = [
   openaiProvider as unknown as ProviderDefinition,
   azureOpenaiProvider as unknown as ProviderDefinition,
+  anthropicProvider as unknown as ProviderDefinition,
 ];
 
 export function findProviderDefinition(type: string): ProviderDefinition | undefined {
