@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { routerCommand } from "./router-command.js";
 import { serveCommand } from "./serve.js";
 
 export type Command = (argv: string[]) => Promise<number>;
@@ -6,12 +7,14 @@ export type Command = (argv: string[]) => Promise<number>;
 /** Subcommands; each lives in its own file. */
 const commands: Record<string, Command> = {
   serve: serveCommand,
+  router: routerCommand,
 };
 
 const usage = `Usage: switchyard <command> [options]
 
 Commands:
   serve [--config FILE] [--port N] [--host H]   run the gateway
+  router train|eval [options]                   learn and evaluate the cost/quality router
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,61 @@
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { readRoutingData } from "../routing/auto/dataset.js";
+import { trainRouter } from "../routing/auto/train.js";
+
+const usage = `Usage: switchyard router train --data FILE.jsonl --strong MODEL --weak MODEL --out ROUTER.json
+                               [--target-strong 0.3] [--folds 5] [--seed 1] [--quiet]
+
+Rows: {"prompt": "...", "scores": {"MODEL": 0..1, ...}}. Settings are chosen by k-fold cross-validation
+on this data alone; the threshold sends --target-strong of traffic to the strong model.
+`;
+
+export async function routerTrainCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: "string" },
+      strong: { type: "string" },
+      weak: { type: "string" },
+      out: { type: "string" },
+      "target-strong": { type: "string" },
+      folds: { type: "string" },
+      seed: { type: "string" },
+      quiet: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  if (!values.data || !values.strong || !values.weak || !values.out) {
+    process.stderr.write(`--data, --strong, --weak and --out are required.\n\n${usage}`);
+    return 2;
+  }
+  const targetStrong = values["target-strong"] === undefined ? 0.3 : Number(values["target-strong"]);
+  if (!Number.isFinite(targetStrong) || targetStrong < 0 || targetStrong > 1) {
+    process.stderr.write("--target-strong must be a number between 0 and 1.\n");
+    return 2;
+  }
+  const folds = values.folds === undefined ? 5 : Number(values.folds);
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(folds) || folds < 2 || !Number.isInteger(seed)) {
+    process.stderr.write("--folds must be an integer >= 2 and --seed an integer.\n");
+    return 2;
+  }
+  const rows = readRoutingData(values.data);
+  const log = (message: string) => {
+    if (!values.quiet) process.stderr.write(`${message}\n`);
+  };
+  const started = performance.now();
+  const { file } = trainRouter(rows, { strong: values.strong, weak: values.weak, targetStrong, folds, seed, onProgress: log });
+  writeFileSync(values.out, `${JSON.stringify(file)}\n`);
+  log(
+    `trained on ${file.training.rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s: label ${file.label}, ` +
+      `cross-validated APGR ${Number(file.training.crossValidatedApgr).toFixed(3)}, threshold ${file.threshold.toFixed(4)} ` +
+      `(${Math.round(targetStrong * 100)}% strong) -> ${values.out}`,
+  );
+  return 0;
+}
