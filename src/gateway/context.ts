@@ -8,6 +8,19 @@ export interface Principal {
   /** Models this key may call; undefined means all. */
   allowedModels?: readonly string[];
   metadata?: Record<string, unknown>;
+  /** Budget standing, when the control plane knows it; the auto router leans to cheaper models as it runs low. */
+  budget?: { remainingFraction?: number };
+}
+
+export interface RouteDecision {
+  /** The public `type: auto` model that was asked for. */
+  autoModel: string;
+  tier: "strong" | "weak";
+  /** The model the request went to. */
+  model: string;
+  /** The router's score (probability the strong model is needed) and the threshold it was compared with. */
+  score: number;
+  threshold: number;
 }
 
 export interface Attempt {
@@ -42,4 +55,6 @@ export interface GatewayContext {
   readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
   /** True when the response cache answered: metering charges no upstream cost. */
   cacheHit?: boolean;
+  /** The auto router's choice for a `type: auto` model (usage records carry it). */
+  routeDecision?: RouteDecision;
 }
