@@ -98,7 +98,7 @@ export async function startOpenaiEmulator(options: OpenaiEmulatorOptions = {}): 
     const reply = (emulator.options.reply ?? defaultReply)(body);
     const model = azure ? azure[1]! : body.model;
     if (body.stream === true) {
-      request.on("close", () => {
+      response.on("close", () => {
         if (!response.writableFinished) state.aborted++;
       });
       return streamReply(response, reply, model, body.stream_options?.include_usage === true, fault, emulator.options);
@@ -106,19 +106,9 @@ export async function startOpenaiEmulator(options: OpenaiEmulatorOptions = {}): 
     return sendJson(response, 200, completion(reply, model));
   });
 
-  emulator = Object.assign(running, {
-    baseURL: `${running.url}/v1`,
-    options,
-    get requests() {
-      return state.requests;
-    },
-    get faults() {
-      return state.faults;
-    },
-    get aborted() {
-      return state.aborted;
-    },
-  }) as OpenaiEmulator;
+  emulator = Object.assign(running, { baseURL: `${running.url}/v1`, options, requests: state.requests, faults: state.faults }) as OpenaiEmulator;
+  // A live view, not a copy taken at assignment time.
+  Object.defineProperty(emulator, "aborted", { get: () => state.aborted });
   return emulator;
 }
 
@@ -224,7 +214,10 @@ async function streamReply(
       response.end(`data: ${JSON.stringify({ error: { message: fault.message ?? "The server had an error while processing your request.", type: "server_error", param: null, code: null } })}\n\n`);
       return;
     }
-    response.write(`data: ${JSON.stringify(event)}\n\n`);
+    const frame = `data: ${JSON.stringify(event)}\n\n`;
+    // With a fault pending, wait until each event is on the wire so the fault lands mid-stream.
+    if (fault) await new Promise<void>((resolve) => response.write(frame, () => resolve()));
+    else response.write(frame);
     if (options.eventDelayMs) await sleep(options.eventDelayMs);
   }
   response.end("data: [DONE]\n\n");
