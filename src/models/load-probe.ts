@@ -1,0 +1,63 @@
+import { execFile } from "node:child_process";
+import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { InvalidGgufError } from "./gguf-validation.js";
+
+/**
+ * Loads a model once in a child process before the server loads it in-process. llama.cpp aborts
+ * the whole process on some malformed files (GGML_ASSERT, uncaught C++ exceptions); in a child,
+ * that abort is only a failed probe. Results are cached per file (path, size, mtime).
+ */
+const PROBE_SCRIPT = `
+const [moduleUrl, modelPath] = process.argv.slice(1);
+const { getLlama, LlamaLogLevel } = await import(moduleUrl);
+const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
+const model = await llama.loadModel({ modelPath });
+const context = await model.createContext({ contextSize: 64, threads: 1 });
+const tokens = model.tokenize("Hello");
+await context.dispose();
+await model.dispose();
+process.stdout.write(JSON.stringify({ ok: true, tokens: tokens.length }));
+`;
+
+const cache = new Map<string, Promise<void>>();
+
+export interface ProbeOptions {
+  timeoutMs?: number;
+}
+
+export async function probeModelLoad(path: string, options: ProbeOptions = {}): Promise<void> {
+  const stats = await stat(path);
+  const key = `${path}\u0000${stats.size}\u0000${stats.mtimeMs}`;
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = runProbe(path, options.timeoutMs ?? 120_000);
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  return pending;
+}
+
+function runProbe(path: string, timeoutMs: number): Promise<void> {
+  const moduleUrl = import.meta.resolve("node-llama-cpp");
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--input-type=module", "-e", PROBE_SCRIPT, moduleUrl, path],
+      { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: "" } },
+      (error, stdout, stderr) => {
+        if (!error && stdout.includes('"ok":true')) return resolve();
+        const detail = lastLines(stderr) || (error?.signal ? `killed by ${error.signal}` : `exit code ${String(error?.code ?? "?")}`);
+        reject(new InvalidGgufError(path, `llama.cpp failed to load it in a probe process (${detail})`, error));
+      },
+    );
+  });
+}
+
+function lastLines(text: string): string {
+  const lines = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith("at "));
+  return lines.slice(-2).join(" | ").slice(0, 400).replaceAll(basename(process.execPath), "node");
+}

@@ -1,0 +1,22 @@
+import { availableParallelism } from "node:os";
+import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
+
+let llama: Promise<Llama> | undefined;
+
+/** The one llama.cpp binding of the process: CPU build that ships with node-llama-cpp, never compiled or downloaded. */
+export function getEngine(): Promise<Llama> {
+  llama ??= getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error }).catch((error: unknown) => {
+    llama = undefined;
+    throw error;
+  });
+  return llama;
+}
+
+/**
+ * Threads for a model. More threads than cores makes llama.cpp spin-wait against itself
+ * (on two cores the library default ran about 1000x slower), so the machine's parallelism is a hard cap.
+ */
+export function resolveThreads(configured: number | undefined): number {
+  const cores = Math.max(1, availableParallelism());
+  return Math.min(configured ?? cores, cores);
+}
