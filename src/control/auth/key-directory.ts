@@ -1,0 +1,62 @@
+import { createHash } from "node:crypto";
+import type { KeyStore, VirtualKey } from "../keys/key-store.js";
+import type { Project, ProjectStore } from "../projects/project-store.js";
+
+export interface KeyGrant {
+  key: VirtualKey;
+  project: Project;
+}
+
+interface Cached {
+  grant: KeyGrant | undefined;
+  expires: number;
+}
+
+/**
+ * Virtual keys by secret, cached so a busy key costs one database read per cache period.
+ * The cache period is how long a revocation takes to reach other nodes.
+ */
+export class KeyDirectory {
+  private readonly bySecretHash = new Map<string, Cached>();
+  private readonly byId = new Map<string, KeyGrant>();
+  private readonly pending = new Map<string, Promise<KeyGrant | undefined>>();
+
+  constructor(
+    private readonly keys: KeyStore,
+    private readonly projects: ProjectStore,
+    private readonly cacheMs: number,
+  ) {}
+
+  async lookup(secret: string): Promise<KeyGrant | undefined> {
+    const hash = createHash("sha256").update(secret).digest("hex");
+    const cached = this.bySecretHash.get(hash);
+    if (cached && cached.expires > Date.now()) return cached.grant;
+    // Concurrent first requests with one key share a single read.
+    let loading = this.pending.get(hash);
+    if (!loading) {
+      loading = this.load(secret, hash).finally(() => this.pending.delete(hash));
+      this.pending.set(hash, loading);
+    }
+    return loading;
+  }
+
+  /** The grant of a key authenticated recently (limits read it without a database trip). */
+  grant(keyId: string): KeyGrant | undefined {
+    return this.byId.get(keyId);
+  }
+
+  /** Forget everything (after an admin change on this node). */
+  invalidate(): void {
+    this.bySecretHash.clear();
+  }
+
+  private async load(secret: string, hash: string): Promise<KeyGrant | undefined> {
+    const key = await this.keys.findBySecret(secret);
+    const project = key && (await this.projects.find(key.projectId));
+    const grant = key && project ? { key, project } : undefined;
+    if (this.bySecretHash.size > 100_000) this.bySecretHash.clear();
+    this.bySecretHash.set(hash, { grant, expires: Date.now() + this.cacheMs });
+    if (grant) this.byId.set(grant.key.id, grant);
+    return grant;
+  }
+}

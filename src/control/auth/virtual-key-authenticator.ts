@@ -1,0 +1,48 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { SwitchyardError } from "../../core/errors.js";
+import type { Authenticator } from "../../gateway/auth.js";
+import type { Principal } from "../../gateway/context.js";
+import { looksLikeVirtualKey } from "../keys/key-secret.js";
+import type { KeyDirectory, KeyGrant } from "./key-directory.js";
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+const ANONYMOUS: Principal = Object.freeze({ keyId: "anonymous" });
+const MASTER: Principal = Object.freeze({ keyId: "master" });
+
+export function principalFor(grant: KeyGrant): Principal {
+  return {
+    keyId: grant.key.id,
+    projectId: grant.project.id,
+    allowedModels: grant.key.allowedModels,
+    metadata: { ...grant.key.metadata, keyName: grant.key.name, tags: grant.key.tags },
+  };
+}
+
+/**
+ * Accepts the master key and virtual keys. Without a master key, callers without a credential
+ * are `anonymous` (the server then listens on loopback only); virtual keys still work.
+ */
+export function createVirtualKeyAuthenticator(masterKey: string | undefined, directory: KeyDirectory): Authenticator {
+  const master = masterKey === undefined ? undefined : digest(masterKey);
+  return {
+    async authenticate(credential) {
+      if (credential === undefined || credential === "") {
+        if (master === undefined) return ANONYMOUS;
+        throw new SwitchyardError("SWY_ERR_UNAUTHORIZED", "Missing API key. Send 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
+      }
+      if (master !== undefined && timingSafeEqual(digest(credential), master)) return MASTER;
+      if (!looksLikeVirtualKey(credential)) {
+        if (master === undefined) return ANONYMOUS;
+        throw new SwitchyardError("SWY_ERR_UNAUTHORIZED", "Invalid API key.");
+      }
+      const grant = await directory.lookup(credential);
+      if (!grant) throw new SwitchyardError("SWY_ERR_UNAUTHORIZED", "Invalid API key.");
+      if (grant.key.revokedAt !== undefined) throw new SwitchyardError("SWY_ERR_UNAUTHORIZED", "This API key has been revoked.");
+      if (grant.key.expiresAt !== undefined && grant.key.expiresAt <= Date.now()) {
+        throw new SwitchyardError("SWY_ERR_UNAUTHORIZED", "This API key has expired.");
+      }
+      return principalFor(grant);
+    },
+  };
+}

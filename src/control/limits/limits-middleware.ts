@@ -1,0 +1,164 @@
+import { SwitchyardError } from "../../core/errors.js";
+import type { StreamPart } from "../../core/types.js";
+import type { GatewayContext } from "../../gateway/context.js";
+import type { ChatMiddleware } from "../../gateway/pipeline.js";
+import type { Kysely } from "kysely";
+import type { Database } from "../../storage/database.js";
+import type { KeyDirectory } from "../auth/key-directory.js";
+import type { PriceBook, PricedRoute } from "../pricing/price-book.js";
+import { StreamMeter } from "../usage/stream-meter.js";
+import { quickInputEstimate } from "../usage/token-estimate.js";
+import type { AcquireResult, CounterStore } from "./counter-store.js";
+import { NANO, planLimits, type LimitPlan } from "./limit-plan.js";
+
+export interface LimitsMiddlewareOptions {
+  db: Kysely<Database>;
+  directory: KeyDirectory;
+  counters: CounterStore;
+  prices: PriceBook;
+  /** The route a public model would most likely take, for pricing the reservation. */
+  likelyRoute: (publicModel: string) => PricedRoute | undefined;
+  defaultOutputEstimate: number;
+  onSettleError?: (error: unknown) => void;
+}
+
+const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
+
+/**
+ * Rate limits, concurrency and budgets for virtual keys. Reserves the request's estimated cost (and
+ * tokens) up front in one atomic decision, and settles the real cost when the response ends, so
+ * concurrent requests can overspend a budget by at most what was in flight beyond its estimate.
+ */
+export function createLimitsMiddleware(options: LimitsMiddlewareOptions): ChatMiddleware {
+  const { counters, prices } = options;
+  return {
+    name: "limits",
+    async handle(context, next) {
+      const grant = options.directory.grant(context.principal.keyId);
+      if (!grant) return next(context);
+      const inputEstimate = quickInputEstimate(context.request);
+      const outputEstimate = context.request.maxOutputTokens ?? options.defaultOutputEstimate;
+      const reservedTokens = inputEstimate + (context.request.maxOutputTokens ?? 0);
+      const route = options.likelyRoute(context.request.model);
+      const estimateNano = route ? prices.cost(route, { inputTokens: inputEstimate, outputTokens: outputEstimate }) * NANO : 0;
+      const plan = planLimits(options.db, grant, reservedTokens, Date.now());
+      const parallel = grant.key.maxParallel === undefined ? undefined : { key: `p:key:${grant.key.id}`, limit: grant.key.maxParallel };
+      if (plan.budgets.length === 0 && plan.rates.length === 0 && !parallel) return next(context);
+
+      const decision = await counters.acquire({ budgets: plan.budgets, estimateNano, rates: plan.rates, parallel });
+      if (!decision.ok) throw denial(decision, plan, grant.key.name || grant.key.id, parallel?.limit);
+      Object.assign(context.responseHeaders, limitHeaders(plan, decision));
+      const fraction = remainingFraction(plan, decision.budgetRemaining);
+      if (fraction !== undefined) context.principal = { ...context.principal, budget: { remainingFraction: fraction } };
+
+      let settled = false;
+      const settle = (actualNano: number, actualTokens: number) => {
+        if (settled) return;
+        settled = true;
+        const rateCorrections = plan.rates
+          .filter((rate) => rate.key.endsWith(":tpm"))
+          .map((rate) => ({ key: rate.key, capacity: rate.capacity, delta: reservedTokens - actualTokens }));
+        counters.settle({ budgets: plan.budgets, estimateNano, actualNano, rateCorrections, parallel }).catch((error: unknown) => options.onSettleError?.(error));
+      };
+
+      let result;
+      try {
+        result = await next(context);
+      } catch (error) {
+        settle(0, 0);
+        throw error;
+      }
+      const meter = StreamMeter.of(context, prices);
+      return { stream: settling(meter.observe(result.stream), meter, settle) };
+    },
+  };
+}
+
+async function* settling(
+  stream: AsyncIterable<StreamPart>,
+  meter: StreamMeter,
+  settle: (actualNano: number, actualTokens: number) => void,
+): AsyncGenerator<StreamPart> {
+  try {
+    yield* stream;
+  } finally {
+    const measured = await meter.measure().catch(() => undefined);
+    settle(Math.round((measured?.costUsd ?? 0) * NANO), (measured?.inputTokens ?? 0) + (measured?.outputTokens ?? 0));
+  }
+}
+
+function remainingFraction(plan: LimitPlan, remaining: number[]): number | undefined {
+  let fraction: number | undefined;
+  for (const [index, line] of plan.budgetLines.entries()) {
+    const value = Math.max(0, remaining[index]! / NANO / line.limitUsd);
+    fraction = fraction === undefined ? value : Math.min(fraction, value);
+  }
+  return fraction;
+}
+
+function limitHeaders(plan: LimitPlan, decision: Extract<AcquireResult, { ok: true }>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const unit of ["requests", "tokens"] as const) {
+    let best: { limit: number; remaining: number } | undefined;
+    for (const [index, line] of plan.rateLines.entries()) {
+      if (line.unit !== unit) continue;
+      const remaining = Math.max(0, Math.floor(decision.rateRemaining[index]!));
+      if (!best || remaining < best.remaining) best = { limit: line.perMinute, remaining };
+    }
+    if (best) {
+      headers[`x-ratelimit-limit-${unit}`] = String(best.limit);
+      headers[`x-ratelimit-remaining-${unit}`] = String(best.remaining);
+    }
+  }
+  let tightest: { limit: number; remaining: number } | undefined;
+  for (const [index, line] of plan.budgetLines.entries()) {
+    const remaining = Math.max(0, decision.budgetRemaining[index]! / NANO);
+    if (!tightest || remaining < tightest.remaining) tightest = { limit: line.limitUsd, remaining };
+  }
+  if (tightest) {
+    headers["x-switchyard-budget-limit-usd"] = tightest.limit.toFixed(6);
+    headers["x-switchyard-budget-remaining-usd"] = tightest.remaining.toFixed(6);
+  }
+  return headers;
+}
+
+const periodName = { day: "daily", week: "weekly", month: "monthly" } as const;
+
+function denial(decision: Exclude<AcquireResult, { ok: true }>, plan: LimitPlan, keyName: string, parallelLimit: number | undefined): SwitchyardError {
+  if (decision.kind === "budget") {
+    const line = plan.budgetLines[decision.index]!;
+    const resets = new Date(line.windowEnd).toISOString();
+    const label = `${periodName[line.period]} budget of ${line.scope} '${line.name}'`;
+    return new SwitchyardError(
+      "SWY_ERR_BUDGET_EXCEEDED",
+      `Budget exceeded: the ${label} is ${usd(line.limitUsd)} and ${usd(decision.spentNano / NANO)} is spent (plus requests in flight). It resets at ${resets}.`,
+      {
+        retryAfterSeconds: (line.windowEnd - Date.now()) / 1000,
+        headers: {
+          "x-switchyard-budget": `${line.scope}:${line.period}`,
+          "x-switchyard-budget-limit-usd": line.limitUsd.toFixed(6),
+          "x-switchyard-budget-remaining-usd": Math.max(0, line.limitUsd - decision.spentNano / NANO).toFixed(6),
+        },
+      },
+    );
+  }
+  if (decision.kind === "rate") {
+    const line = plan.rateLines[decision.index]!;
+    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+    return new SwitchyardError(
+      "SWY_ERR_RATE_LIMITED",
+      `Rate limit exceeded: ${line.scope} '${line.name}' allows ${line.perMinute} ${line.unit} per minute. Retry in ${seconds} s.`,
+      {
+        retryAfterSeconds: seconds,
+        headers: {
+          [`x-ratelimit-limit-${line.unit}`]: String(line.perMinute),
+          [`x-ratelimit-remaining-${line.unit}`]: "0",
+          [`x-ratelimit-reset-${line.unit}`]: `${seconds}s`,
+        },
+      },
+    );
+  }
+  return new SwitchyardError("SWY_ERR_RATE_LIMITED", `Too many requests in flight: key '${keyName}' allows ${parallelLimit} at a time.`, {
+    retryAfterSeconds: 1,
+  });
+}

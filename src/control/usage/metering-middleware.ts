@@ -1,0 +1,94 @@
+import { toSwitchyardError } from "../../core/errors.js";
+import { createId } from "../../core/ids.js";
+import type { StreamPart } from "../../core/types.js";
+import type { GatewayContext } from "../../gateway/context.js";
+import type { ChatMiddleware } from "../../gateway/pipeline.js";
+import type { PriceBook } from "../pricing/price-book.js";
+import { StreamMeter } from "./stream-meter.js";
+import type { UsageLedger } from "./usage-ledger.js";
+import { utcDay, type UsageStatus } from "./usage-record.js";
+
+interface Outcome {
+  status: UsageStatus;
+  httpStatus: number;
+  errorCode?: string;
+}
+
+/**
+ * Writes one usage row per chat request, success or failure. The row is journaled after the
+ * stream's last part and before the edge writes the response's final bytes, so a client that got a
+ * complete response always has its row, even if the process dies right after.
+ */
+export function createMeteringMiddleware(ledger: UsageLedger, prices: PriceBook): ChatMiddleware {
+  return {
+    name: "metering",
+    async handle(context, next) {
+      const publicModel = context.request.model;
+      const startedAt = Date.now();
+      let result;
+      try {
+        result = await next(context);
+      } catch (error) {
+        const failure = toSwitchyardError(error);
+        await write(context, publicModel, startedAt, { status: context.signal.aborted ? "aborted" : "error", httpStatus: failure.status, errorCode: failure.code });
+        throw error;
+      }
+      const meter = StreamMeter.of(context, prices);
+      return { stream: finishing(meter.observe(result.stream), context, publicModel, startedAt) };
+    },
+  };
+
+  async function* finishing(stream: AsyncIterable<StreamPart>, context: GatewayContext, publicModel: string, startedAt: number): AsyncGenerator<StreamPart> {
+    let outcome: Outcome = { status: "aborted", httpStatus: 499 };
+    try {
+      for await (const part of stream) {
+        if (part.type === "error") {
+          const failure = toSwitchyardError(part.error);
+          outcome = { status: "error", httpStatus: failure.status, errorCode: failure.code };
+          // The edge ends the response when it sees this part: the row must already be journaled.
+          await write(context, publicModel, startedAt, outcome);
+          outcome = { status: "error", httpStatus: -1 };
+        }
+        yield part;
+      }
+      outcome = { status: "success", httpStatus: 200 };
+    } catch (error) {
+      const failure = toSwitchyardError(error);
+      outcome = { status: "error", httpStatus: failure.status, errorCode: failure.code };
+      throw error;
+    } finally {
+      if (outcome.httpStatus !== -1) await write(context, publicModel, startedAt, outcome);
+    }
+  }
+
+  async function write(context: GatewayContext, publicModel: string, startedAt: number, outcome: Outcome): Promise<void> {
+    const measured = await StreamMeter.of(context, prices).measure();
+    const route = context.route;
+    const decision = context.routeDecision;
+    ledger.record({
+      id: createId("usg_", 20),
+      request_id: context.requestId,
+      created_at: startedAt,
+      day: utcDay(startedAt),
+      key_id: context.principal.keyId,
+      project_id: context.principal.projectId ?? null,
+      api: context.api,
+      model: publicModel,
+      provider: route?.provider ?? null,
+      provider_type: route?.providerType ?? null,
+      upstream_model: route?.model ?? null,
+      input_tokens: measured.inputTokens,
+      output_tokens: measured.outputTokens,
+      cached_input_tokens: measured.cachedInputTokens,
+      estimated: measured.estimated ? 1 : 0,
+      cost_usd: measured.costUsd,
+      latency_ms: Math.round(performance.now() - context.startedAt),
+      ttft_ms: measured.ttftMs ?? null,
+      status: outcome.status,
+      http_status: outcome.httpStatus,
+      error_code: outcome.errorCode ?? null,
+      stream: context.stream ? 1 : 0,
+      router_decision: decision === undefined ? null : JSON.stringify(decision),
+    });
+  }
+}

@@ -1,0 +1,125 @@
+import type { StreamPart, Usage } from "../../core/types.js";
+import type { GatewayContext } from "../../gateway/context.js";
+import type { PriceBook } from "../pricing/price-book.js";
+import { countTokens, estimateInputTokens } from "./token-estimate.js";
+
+export interface Measured {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  estimated: boolean;
+  costUsd: number;
+  /** Milliseconds from request start to the first content part. */
+  ttftMs?: number;
+  /** Error reported inside the stream, if any. */
+  streamError?: unknown;
+}
+
+const METER = Symbol("control.stream-meter");
+
+/**
+ * Watches one response stream: provider usage, first-token time, output text (for counting when the
+ * provider reports no usage). Shared by the limits and metering middleware so the stream is observed
+ * and priced once.
+ */
+export class StreamMeter {
+  private usage: Usage | undefined;
+  private outputText: string[] = [];
+  private firstContentAt: number | undefined;
+  private streamError: unknown;
+  private observing = false;
+  private result: Promise<Measured> | undefined;
+
+  constructor(
+    private readonly context: GatewayContext,
+    private readonly prices: PriceBook,
+  ) {}
+
+  static of(context: GatewayContext, prices: PriceBook): StreamMeter {
+    let meter = context.state.get(METER) as StreamMeter | undefined;
+    if (!meter) {
+      meter = new StreamMeter(context, prices);
+      context.state.set(METER, meter);
+    }
+    return meter;
+  }
+
+  /** Wraps the stream once; later calls return the stream unchanged. */
+  observe(stream: AsyncIterable<StreamPart>): AsyncIterable<StreamPart> {
+    if (this.observing) return stream;
+    this.observing = true;
+    return this.watch(stream);
+  }
+
+  private async *watch(stream: AsyncIterable<StreamPart>): AsyncGenerator<StreamPart> {
+    for await (const part of stream) {
+      this.see(part);
+      yield part;
+    }
+  }
+
+  private see(part: StreamPart): void {
+    switch (part.type) {
+      case "text-delta":
+      case "reasoning-delta":
+        this.firstContentAt ??= performance.now();
+        this.outputText.push(part.text);
+        break;
+      case "tool-call-start":
+        this.firstContentAt ??= performance.now();
+        this.outputText.push(part.name);
+        break;
+      case "tool-call-delta":
+        this.outputText.push(part.argumentsDelta);
+        break;
+      case "usage":
+        this.usage = part.usage;
+        break;
+      case "error":
+        this.streamError = part.error;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Usage and cost once the stream has ended (or failed); computed once. */
+  measure(): Promise<Measured> {
+    this.result ??= this.compute();
+    return this.result;
+  }
+
+  private async compute(): Promise<Measured> {
+    const context = this.context;
+    let inputTokens: number;
+    let outputTokens: number;
+    let estimated = false;
+    if (this.usage && !this.usage.estimated) {
+      inputTokens = this.usage.inputTokens;
+      outputTokens = this.usage.outputTokens;
+    } else {
+      estimated = true;
+      inputTokens = this.usage?.inputTokens ?? (context.route ? await estimateInputTokens(context.request) : 0);
+      outputTokens = this.usage?.outputTokens ?? (await countTokens(this.outputText.join("")));
+    }
+    const cachedInputTokens = this.usage?.cachedInputTokens ?? 0;
+    const route = context.route;
+    const costUsd =
+      context.cacheHit === true || !route
+        ? 0
+        : this.prices.cost(
+            { provider: route.provider, providerType: route.providerType, model: route.model, publicModel: context.request.model },
+            { inputTokens, outputTokens, cachedInputTokens },
+          );
+    this.outputText = [];
+    return {
+      inputTokens,
+      outputTokens,
+      cachedInputTokens,
+      estimated,
+      costUsd,
+      ttftMs: this.firstContentAt === undefined ? undefined : Math.round(this.firstContentAt - context.startedAt),
+      streamError: this.streamError,
+    };
+  }
+}

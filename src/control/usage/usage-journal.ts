@@ -1,0 +1,85 @@
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import type { UsageRow } from "./usage-record.js";
+
+export interface SealedSegment {
+  path: string;
+  rows: UsageRow[];
+}
+
+/**
+ * An append-only file of usage rows, one JSON line each. A row is written with one synchronous
+ * write(2) before the response's last byte leaves, so it survives SIGKILL of the process (the
+ * kernel holds the page); the ledger later copies rows to the database in batches and deletes the
+ * segment. Segments left by a killed process are replayed at start-up.
+ */
+export class UsageJournal {
+  private fd: number | undefined;
+  private path: string | undefined;
+  private rows: UsageRow[] = [];
+  private sequence = 0;
+
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  append(row: UsageRow): void {
+    if (this.fd === undefined) this.open();
+    writeSync(this.fd!, `${JSON.stringify(row)}\n`);
+    this.rows.push(row);
+  }
+
+  get pending(): number {
+    return this.rows.length;
+  }
+
+  /** Closes the current segment and hands over its rows; the next append starts a new one. */
+  seal(): SealedSegment | undefined {
+    if (this.fd === undefined) return undefined;
+    closeSync(this.fd);
+    const sealed = { path: this.path!, rows: this.rows };
+    this.fd = undefined;
+    this.path = undefined;
+    this.rows = [];
+    return sealed;
+  }
+
+  /** Segments on disk other than the open one: what a previous process left behind. */
+  leftovers(): SealedSegment[] {
+    const segments: SealedSegment[] = [];
+    for (const name of readdirSync(this.dir).sort()) {
+      if (!name.endsWith(".jsonl")) continue;
+      const path = join(this.dir, name);
+      if (path === this.path) continue;
+      const rows: UsageRow[] = [];
+      for (const line of readFileSync(path, "utf8").split("\n")) {
+        if (line.length === 0) continue;
+        try {
+          rows.push(JSON.parse(line) as UsageRow);
+        } catch {
+          // A line cut short by a crash mid-write belongs to a response that never completed.
+        }
+      }
+      segments.push({ path, rows });
+    }
+    return segments;
+  }
+
+  static remove(segment: SealedSegment): void {
+    try {
+      unlinkSync(segment.path);
+    } catch {
+      // Already gone: another start-up replayed it.
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private open(): void {
+    this.path = join(this.dir, `usage-${Date.now()}-${process.pid}-${++this.sequence}.jsonl`);
+    this.fd = openSync(this.path, "a");
+  }
+}
