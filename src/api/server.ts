@@ -5,6 +5,7 @@ import { credentialFromHeaders } from "../gateway/auth.js";
 import type { Gateway } from "../gateway/gateway.js";
 import { errorBody, errorHeaders, fromHttpError, type WireFormat } from "./errors.js";
 import { registerModelRoutes } from "./models.js";
+import { registerCompletionsRoute } from "./openai/completions.js";
 import { registerEmbeddingsRoute } from "./openai/embeddings.js";
 import { registerOpenaiChatRoute } from "./openai/routes.js";
 
@@ -63,6 +64,7 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
   registerModelRoutes(app, gateway);
   registerOpenaiChatRoute(app, gateway);
   registerEmbeddingsRoute(app, gateway);
+  registerCompletionsRoute(app, gateway);
   for (const register of options.routes ?? []) await register(app, gateway);
   return app;
 }
