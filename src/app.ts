@@ -6,6 +6,8 @@ import type { ConfigFile } from "./config/schema.js";
 import { Gateway } from "./gateway/gateway.js";
 import type { ChatMiddleware } from "./gateway/pipeline.js";
 import { createLogger, type Logger } from "./observability/logger.js";
+import { registerRoutingAdminRoutes } from "./routing/admin-routes.js";
+import { createRoutingEngine } from "./routing/create-routing.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -34,15 +36,16 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       : loadConfigFile({ path: options.configPath, env });
   const logger = options.logger ?? createLogger(loaded.config.server.log_level);
   const runtime = resolveConfig(loaded.config, { logger, env, source: loaded.source });
-  const gateway = new Gateway(runtime, { middlewares: options.middlewares });
-  const server = await createServer(gateway, { routes: options.routes });
+  const routing = createRoutingEngine(runtime, env);
+  const gateway = new Gateway(runtime, { middlewares: options.middlewares, routing });
+  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, ...(options.routes ?? [])] });
   return {
     runtime,
     gateway,
     server,
     async close() {
       await server.close();
-      await runtime.close();
+      await Promise.all([runtime.close(), routing.close()]);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from "../observability/logger.js";
 import type { ProviderAdapter, ProviderContext } from "../providers/contract.js";
 import { findProviderDefinition, providerDefinitions } from "../providers/registry.js";
 import { ModelRegistry } from "../routing/model-registry.js";
+import { registerConfiguredModels } from "../routing/configured-models.js";
 import { formatIssues } from "./issues.js";
 import { ConfigError } from "./load.js";
 import type { ConfigFile } from "./schema.js";
@@ -65,20 +66,7 @@ export function resolveConfig(
   }
 
   const models = new ModelRegistry(providers);
-  for (const [name, model] of Object.entries(config.models)) {
-    const routes = [];
-    for (const [index, route] of model.routes.entries()) {
-      const provider = providers.get(route.provider);
-      if (!provider) {
-        if (!(route.provider in config.providers)) {
-          problems.push(`models.${name}.routes[${index}].provider: no provider named "${route.provider}" is configured`);
-        }
-        continue;
-      }
-      routes.push({ provider, model: route.model, weight: route.weight, timeoutMs: route.timeout_ms });
-    }
-    models.register({ name, description: model.description, routes, origin: "config" });
-  }
+  registerConfiguredModels(config, providers, models, problems);
 
   if (problems.length > 0) throw new ConfigError(source, problems);
   const masterKey = env.SWITCHYARD_MASTER_KEY || undefined;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { controlSchema, pricingSchema } from "../control/config-schema.js";
 import { databaseSchema, redisSchema } from "../storage/config-schema.js";
+import { autoModelSchema, checkModelShape, strategySchema } from "../routing/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -20,9 +21,15 @@ export const routeSchema = z
 export const modelSchema = z
   .object({
     description: z.string().optional(),
-    routes: z.array(routeSchema).min(1),
+    /** `routes` (default): ordered provider routes; `auto`: the learned router picks a tier per request. */
+    type: z.enum(["routes", "auto"]).optional(),
+    routes: z.array(routeSchema).min(1).optional(),
+    auto: autoModelSchema.optional(),
+    /** Reliability: balancing mode, retries, fallback triggers, timeouts, circuit breaker. */
+    strategy: strategySchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(checkModelShape);
 
 export const serverSchema = z
   .object({

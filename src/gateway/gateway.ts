@@ -2,7 +2,7 @@ import { SwitchyardError } from "../core/errors.js";
 import type { EmbeddingRequest, EmbeddingResponse } from "../core/types.js";
 import type { Runtime } from "../config/resolve.js";
 import type { ModelEntry } from "../routing/model-registry.js";
-import { runWithFallback } from "../routing/fallback.js";
+import { RoutingEngine } from "../routing/engine.js";
 import type { Authenticator } from "./auth.js";
 import { createMasterKeyAuthenticator } from "./auth.js";
 import type { GatewayContext, Principal } from "./context.js";
@@ -11,11 +11,14 @@ import { composeChat, type ChatHandler, type ChatMiddleware, type ChatResult } f
 export interface GatewayOptions {
   middlewares?: ChatMiddleware[];
   authenticator?: Authenticator;
+  /** Breakers and balancing state; defaults to in-process. */
+  routing?: RoutingEngine;
 }
 
 /** The request path between the edges and the providers: auth, middleware, routing. */
 export class Gateway {
   readonly authenticator: Authenticator;
+  readonly routing: RoutingEngine;
   private readonly middlewares: ChatMiddleware[];
   private handler: ChatHandler;
 
@@ -25,6 +28,7 @@ export class Gateway {
   ) {
     this.authenticator = options.authenticator ?? createMasterKeyAuthenticator(runtime.masterKey);
     this.middlewares = [...(options.middlewares ?? [])];
+    this.routing = options.routing ?? new RoutingEngine(runtime);
     this.handler = composeChat(this.middlewares, (context) => this.route(context));
   }
 
@@ -62,6 +66,6 @@ export class Gateway {
   }
 
   private route(context: GatewayContext): Promise<ChatResult> {
-    return runWithFallback(context, this.resolveModel(context.request.model, context.principal));
+    return this.routing.route(context, this.resolveModel(context.request.model, context.principal));
   }
 }

@@ -1,77 +1,104 @@
 import { SwitchyardError, isAbortError, toSwitchyardError } from "../core/errors.js";
-import type { StreamPart } from "../core/types.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { ChatResult } from "../gateway/pipeline.js";
+import { openAttempt } from "./attempt.js";
+import { retryDelay, sleep } from "./backoff.js";
+import { orderRoutes, routeKey } from "./balancer.js";
+import type { BreakerStore } from "./breaker/breaker-store.js";
+import { MemoryBreakerStore } from "./breaker/memory-breaker-store.js";
+import { defaultStrategy, type StrategyConfig } from "./config-schema.js";
+import { countsAgainstBreaker, triggersFallback } from "./failure-policy.js";
 import type { ModelEntry, Route } from "./model-registry.js";
+import { RouteStats } from "./route-stats.js";
 
-/** Parts that put no byte on the wire to the client; a failure after only these can still fall back. */
-const SILENT_PARTS = new Set<StreamPart["type"]>(["response-metadata", "warning"]);
+export interface RoutingServices {
+  breakers: BreakerStore;
+  stats: RouteStats;
+  /** Upper bound for one request, all attempts and waits included. */
+  requestTimeoutMs: number;
+  random?: () => number;
+}
+
+const fallbackServices: RoutingServices = { breakers: new MemoryBreakerStore(), stats: new RouteStats(), requestTimeoutMs: 600_000 };
+
+/** The breaker guards a provider endpoint: every model behind one provider shares it. */
+export function breakerKey(route: Route): string {
+  return route.provider.name;
+}
 
 /**
- * Tries the entry's routes in order. An attempt fails over when it is rejected with a retryable
- * error, or when its stream fails before the first part a client would see.
+ * Runs a request over an entry's routes under its strategy: balancing decides the order, each route
+ * may be retried with backoff (honouring Retry-After, within the deadline), an open circuit skips a
+ * route, and the failures named by `fallback_on` move on to the next one. A stream that fails before
+ * its first client-visible part counts as a failed attempt; after that the stream ends with an
+ * `error` part.
  */
-export async function runWithFallback(context: GatewayContext, entry: ModelEntry): Promise<ChatResult> {
-  if (entry.routes.length === 0) {
+export async function runWithFallback(
+  context: GatewayContext,
+  entry: ModelEntry,
+  services: RoutingServices = fallbackServices,
+  extraRoutes: Route[] = [],
+): Promise<ChatResult> {
+  const strategy: StrategyConfig = entry.strategy ?? defaultStrategy;
+  const routes = [...orderRoutes(strategy.mode, entry.routes, services.stats, services.random), ...extraRoutes];
+  if (routes.length === 0) {
     throw new SwitchyardError("SWY_ERR_MODEL_UNAVAILABLE", `The model '${entry.name}' has no usable route.`);
   }
+  const deadline = context.startedAt + services.requestTimeoutMs;
+  const breakerConfig = strategy.circuit_breaker;
   let lastError: SwitchyardError | undefined;
-  for (const [index, route] of entry.routes.entries()) {
-    const isLast = index === entry.routes.length - 1;
-    const started = performance.now();
-    try {
-      const result = await attempt(context, route);
-      context.attempts.push({ provider: route.provider.name, model: route.model, durationMs: performance.now() - started });
-      context.route = { provider: route.provider.name, providerType: route.provider.type, model: route.model };
-      return result;
-    } catch (error) {
-      if (context.signal.aborted && isAbortError(error)) throw error;
-      const failure = toSwitchyardError(error);
-      context.attempts.push({
-        provider: route.provider.name,
-        model: route.model,
-        error: failure.code,
-        status: failure.upstream?.status,
-        durationMs: performance.now() - started,
-      });
-      lastError = failure;
-      if (isLast || !failure.retryable || context.signal.aborted) throw failure;
-    }
-  }
-  throw lastError!;
-}
+  let soonestProbe: number | undefined;
 
-/** One route: opens the stream and reads ahead to the first client-visible part. */
-async function attempt(context: GatewayContext, route: Route): Promise<ChatResult> {
-  const stream = await route.provider.stream(
-    { ...context.request, model: route.model },
-    { signal: context.signal, requestId: context.requestId, stream: context.stream },
-  );
-  const iterator = stream[Symbol.asyncIterator]();
-  const held: StreamPart[] = [];
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) break;
-    const part = next.value;
-    if (part.type === "error") {
-      await iterator.return?.();
-      throw part.error;
+  for (const route of routes) {
+    for (let retry = 0; ; retry++) {
+      const key = breakerKey(route);
+      let probe = false;
+      if (breakerConfig.enabled) {
+        const permit = await services.breakers.acquire(key, breakerConfig, Date.now());
+        if (!permit.allowed) {
+          soonestProbe = Math.min(soonestProbe ?? Infinity, permit.retryInMs ?? breakerConfig.cooldown_ms);
+          context.attempts.push({ provider: route.provider.name, model: route.model, error: "SWY_ERR_CIRCUIT_OPEN", durationMs: 0 });
+          break;
+        }
+        probe = permit.probe === true;
+      }
+      const statsKey = routeKey(route);
+      const started = performance.now();
+      services.stats.begin(statsKey);
+      try {
+        const opened = await openAttempt(context, route, {
+          timeouts: strategy.timeouts,
+          deadline,
+          settle: (outcome, error) => {
+            services.stats.end(statsKey);
+            if (!breakerConfig.enabled) return;
+            const failed = outcome === "failure" && error !== undefined && countsAgainstBreaker(error);
+            // An abandoned or client-side outcome says nothing about health, but must free a probe slot.
+            if (outcome === "abandoned" && !probe) return;
+            void services.breakers.record(key, breakerConfig, !failed, probe, Date.now()).catch(() => undefined);
+          },
+        });
+        services.stats.observe(statsKey, opened.firstPartMs);
+        context.attempts.push({ provider: route.provider.name, model: route.model, durationMs: performance.now() - started });
+        context.route = { provider: route.provider.name, providerType: route.provider.type, model: route.model };
+        return opened.result;
+      } catch (error) {
+        if (context.signal.aborted && isAbortError(error)) throw error;
+        const failure = toSwitchyardError(error);
+        const durationMs = performance.now() - started;
+        services.stats.observe(statsKey, Math.max(durationMs, services.stats.latencyOf(statsKey) ?? 0) * 2);
+        context.attempts.push({ provider: route.provider.name, model: route.model, error: failure.code, status: failure.upstream?.status, durationMs });
+        lastError = failure;
+        if (context.signal.aborted || !triggersFallback(failure, strategy.fallback_on)) throw failure;
+        if (retry >= strategy.retry.attempts) break;
+        const delay = retryDelay(retry + 1, strategy.retry, failure.retryAfterSeconds, deadline - performance.now(), services.random);
+        if (delay === undefined) break;
+        await sleep(delay, context.signal);
+      }
     }
-    held.push(part);
-    if (!SILENT_PARTS.has(part.type)) break;
   }
-  return { stream: replay(held, iterator) };
-}
-
-async function* replay(held: StreamPart[], iterator: AsyncIterator<StreamPart>): AsyncGenerator<StreamPart> {
-  try {
-    yield* held;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    await iterator.return?.();
-  }
+  if (lastError) throw lastError;
+  throw new SwitchyardError("SWY_ERR_CIRCUIT_OPEN", `Every route of '${entry.name}' is paused after repeated upstream failures.`, {
+    retryAfterSeconds: Math.max(1, Math.ceil((soonestProbe ?? breakerConfig.cooldown_ms) / 1000)),
+  });
 }

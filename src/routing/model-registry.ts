@@ -1,5 +1,7 @@
 import { SwitchyardError } from "../core/errors.js";
 import type { ProviderAdapter } from "../providers/contract.js";
+import type { LearnedRouter } from "./auto/router-file.js";
+import type { StrategyConfig } from "./config-schema.js";
 
 export interface Route {
   provider: ProviderAdapter;
@@ -9,10 +11,24 @@ export interface Route {
   timeoutMs?: number;
 }
 
+export interface AutoEntry {
+  router: LearnedRouter;
+  strong: string;
+  weak: string;
+  threshold?: number;
+  targetStrong: number;
+  budgetFloor: number;
+  crossTierFallback: boolean;
+}
+
 export interface ModelEntry {
   name: string;
   description?: string;
   routes: Route[];
+  /** Reliability strategy; absent means ordered fallback with the defaults. */
+  strategy?: StrategyConfig;
+  /** Set for `type: auto` models: the learned router picks a tier per request. */
+  auto?: AutoEntry;
   /** Where the entry came from: the config file, a provider's own list, or the runtime (fine-tunes, deployments). */
   origin: "config" | "provider" | "runtime";
 }

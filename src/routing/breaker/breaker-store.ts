@@ -1,0 +1,37 @@
+import type { CircuitBreakerConfig } from "../config-schema.js";
+
+export type BreakerState = "closed" | "open" | "half-open";
+
+export interface BreakerPermit {
+  allowed: boolean;
+  state: BreakerState;
+  /** When refused: ms until the breaker lets a probe through. */
+  retryInMs?: number;
+  /** True when this call is a half-open probe (its outcome closes or re-opens the breaker). */
+  probe?: boolean;
+}
+
+export interface BreakerSnapshot {
+  key: string;
+  state: BreakerState;
+  consecutiveFailures: number;
+  windowRequests: number;
+  windowFailures: number;
+  /** Epoch ms when an open breaker turns half-open. */
+  openUntil?: number;
+  opens: number;
+}
+
+/**
+ * Circuit breakers per provider endpoint. One store per process (memory) or shared by every node
+ * (Redis). Both implement the same state machine:
+ * closed --(N failures in a row, or error rate over the window)--> open --(cooldown)--> half-open
+ * half-open --(probe succeeds)--> closed;  half-open --(probe fails)--> open.
+ */
+export interface BreakerStore {
+  readonly kind: "memory" | "redis";
+  acquire(key: string, config: CircuitBreakerConfig, now: number): Promise<BreakerPermit>;
+  record(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): Promise<void>;
+  snapshot(now: number): Promise<BreakerSnapshot[]>;
+  close(): Promise<void>;
+}

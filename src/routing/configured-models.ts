@@ -1,0 +1,69 @@
+import { resolve as resolvePath } from "node:path";
+import type { ConfigFile } from "../config/schema.js";
+import { SwitchyardError } from "../core/errors.js";
+import type { ProviderAdapter } from "../providers/contract.js";
+import { loadRouterFile } from "./auto/router-file.js";
+import type { ModelRegistry, Route } from "./model-registry.js";
+
+/** Phase two for `models:`: turns each entry into routes (or an auto-router tier pair), reporting every problem. */
+export function registerConfiguredModels(
+  config: ConfigFile,
+  providers: ReadonlyMap<string, ProviderAdapter>,
+  models: ModelRegistry,
+  problems: string[],
+): void {
+  for (const [name, model] of Object.entries(config.models)) {
+    const routes: Route[] = [];
+    for (const [index, route] of (model.routes ?? []).entries()) {
+      const provider = providers.get(route.provider);
+      if (!provider) {
+        if (!(route.provider in config.providers)) {
+          problems.push(`models.${name}.routes[${index}].provider: no provider named "${route.provider}" is configured`);
+        }
+        continue;
+      }
+      routes.push({ provider, model: route.model, weight: route.weight, timeoutMs: route.timeout_ms });
+    }
+    if (model.type !== "auto" || !model.auto) {
+      models.register({ name, description: model.description, routes, strategy: model.strategy, origin: "config" });
+      continue;
+    }
+    const auto = model.auto;
+    try {
+      const router = loadRouterFile(resolvePath(auto.router));
+      models.register({
+        name,
+        description: model.description,
+        routes: [],
+        strategy: model.strategy,
+        origin: "config",
+        auto: {
+          router,
+          strong: auto.strong,
+          weak: auto.weak,
+          threshold: auto.threshold,
+          targetStrong: auto.target_strong ?? router.file.targetStrong,
+          budgetFloor: auto.budget_floor,
+          crossTierFallback: auto.cross_tier_fallback,
+        },
+      });
+    } catch (error) {
+      problems.push(`models.${name}.auto.router: ${(error as Error).message}`);
+    }
+  }
+
+  // Tiers are checked once every entry exists, so they may name models declared later in the file.
+  for (const entry of models.list()) {
+    if (!entry.auto) continue;
+    for (const tier of ["strong", "weak"] as const) {
+      const target = entry.auto[tier];
+      try {
+        const resolved = models.resolve(target);
+        if (resolved.auto) problems.push(`models.${entry.name}.auto.${tier}: "${target}" is itself a type auto model`);
+      } catch (error) {
+        if (error instanceof SwitchyardError) problems.push(`models.${entry.name}.auto.${tier}: no model or provider route "${target}"`);
+        else throw error;
+      }
+    }
+  }
+}

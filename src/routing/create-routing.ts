@@ -1,0 +1,12 @@
+import type { Runtime } from "../config/resolve.js";
+import { createRedis } from "../storage/redis.js";
+import { RedisBreakerStore } from "./breaker/redis-breaker-store.js";
+import { RoutingEngine } from "./engine.js";
+
+/** The routing engine for an app: breakers shared through Redis when REDIS_URL (or `redis.url`) is set, else in-process. */
+export function createRoutingEngine(runtime: Runtime, env: NodeJS.ProcessEnv): RoutingEngine {
+  const url = env.REDIS_URL || runtime.config.redis.url;
+  if (!url) return new RoutingEngine(runtime);
+  const redis = createRedis(url, { connectionName: "switchyard-breakers" });
+  return new RoutingEngine(runtime, { breakers: new RedisBreakerStore(redis, "swy:breaker:", true) });
+}

@@ -1,0 +1,44 @@
+import type { Runtime } from "../config/resolve.js";
+import type { GatewayContext } from "../gateway/context.js";
+import type { ChatResult } from "../gateway/pipeline.js";
+import { decideTier } from "./auto/decide.js";
+import type { BreakerStore } from "./breaker/breaker-store.js";
+import { MemoryBreakerStore } from "./breaker/memory-breaker-store.js";
+import { runWithFallback, type RoutingServices } from "./fallback.js";
+import type { ModelEntry } from "./model-registry.js";
+import { RouteStats } from "./route-stats.js";
+
+/** Routing state that outlives a request: breakers, latency and load figures. One per gateway. */
+export class RoutingEngine {
+  readonly services: RoutingServices;
+
+  constructor(
+    private readonly runtime: Runtime,
+    options: { breakers?: BreakerStore; random?: () => number } = {},
+  ) {
+    this.services = {
+      breakers: options.breakers ?? new MemoryBreakerStore(),
+      stats: new RouteStats(),
+      requestTimeoutMs: runtime.config.server.request_timeout_ms,
+      random: options.random,
+    };
+  }
+
+  /** Routes one request; a `type: auto` entry first picks its tier from the request's content. */
+  route(context: GatewayContext, entry: ModelEntry): Promise<ChatResult> {
+    if (!entry.auto) return runWithFallback(context, entry, this.services);
+    const decision = decideTier(entry.name, entry.auto, context.request, context.principal);
+    context.routeDecision = decision;
+    context.responseHeaders["x-switchyard-route-decision"] = decision.tier;
+    context.responseHeaders["x-switchyard-route-score"] = decision.score.toFixed(4);
+    context.responseHeaders["x-switchyard-route-threshold"] = decision.threshold.toFixed(4);
+    const chosen = this.runtime.models.resolve(decision.model);
+    const other = this.runtime.models.resolve(decision.tier === "strong" ? entry.auto.weak : entry.auto.strong);
+    const spare = entry.auto.crossTierFallback ? other.routes.filter((route) => !chosen.routes.includes(route)) : [];
+    return runWithFallback(context, { ...chosen, strategy: chosen.strategy ?? entry.strategy }, this.services, spare);
+  }
+
+  close(): Promise<void> {
+    return this.services.breakers.close();
+  }
+}
