@@ -6,6 +6,7 @@ import type { Gateway } from "../gateway/gateway.js";
 import { errorBody, errorHeaders, fromHttpError, type WireFormat } from "./errors.js";
 import { registerModelRoutes } from "./models.js";
 import { registerCompletionsRoute } from "./openai/completions.js";
+import { registerAnthropicRoutes } from "./anthropic/routes.js";
 import { registerEmbeddingsRoute } from "./openai/embeddings.js";
 import { registerOpenaiChatRoute } from "./openai/routes.js";
 
@@ -64,6 +65,7 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
   registerModelRoutes(app, gateway);
   registerOpenaiChatRoute(app, gateway);
   registerEmbeddingsRoute(app, gateway);
+  registerAnthropicRoutes(app, gateway);
   registerCompletionsRoute(app, gateway);
   for (const register of options.routes ?? []) await register(app, gateway);
   return app;
