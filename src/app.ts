@@ -8,6 +8,8 @@ import type { ChatMiddleware } from "./gateway/pipeline.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { registerRoutingAdminRoutes } from "./routing/admin-routes.js";
 import { createRoutingEngine } from "./routing/create-routing.js";
+import { createObservability, type Observability } from "./observability/create-observability.js";
+import { createResponseCache, type ResponseCache } from "./cache/create-cache.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -24,6 +26,8 @@ export interface App {
   runtime: Runtime;
   gateway: Gateway;
   server: FastifyInstance;
+  observability: Observability;
+  cache?: ResponseCache;
   close(): Promise<void>;
 }
 
@@ -36,15 +40,26 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       : loadConfigFile({ path: options.configPath, env });
   const logger = options.logger ?? createLogger(loaded.config.server.log_level);
   const runtime = resolveConfig(loaded.config, { logger, env, source: loaded.source });
+  const observability = createObservability(loaded.config.telemetry, logger);
+  const cache = createResponseCache(loaded.config, {
+    env,
+    logger,
+    onLookup: (result) => observability.metrics?.cacheLookups.inc({ result }),
+  });
+  // Observability is outermost (it sees cache hits too); the cache is innermost, after limits and guardrails.
+  const middlewares = [observability.middleware, ...(options.middlewares ?? []), ...(cache ? [cache.middleware] : [])];
   const routing = createRoutingEngine(runtime, env);
-  const gateway = new Gateway(runtime, { middlewares: options.middlewares, routing });
-  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, ...(options.routes ?? [])] });
+  const gateway = new Gateway(runtime, { middlewares, routing });
+  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, ...(options.routes ?? [])], observe: (app) => observability.register(app) });
   return {
     runtime,
     gateway,
     server,
+    observability,
+    cache,
     async close() {
       await server.close();
+      await Promise.all([observability.close(), cache?.close()]);
       await Promise.all([runtime.close(), routing.close()]);
     },
   };

@@ -15,6 +15,8 @@ export type RouteRegistrar = (app: FastifyInstance, gateway: Gateway) => void | 
 export interface ServerOptions {
   /** More route groups (Anthropic edge, admin API, console...), registered after the core ones. */
   routes?: RouteRegistrar[];
+  /** Registered first, before authentication, so every request (401s included) is logged and counted. */
+  observe?: (app: FastifyInstance) => void;
 }
 
 /** Which wire format a path's errors use. */
@@ -38,6 +40,8 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
   });
 
   app.decorateRequest("principal", null as unknown as never);
+  app.decorateRequest("gatewayContext", undefined);
+  options.observe?.(app);
 
   app.addHook("onRequest", async (request, reply) => {
     void reply.header("x-request-id", request.id);

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { controlSchema, pricingSchema } from "../control/config-schema.js";
 import { databaseSchema, redisSchema } from "../storage/config-schema.js";
 import { autoModelSchema, checkModelShape, strategySchema } from "../routing/config-schema.js";
+import { cacheSchema } from "../cache/config-schema.js";
+import { telemetrySchema } from "../observability/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -56,6 +58,8 @@ export const configSchema = z
     redis: redisSchema.default(redisSchema.parse({})),
     pricing: pricingSchema.default({}),
     control: controlSchema.default(controlSchema.parse({})),
+    cache: cacheSchema.default(cacheSchema.parse({})),
+    telemetry: telemetrySchema.default(telemetrySchema.parse({})),
   })
   .strict();
 

@@ -1,0 +1,84 @@
+import type { StreamPart } from "../core/types.js";
+import type { ChatMiddleware } from "../gateway/pipeline.js";
+import { collectStream } from "../gateway/collect.js";
+import type { Logger } from "../observability/logger.js";
+import { cacheKey } from "./cache-key.js";
+import type { CacheConfig } from "./config-schema.js";
+import { cachePolicy } from "./policy.js";
+import { replayParts, responseToParts } from "./replay.js";
+import type { CacheStore } from "./store.js";
+
+export type CacheLookupResult = "hit" | "miss" | "bypass";
+
+export interface CacheMiddlewareOptions {
+  config: CacheConfig;
+  store: CacheStore;
+  logger: Logger;
+  /** Called once per request with what the cache did (for /metrics). */
+  onLookup?: (result: CacheLookupResult) => void;
+}
+
+export const CACHE_HEADER = "x-switchyard-cache";
+
+/**
+ * Exact-match response cache. A hit answers without calling any provider, marks the response
+ * (`x-switchyard-cache: hit`, `x-switchyard-cache-age`) and sets `context.cacheHit` so metering
+ * charges no upstream cost. A miss passes the stream through untouched and stores it once it
+ * completes without error; an aborted or failed stream is never stored.
+ */
+export function createCacheMiddleware(options: CacheMiddlewareOptions): ChatMiddleware {
+  const { config, store, logger, onLookup } = options;
+  return {
+    name: "cache",
+    async handle(context, next) {
+      const policy = cachePolicy(context, config);
+      if (!policy.read && !policy.write) {
+        onLookup?.("bypass");
+        return next(context);
+      }
+      const scope = config.shared_across_projects ? "" : (context.principal.projectId ?? "");
+      const key = cacheKey(context.request, scope);
+      if (policy.read) {
+        const cached = await store.get(key);
+        if (cached) {
+          onLookup?.("hit");
+          context.cacheHit = true;
+          context.route ??= cached.route;
+          context.responseHeaders[CACHE_HEADER] = "hit";
+          context.responseHeaders[`${CACHE_HEADER}-age`] = String(Math.max(0, Math.floor((Date.now() - cached.storedAt) / 1000)));
+          return { stream: replayParts(responseToParts(cached.response)) };
+        }
+      }
+      onLookup?.(policy.read ? "miss" : "bypass");
+      context.responseHeaders[CACHE_HEADER] = policy.read ? "miss" : "refresh";
+      const result = await next(context);
+      if (!policy.write) return result;
+      return { stream: storeWhenComplete(result.stream, save) };
+
+      async function save(parts: StreamPart[]): Promise<void> {
+        try {
+          const response = await collectStream(replayParts(parts));
+          if (response.finishReason.unified === "error") return;
+          await store.set(key, { response, storedAt: Date.now(), route: context.route }, policy.ttlMs);
+        } catch (error) {
+          logger.debug({ err: error, requestId: context.requestId }, "response cache: not stored");
+        }
+      }
+    },
+  };
+}
+
+async function* storeWhenComplete(
+  stream: AsyncIterable<StreamPart>,
+  save: (parts: StreamPart[]) => Promise<void>,
+): AsyncGenerator<StreamPart> {
+  const parts: StreamPart[] = [];
+  let failed = false;
+  for await (const part of stream) {
+    if (part.type === "error") failed = true;
+    else if (part.type !== "warning") parts.push(part);
+    yield part;
+  }
+  // Only reached when the consumer read to the end: an aborted client never stores a partial answer.
+  if (!failed) void save(parts);
+}

@@ -1,0 +1,117 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { GatewayContext } from "../gateway/context.js";
+import type { Logger } from "./logger.js";
+import type { GatewayMetrics } from "./metrics.js";
+import { requestFacts } from "./request-facts.js";
+
+/** Paths that scrapers and probes hit constantly: logged at debug, not info. */
+const QUIET_PATHS = new Set(["/metrics", "/health"]);
+
+/**
+ * One log line and one set of metric updates per HTTP request, taken when the response closes
+ * (finished or aborted), so streamed responses are covered the same way as JSON ones.
+ */
+export function registerRequestObservability(app: FastifyInstance, options: { logger: Logger; metrics?: GatewayMetrics }): void {
+  const { logger, metrics } = options;
+  app.addHook("onRequest", (request, reply, done) => {
+    const startedAt = performance.now();
+    reply.raw.once("close", () => observeRequest(request, reply, startedAt, logger, metrics));
+    done();
+  });
+  if (metrics) {
+    app.get("/metrics", async (_request, reply) => {
+      const body = await metrics.registry.metrics();
+      return reply.header("content-type", metrics.registry.contentType).send(body);
+    });
+  }
+}
+
+function observeRequest(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  startedAt: number,
+  logger: Logger,
+  metrics: GatewayMetrics | undefined,
+): void {
+  const seconds = (performance.now() - startedAt) / 1000;
+  const raw = reply.raw;
+  // writableEnded, not writableFinished: in-process injected responses never report finished.
+  const aborted = !raw.writableEnded;
+  const status = raw.statusCode;
+  const route = request.routeOptions.url ?? "unmatched";
+  const context = request.gatewayContext;
+  if (metrics) {
+    metrics.httpRequests.inc({ method: request.method, route, status });
+    metrics.httpDuration.observe({ method: request.method, route }, seconds);
+    if (context) observeChat(context, metrics, status, aborted, seconds);
+  }
+  const path = request.url.split("?", 1)[0]!;
+  const level = QUIET_PATHS.has(path) ? "debug" : "info";
+  if (!logger.isLevelEnabled(level)) return;
+  const line: Record<string, unknown> = {
+    requestId: request.id,
+    method: request.method,
+    path,
+    status,
+    durationMs: Math.round(seconds * 1e6) / 1000,
+  };
+  if (aborted) line.aborted = true;
+  if (request.principal) line.keyId = request.principal.keyId;
+  if (context) Object.assign(line, chatFields(context));
+  logger[level](line, "request completed");
+}
+
+function chatFields(context: GatewayContext): Record<string, unknown> {
+  const facts = requestFacts(context);
+  const fields: Record<string, unknown> = { model: context.request.model, stream: context.stream };
+  if (context.route) {
+    fields.provider = context.route.provider;
+    fields.upstreamModel = context.route.model;
+  }
+  if (facts.usage) {
+    fields.inputTokens = facts.usage.inputTokens;
+    fields.outputTokens = facts.usage.outputTokens;
+  }
+  if (facts.firstTokenAt !== undefined) fields.ttftMs = Math.round((facts.firstTokenAt - context.startedAt) * 1000) / 1000;
+  if (facts.costUsd !== undefined) fields.costUsd = facts.costUsd;
+  if (facts.finishReason) fields.finishReason = facts.finishReason;
+  if (facts.streamError) fields.error = facts.streamError;
+  if (context.cacheHit) fields.cache = "hit";
+  if (context.attempts.length > 1 || context.attempts.some((attempt) => attempt.error)) {
+    fields.attempts = context.attempts.map((attempt) => ({
+      provider: attempt.provider,
+      model: attempt.model,
+      ...(attempt.error && { error: attempt.error }),
+      ...(attempt.status !== undefined && { status: attempt.status }),
+      durationMs: Math.round(attempt.durationMs * 1000) / 1000,
+    }));
+  }
+  return fields;
+}
+
+function observeChat(context: GatewayContext, metrics: GatewayMetrics, status: number, aborted: boolean, seconds: number): void {
+  for (const attempt of context.attempts) {
+    if (attempt.error) {
+      metrics.upstreamErrors.inc({ provider: attempt.provider, status: attempt.status ?? "none", code: attempt.error });
+    }
+  }
+  const facts = requestFacts(context);
+  // An unknown model name is caller-chosen text: keep it out of label values.
+  const model = context.route || context.attempts.length > 0 ? context.request.model : "unresolved";
+  const provider = context.cacheHit ? "cache" : (context.route?.provider ?? "none");
+  const stream = context.stream ? "true" : "false";
+  const outcome = facts.streamError ?? (aborted ? "aborted" : status < 400 ? "ok" : String(status));
+  metrics.chatRequests.inc({ model, provider, stream, outcome });
+  metrics.chatDuration.observe({ model, provider, stream }, seconds);
+  if (facts.firstTokenAt !== undefined) {
+    metrics.timeToFirstToken.observe({ model, provider }, (facts.firstTokenAt - context.startedAt) / 1000);
+  }
+  const usage = facts.usage;
+  if (usage && !context.cacheHit) {
+    metrics.tokens.inc({ model, provider, type: "input" }, usage.inputTokens);
+    metrics.tokens.inc({ model, provider, type: "output" }, usage.outputTokens);
+    if (usage.cachedInputTokens) metrics.tokens.inc({ model, provider, type: "cached_input" }, usage.cachedInputTokens);
+    if (usage.reasoningTokens) metrics.tokens.inc({ model, provider, type: "reasoning" }, usage.reasoningTokens);
+  }
+  if (facts.costUsd !== undefined && facts.costUsd > 0) metrics.cost.inc({ model, provider }, facts.costUsd);
+}
