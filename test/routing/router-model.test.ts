@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { pairRows, parseRoutingData } from "../../src/routing/auto/dataset.js";
+import { evaluateScores, lengthBaseline, randomBaseline } from "../../src/routing/auto/evaluate.js";
+import { featurize } from "../../src/routing/auto/features.js";
+import { routingMetrics } from "../../src/routing/auto/metrics.js";
+import { LearnedRouter, parseRouterFile } from "../../src/routing/auto/router-file.js";
+import { trainRouter } from "../../src/routing/auto/train.js";
+import { SwitchyardError } from "../../src/core/errors.js";
+import { syntheticRows } from "./synthetic-data.js";
+
+describe("routing metrics (RouteLLM definitions)", () => {
+  const rows = [
+    { score: 0.9, strong: 1, weak: 0 },
+    { score: 0.8, strong: 1, weak: 0 },
+    { score: 0.2, strong: 1, weak: 1 },
+    { score: 0.1, strong: 0, weak: 0 },
+  ];
+
+  it("computes the curve, APGR and CPT for a router that ranks the wins first", () => {
+    const metrics = routingMetrics(rows);
+    expect(metrics.qualityStrong).toBe(0.75);
+    expect(metrics.qualityWeak).toBe(0.25);
+    // PGR reaches 0.5 after one of four calls and 1 after two.
+    expect(metrics.cpt50).toBeCloseTo(25, 6);
+    expect(metrics.cpt80).toBeCloseTo(40, 6);
+    // Area: 0..25% rises 0->0.5, 25..50% rises 0.5->1, then flat at 1.
+    expect(metrics.apgr).toBeCloseTo(0.0625 + 0.1875 + 0.5, 6);
+    expect(metrics.curve[0]).toEqual([0, 0.25]);
+    expect(metrics.curve[100]).toEqual([100, 0.75]);
+  });
+
+  it("moves tied scores together, so a constant score is the straight line (APGR 0.5)", () => {
+    const metrics = routingMetrics(rows.map((row) => ({ ...row, score: 0.5 })));
+    expect(metrics.points).toHaveLength(2);
+    expect(metrics.apgr).toBeCloseTo(0.5, 6);
+    expect(metrics.cpt50).toBeCloseTo(50, 6);
+  });
+
+  it("gives random routing an APGR near 0.5", () => {
+    const paired = pairRows(syntheticRows(400, 3), "strong", "weak");
+    expect(randomBaseline(paired).apgr).toBeGreaterThan(0.4);
+    expect(randomBaseline(paired).apgr).toBeLessThan(0.6);
+  });
+});
+
+describe("features", () => {
+  it("are deterministic and reduce numbers to their digit count", () => {
+    const first = featurize("Tom has 347 apples.");
+    const again = featurize("Tom has 347 apples.");
+    const other = featurize("Tom has 912 apples.");
+    expect([...first.sparse.indices]).toEqual([...again.sparse.indices]);
+    expect([...first.sparse.indices]).toEqual([...other.sparse.indices]);
+    expect([...first.sparse.indices]).not.toEqual([...featurize("Tom has 3 apples.").sparse.indices]);
+  });
+
+  it("cut very long prompts so work per decision stays bounded", () => {
+    const long = featurize("word ".repeat(100_000));
+    expect(long.sparse.indices.length).toBeLessThan(5_000);
+  });
+});
+
+describe("training", () => {
+  const train = syntheticRows(300, 11);
+  const test = syntheticRows(200, 97);
+
+  it("learns a signal that carries over to prompts it has not seen", () => {
+    const { file } = trainRouter(train, { strong: "strong", weak: "weak", targetStrong: 0.4, folds: 3 });
+    const router = new LearnedRouter(file);
+    const paired = pairRows(test, "strong", "weak");
+    const metrics = evaluateScores(paired, paired.map((row) => router.score(row.prompt)));
+    expect(metrics.apgr).toBeGreaterThan(0.7);
+    // Here hard prompts are also the long ones, so length separates them perfectly: match it.
+    expect(metrics.apgr).toBeGreaterThan(lengthBaseline(paired).apgr - 0.03);
+    expect(metrics.apgr).toBeGreaterThan(randomBaseline(paired).apgr + 0.2);
+    expect(metrics.cpt50!).toBeLessThan(30);
+  });
+
+  it("round-trips through ROUTER.json and sets the threshold from the target share", () => {
+    const { file } = trainRouter(train, { strong: "strong", weak: "weak", targetStrong: 0.25, folds: 3, grid: [{ label: "strong-wins", lambdaSparse: 1e-3 }] });
+    const loaded = parseRouterFile(JSON.parse(JSON.stringify(file)), "ROUTER.json");
+    const prompt = test[0]!.prompt;
+    expect(loaded.score(prompt)).toBeCloseTo(new LearnedRouter(file).score(prompt), 6);
+    expect(loaded.thresholdFor(0.25)).toBeCloseTo(file.threshold, 9);
+    expect(loaded.thresholdFor(0.1)).toBeGreaterThan(loaded.thresholdFor(0.5));
+    const share = train.filter((row) => loaded.score(row.prompt) > loaded.thresholdFor(0.4)).length / train.length;
+    expect(share).toBeGreaterThan(0.2);
+    expect(share).toBeLessThan(0.6);
+  });
+
+  it("rejects data that does not score both models, naming what it has", () => {
+    expect(() => trainRouter(train, { strong: "gpt-x", weak: "weak" })).toThrow(/models in the data: strong, weak/);
+  });
+
+  it("reports the line of a malformed row", () => {
+    expect(() => parseRoutingData('{"prompt":"a","scores":{"s":1}}\n{"prompt":"b","scores":{"s":2}}\n', "data.jsonl")).toThrow(/data.jsonl:2: scores.s/);
+    expect(() => parseRoutingData("{oops\n", "data.jsonl")).toThrow(SwitchyardError);
+  });
+
+  it("refuses a file that is not a router", () => {
+    expect(() => parseRouterFile({ format: "something-else" }, "x.json")).toThrow(/not a router file/);
+  });
+});
