@@ -16,7 +16,7 @@ const contentBlockSchema = z.object({
   signature: z.string().nullish(),
   id: z.string().nullish(),
   name: z.string().nullish(),
-  input: z.unknown(),
+  input: z.unknown().optional(),
 });
 
 export const messageSchema = z.object({
