@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { routerCommand } from "./router-command.js";
+import { modelsCommand } from "./models.js";
 import { serveCommand } from "./serve.js";
 
 export type Command = (argv: string[]) => Promise<number>;
@@ -7,6 +8,7 @@ export type Command = (argv: string[]) => Promise<number>;
 /** Subcommands; each lives in its own file. */
 const commands: Record<string, Command> = {
   serve: serveCommand,
+  models: modelsCommand,
   router: routerCommand,
 };
 
@@ -14,6 +16,8 @@ const usage = `Usage: switchyard <command> [options]
 
 Commands:
   serve [--config FILE] [--port N] [--host H]   run the gateway
+  models pull <hf:owner/repo:quant | url>       download a GGUF model (resumable, checksummed)
+  models list                                   list downloaded models
   router train|eval [options]                   learn and evaluate the cost/quality router
 `;
 
