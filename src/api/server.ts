@@ -1,9 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { SwitchyardError } from "../core/errors.js";
 import { createId } from "../core/ids.js";
 import { credentialFromHeaders } from "../gateway/auth.js";
 import type { Gateway } from "../gateway/gateway.js";
 import { errorBody, errorHeaders, fromHttpError, type WireFormat } from "./errors.js";
+import { registerConsole } from "./console.js";
 import { registerModelRoutes } from "./models.js";
 import { registerCompletionsRoute } from "./openai/completions.js";
 import { registerAnthropicRoutes } from "./anthropic/routes.js";
@@ -28,7 +29,7 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
   const config = gateway.runtime.config.server;
   const app = Fastify({
     loggerInstance: gateway.runtime.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.body_limit,
     genReqId: (request) => {
       const given = request.headers["x-request-id"];
@@ -39,6 +40,8 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
     return503OnClosing: true,
   });
 
+  // JSON only (multipart is added by the routes that take files): anything else is a clear 415.
+  app.removeContentTypeParser("text/plain");
   app.decorateRequest("principal", null as unknown as never);
   app.decorateRequest("gatewayContext", undefined);
   options.observe?.(app);
@@ -66,6 +69,7 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
   });
 
   app.get("/health", async () => ({ status: "ok" }));
+  await registerConsole(app);
   registerModelRoutes(app, gateway);
   registerOpenaiChatRoute(app, gateway);
   registerEmbeddingsRoute(app, gateway);

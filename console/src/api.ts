@@ -1,0 +1,99 @@
+import { createParser } from "eventsource-parser";
+
+const KEY_STORAGE = "switchyard.apiKey";
+
+export function getApiKey(): string {
+  return localStorage.getItem(KEY_STORAGE) ?? "";
+}
+
+export function setApiKey(key: string): void {
+  localStorage.setItem(KEY_STORAGE, key);
+}
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  const key = getApiKey();
+  return { ...(key && { authorization: `Bearer ${key}` }), ...extra };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function parse<T>(response: Response): Promise<T> {
+  const text = await response.text();
+  const body = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const error = (body as { error?: { message?: string } } | undefined)?.error;
+    throw new ApiError(response.status, error?.message ?? `HTTP ${response.status}`);
+  }
+  return body as T;
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  return parse<T>(await fetch(path, { headers: headers() }));
+}
+
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  return parse<T>(await fetch(path, { method: "POST", headers: headers({ "content-type": "application/json" }), body: JSON.stringify(body) }));
+}
+
+export async function postForm<T>(path: string, form: FormData): Promise<T> {
+  return parse<T>(await fetch(path, { method: "POST", headers: headers(), body: form }));
+}
+
+export interface StreamStats {
+  ttftMs?: number;
+  totalMs: number;
+  outputTokens?: number;
+  provider?: string | null;
+}
+
+/** Streams a chat completion, calling onText for each delta; resolves with timing and usage. */
+export async function streamChat(
+  model: string,
+  messages: Array<{ role: string; content: string }>,
+  onText: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<StreamStats> {
+  const started = performance.now();
+  const response = await fetch("/v1/chat/completions", {
+    method: "POST",
+    headers: headers({ "content-type": "application/json" }),
+    body: JSON.stringify({ model, messages, stream: true, stream_options: { include_usage: true } }),
+    signal,
+  });
+  if (!response.ok || !response.body) await parse(response);
+  const stats: StreamStats = { totalMs: 0, provider: response.headers.get("x-switchyard-provider") };
+  let failure: string | undefined;
+  const parser = createParser({
+    onEvent(event) {
+      if (event.data === "[DONE]") return;
+      const chunk = JSON.parse(event.data) as {
+        error?: { message: string };
+        choices?: Array<{ delta?: { content?: string } }>;
+        usage?: { completion_tokens: number };
+      };
+      if (chunk.error) failure = chunk.error.message;
+      const text = chunk.choices?.[0]?.delta?.content;
+      if (text) {
+        stats.ttftMs ??= performance.now() - started;
+        onText(text);
+      }
+      if (chunk.usage) stats.outputTokens = chunk.usage.completion_tokens;
+    },
+  });
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parser.feed(value);
+  }
+  stats.totalMs = performance.now() - started;
+  if (failure) throw new ApiError(502, failure);
+  return stats;
+}

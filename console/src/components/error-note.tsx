@@ -1,0 +1,4 @@
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null;
+  return <p className="error">{error instanceof Error ? error.message : String(error)}</p>;
+}

@@ -1,0 +1,59 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
+import { chromiumAvailable, launchBrowser } from "../helpers/browser.js";
+import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+
+const built = existsSync(new URL("../../console/dist/index.html", import.meta.url));
+
+// The console in a real browser: the catalog lists models, the playground streams two models side by side.
+describe.runIf(chromiumAvailable() && built)("web console in Chromium", () => {
+  let emulator: OpenaiEmulator;
+  let gateway: RunningGateway;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    emulator = await startOpenaiEmulator({ eventDelayMs: 5 });
+    gateway = await startGateway({
+      providers: { up: { type: "openai", base_url: emulator.baseURL, api_key: "none" } },
+      models: {
+        "model-a": { routes: [{ provider: "up", model: "a" }] },
+        "model-b": { routes: [{ provider: "up", model: "b" }] },
+      },
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    await emulator?.close();
+  });
+
+  it("lists the model catalog", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gateway.url}/`);
+    await page.getByRole("cell", { name: "model-a" }).waitFor();
+    expect(await page.getByRole("cell", { name: "model-b" }).count()).toBe(1);
+    await page.close();
+  });
+
+  it("compares two models side by side in the playground", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gateway.url}/console/#playground`);
+    await page.getByPlaceholder("Ask something…").fill("compare us");
+    await page.locator("[data-testid=column-1] select").selectOption("model-b");
+    await page.getByRole("button", { name: "Run" }).click();
+    for (const column of ["column-0", "column-1"]) {
+      await page.locator(`[data-testid=${column}] .stats`).waitFor();
+      expect(await page.locator(`[data-testid=${column}] .output`).textContent()).toBe("You said: compare us");
+    }
+    const models = emulator.requests.filter((request) => request.body?.stream).map((request) => request.body.model);
+    expect(models.sort()).toEqual(["a", "b"]);
+    await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), "swy-shot-")), "playground.png") });
+    await page.close();
+  });
+});
