@@ -10,6 +10,8 @@ import { registerRoutingAdminRoutes } from "./routing/admin-routes.js";
 import { createRoutingEngine } from "./routing/create-routing.js";
 import { createObservability, type Observability } from "./observability/create-observability.js";
 import { createResponseCache, type ResponseCache } from "./cache/create-cache.js";
+import { openControlPlane, type ControlPlane } from "./control/control-plane.js";
+import { controlPlaneRoutes } from "./api/admin/index.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -28,6 +30,8 @@ export interface App {
   server: FastifyInstance;
   observability: Observability;
   cache?: ResponseCache;
+  /** Keys, projects, budgets, usage: the database and counters. */
+  control: ControlPlane;
   close(): Promise<void>;
 }
 
@@ -39,7 +43,15 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       ? { config: parseConfig(options.config, "config object"), source: "config object" }
       : loadConfigFile({ path: options.configPath, env });
   const logger = options.logger ?? createLogger(loaded.config.server.log_level);
-  const runtime = resolveConfig(loaded.config, { logger, env, source: loaded.source });
+  const control = await openControlPlane({ config: loaded.config, env, logger });
+  // Credentials stored through the admin API answer env:NAME references; the real environment wins.
+  const runtime = await Promise.resolve()
+    .then(async () => resolveConfig(loaded.config, { logger, env: { ...(await control.credentialEnvironment()), ...env }, source: loaded.source }))
+    .catch(async (error: unknown) => {
+      await control.close();
+      throw error;
+    });
+  const controlPieces = control.bind(runtime);
   const observability = createObservability(loaded.config.telemetry, logger);
   const cache = createResponseCache(loaded.config, {
     env,
@@ -47,18 +59,20 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     onLookup: (result) => observability.metrics?.cacheLookups.inc({ result }),
   });
   // Observability is outermost (it sees cache hits too); the cache is innermost, after limits and guardrails.
-  const middlewares = [observability.middleware, ...(options.middlewares ?? []), ...(cache ? [cache.middleware] : [])];
+  const middlewares = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(cache ? [cache.middleware] : [])];
   const routing = createRoutingEngine(runtime, env);
-  const gateway = new Gateway(runtime, { middlewares, routing });
-  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, ...(options.routes ?? [])], observe: (app) => observability.register(app) });
+  const gateway = new Gateway(runtime, { middlewares, routing, authenticator: controlPieces.authenticator });
+  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(options.routes ?? [])], observe: (app) => observability.register(app) });
   return {
     runtime,
     gateway,
     server,
     observability,
     cache,
+    control,
     async close() {
       await server.close();
+      await control.close();
       await Promise.all([observability.close(), cache?.close()]);
       await Promise.all([runtime.close(), routing.close()]);
     },

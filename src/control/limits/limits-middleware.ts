@@ -1,6 +1,5 @@
 import { SwitchyardError } from "../../core/errors.js";
 import type { StreamPart } from "../../core/types.js";
-import type { GatewayContext } from "../../gateway/context.js";
 import type { ChatMiddleware } from "../../gateway/pipeline.js";
 import type { Kysely } from "kysely";
 import type { Database } from "../../storage/database.js";

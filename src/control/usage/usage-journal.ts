@@ -50,7 +50,7 @@ export class UsageJournal {
     for (const name of readdirSync(this.dir).sort()) {
       if (!name.endsWith(".jsonl")) continue;
       const path = join(this.dir, name);
-      if (path === this.path) continue;
+      if (path === this.path || ownedByLiveProcess(name)) continue;
       const rows: UsageRow[] = [];
       for (const line of readFileSync(path, "utf8").split("\n")) {
         if (line.length === 0) continue;
@@ -81,5 +81,20 @@ export class UsageJournal {
   private open(): void {
     this.path = join(this.dir, `usage-${Date.now()}-${process.pid}-${++this.sequence}.jsonl`);
     this.fd = openSync(this.path, "a");
+  }
+}
+
+/**
+ * A segment named with another running process's pid belongs to a gateway sharing this data dir;
+ * only segments of dead processes (or of an earlier process with our own pid, as in containers) are replayed.
+ */
+function ownedByLiveProcess(name: string): boolean {
+  const pid = Number(/^usage-\d+-(\d+)-\d+\.jsonl$/.exec(name)?.[1]);
+  if (!Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as controlPlane from "./001-control-plane.js";
+import * as guardrails from "./007-guardrails.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -8,4 +9,5 @@ import * as controlPlane from "./001-control-plane.js";
  */
 export const migrations: Record<string, Migration> = {
   "001-control-plane": controlPlane,
+  "007-guardrails": guardrails,
 };
