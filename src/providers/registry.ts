@@ -1,6 +1,7 @@
 import { anthropicProvider } from "./anthropic/index.js";
 import type { ProviderDefinition } from "./contract.js";
 import { azureOpenaiProvider, openaiProvider } from "./openai-compatible/index.js";
+import { bedrockProvider } from "./bedrock/index.js";
 import { geminiProvider } from "./gemini/index.js";
 import { localProvider } from "./local/index.js";
 
@@ -9,6 +10,7 @@ export const providerDefinitions: readonly ProviderDefinition[] = [
   openaiProvider as unknown as ProviderDefinition,
   azureOpenaiProvider as unknown as ProviderDefinition,
   geminiProvider as unknown as ProviderDefinition,
+  bedrockProvider as unknown as ProviderDefinition,
   localProvider as unknown as ProviderDefinition,
   anthropicProvider as unknown as ProviderDefinition,
 ];
