@@ -4,6 +4,7 @@ import { databaseSchema, redisSchema } from "../storage/config-schema.js";
 import { autoModelSchema, checkModelShape, strategySchema } from "../routing/config-schema.js";
 import { cacheSchema } from "../cache/config-schema.js";
 import { telemetrySchema } from "../observability/config-schema.js";
+import { guardrailsSchema } from "../guardrails/config.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -60,6 +61,8 @@ export const configSchema = z
     control: controlSchema.default(controlSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     telemetry: telemetrySchema.default(telemetrySchema.parse({})),
+    /** Absent: no guardrails run at all. */
+    guardrails: guardrailsSchema.optional(),
   })
   .strict();
 

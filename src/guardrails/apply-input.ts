@@ -1,0 +1,113 @@
+import { SwitchyardError } from "../core/errors.js";
+import type { ChatRequest, Message, TextPart } from "../core/types.js";
+import type { InputAction } from "./config.js";
+import type { DetectorSet, Finding } from "./detectors/index.js";
+import { activeCategories } from "./policy.js";
+import { MaskVault, placeholdersIn, redactionFor } from "./vault.js";
+
+export interface ActionTally {
+  category: string;
+  action: InputAction;
+  count: number;
+}
+
+export interface InputOutcome {
+  request: ChatRequest;
+  vault: MaskVault;
+  tally: ActionTally[];
+}
+
+/** Thrown when a request holds a category whose policy is `block`; names the category, never the value. */
+export class GuardrailBlockedError extends SwitchyardError {
+  constructor(
+    readonly category: string,
+    direction: "request" | "response",
+    param?: string,
+  ) {
+    super(
+      "SWY_ERR_GUARDRAIL_BLOCKED",
+      `The ${direction} was blocked by a guardrail: it contains data of category '${category}', which the policy does not allow${direction === "request" ? " to be sent to this model" : ""}.`,
+      { param },
+    );
+  }
+}
+
+/**
+ * Applies the input policy to every text the provider will see: system, user and assistant text,
+ * tool-call arguments and tool results. Reasoning parts are left alone (their signatures must
+ * round-trip unchanged) and images are not inspected.
+ */
+export function applyInputPolicy(request: ChatRequest, policy: ReadonlyMap<string, InputAction>, detectors: DetectorSet): InputOutcome {
+  const wanted = activeCategories(policy);
+  const taken = new Set<string>(placeholdersIn(JSON.stringify(request.messages)));
+  const vault = new MaskVault((placeholder) => taken.has(placeholder));
+  const counts = new Map<string, ActionTally>();
+  if (wanted.size === 0) return { request, vault, tally: [] };
+
+  const transform = (text: string, param: string): string => {
+    const findings = detectors.detect(text, wanted);
+    if (findings.length === 0) return text;
+    for (const finding of findings) {
+      if (policy.get(finding.category) === "block") throw new GuardrailBlockedError(finding.category, "request", param);
+    }
+    return rewrite(text, findings, (finding, value) => {
+      const action = policy.get(finding.category) ?? "allow";
+      const key = `${finding.category}\u0000${action}`;
+      const tally = counts.get(key) ?? { category: finding.category, action, count: 0 };
+      tally.count++;
+      counts.set(key, tally);
+      if (action === "mask") return vault.mask(finding.category, value);
+      if (action === "redact") return redactionFor(finding.category);
+      return value;
+    });
+  };
+
+  const messages = request.messages.map((message, index) => transformMessage(message, `messages[${index}]`, transform));
+  return { request: { ...request, messages }, vault, tally: [...counts.values()] };
+}
+
+type Transform = (text: string, param: string) => string;
+
+function transformMessage(message: Message, path: string, transform: Transform): Message {
+  const text = (part: TextPart, param: string): TextPart => {
+    const next = transform(part.text, param);
+    return next === part.text ? part : { ...part, text: next };
+  };
+  switch (message.role) {
+    case "system":
+      return { ...message, content: message.content.map((part) => text(part, `${path}.content`)) };
+    case "user":
+      return { ...message, content: message.content.map((part) => (part.type === "text" ? text(part, `${path}.content`) : part)) };
+    case "assistant":
+      return {
+        ...message,
+        content: message.content.map((part) => {
+          if (part.type === "text") return text(part, `${path}.content`);
+          if (part.type === "tool-call") {
+            const next = transform(part.arguments, `${path}.tool_calls`);
+            return next === part.arguments ? part : { ...part, arguments: next };
+          }
+          return part;
+        }),
+      };
+    case "tool":
+      return {
+        ...message,
+        content: message.content.map((result) => ({
+          ...result,
+          content: result.content.map((part) => (part.type === "text" ? text(part, `${path}.content`) : part)),
+        })),
+      };
+  }
+}
+
+/** Replaces each finding's span with what `replace` returns for it. */
+export function rewrite(text: string, findings: readonly Finding[], replace: (finding: Finding, value: string) => string): string {
+  let out = "";
+  let cursor = 0;
+  for (const finding of findings) {
+    out += text.slice(cursor, finding.start) + replace(finding, text.slice(finding.start, finding.end));
+    cursor = finding.end;
+  }
+  return out + text.slice(cursor);
+}

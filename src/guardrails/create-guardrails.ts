@@ -1,0 +1,63 @@
+import type { Runtime } from "../config/resolve.js";
+import type { ChatMiddleware } from "../gateway/pipeline.js";
+import type { RouteRegistrar } from "../api/server.js";
+import type { Storage } from "../storage/database.js";
+import { openConfiguredDatabase } from "../storage/from-config.js";
+import { guardrailsAdminRoutes } from "./admin-routes.js";
+import { InMemoryAuditLog, type AuditLog } from "./audit-log.js";
+import type { GuardrailsConfig } from "./config.js";
+import { createGuardrailsMiddleware } from "./middleware.js";
+import type { ProviderInfo } from "./resolve-policy.js";
+import { SqlAuditLog } from "./sql-audit-log.js";
+
+export interface Guardrails {
+  middleware: ChatMiddleware;
+  audit: AuditLog;
+  routes: RouteRegistrar;
+  close(): Promise<void>;
+}
+
+export interface CreateGuardrailsOptions {
+  env?: NodeJS.ProcessEnv;
+  /** An already-open database to share; otherwise the configured one is opened when the audit store is `database`. */
+  storage?: Storage;
+}
+
+/** The guardrails for an app, or undefined when the config has no `guardrails:` section. */
+export async function createGuardrails(runtime: Runtime, options: CreateGuardrailsOptions = {}): Promise<Guardrails | undefined> {
+  const config: GuardrailsConfig | undefined = runtime.config.guardrails;
+  if (config === undefined) return undefined;
+  let owned: Storage | undefined;
+  let audit: AuditLog;
+  if (config.audit.store === "memory") {
+    audit = new InMemoryAuditLog(config.audit.max_entries);
+  } else {
+    const storage = options.storage ?? (owned = await openConfiguredDatabase(runtime.config, options.env ?? process.env));
+    audit = new SqlAuditLog(storage.db, (error) => runtime.logger.error({ err: error }, "guardrails audit write failed"));
+  }
+  const providerInfo = (name: string): ProviderInfo => ({ name, local: runtime.providers.get(name)?.local });
+  const middleware = createGuardrailsMiddleware({
+    config,
+    audit,
+    candidateProviders(model) {
+      try {
+        const entry = runtime.models.resolve(model);
+        // An auto-routed model picks its target per request: every provider counts.
+        if (entry.auto !== undefined || entry.routes.length === 0) return undefined;
+        return entry.routes.map((route) => providerInfo(route.provider.name));
+      } catch {
+        return undefined;
+      }
+    },
+    allProviders: () => [...runtime.providers.keys()].map(providerInfo),
+  });
+  return {
+    middleware,
+    audit,
+    routes: guardrailsAdminRoutes(audit),
+    async close() {
+      await audit.close?.();
+      await owned?.close();
+    },
+  };
+}

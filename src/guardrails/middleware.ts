@@ -1,0 +1,157 @@
+import type { CountryCode } from "libphonenumber-js/max";
+import type { ChatRequest } from "../core/types.js";
+import type { ChatMiddleware } from "../gateway/pipeline.js";
+import { applyInputPolicy, GuardrailBlockedError } from "./apply-input.js";
+import type { AuditLog, NewAuditEntry } from "./audit-log.js";
+import type { GuardrailsConfig, OutputAction } from "./config.js";
+import { DetectorSet } from "./detectors/index.js";
+import { scoreInjection } from "./injection.js";
+import { guardOutput } from "./output-stream.js";
+import { PolicyResolver, type PolicySubject, type ProviderInfo } from "./resolve-policy.js";
+import type { MaskVault } from "./vault.js";
+
+export interface GuardrailsMiddlewareOptions {
+  config: GuardrailsConfig;
+  audit: AuditLog;
+  /**
+   * The providers a public model name can reach (its routes), or undefined when it cannot be told
+   * ahead of routing; then every configured provider counts, which errs on the strict side.
+   */
+  candidateProviders(model: string): readonly ProviderInfo[] | undefined;
+  allProviders(): readonly ProviderInfo[];
+}
+
+/** What the guardrails learned about a request, for later middleware (metering, logs). */
+export interface GuardrailsState {
+  vault: MaskVault;
+  injectionScore?: number;
+}
+
+export const guardrailsStateKey = Symbol("guardrails");
+
+export const INJECTION_CATEGORY = "prompt_injection";
+
+/**
+ * Guardrails as one middleware. Input policies are applied before routing, using the model's route
+ * plan to pick provider-specific rules (strictest across its fallback routes); output checks and
+ * unmasking wrap the stream the chosen provider returns.
+ */
+export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions): ChatMiddleware {
+  const { config, audit } = options;
+  const detectors = new DetectorSet({
+    phoneDefaultCountry: config.detectors.phone_default_country as CountryCode | undefined,
+    custom: Object.fromEntries(
+      Object.entries(config.detectors.custom).map(([name, spec]) => [
+        name,
+        { terms: spec.terms, patterns: spec.patterns, caseSensitive: spec.case_sensitive },
+      ]),
+    ),
+  });
+  const resolver = new PolicyResolver(config, detectors.categories);
+  const record = (entries: NewAuditEntry[]) => {
+    if (config.audit.enabled && entries.length > 0) audit.record(entries);
+  };
+
+  return {
+    name: "guardrails",
+    async handle(context, next) {
+      if (!config.enabled) return next(context);
+      const subject: PolicySubject = {
+        keyId: context.principal.keyId,
+        projectId: context.principal.projectId,
+        model: context.request.model,
+      };
+      const entry = (direction: NewAuditEntry["direction"], category: string, action: NewAuditEntry["action"], count: number, provider?: string): NewAuditEntry => ({
+        requestId: context.requestId,
+        keyId: subject.keyId,
+        projectId: subject.projectId,
+        model: subject.model,
+        provider,
+        direction,
+        category,
+        action,
+        count,
+      });
+
+      const injection = checkInjection(context.request, config, (score, blocked) => {
+        const item = entry("input", INJECTION_CATEGORY, blocked ? "block" : "score", 1);
+        record([{ ...item, score }]);
+        context.responseHeaders["x-switchyard-injection-score"] = score.toFixed(3);
+      });
+
+      const providers = options.candidateProviders(subject.model) ?? options.allProviders();
+      const policy = resolver.input(subject, providers);
+      let outcome;
+      try {
+        outcome = applyInputPolicy(context.request, policy, detectors);
+      } catch (error) {
+        if (error instanceof GuardrailBlockedError) record([entry("input", error.category, "block", 1)]);
+        throw error;
+      }
+      record(outcome.tally.filter((tally) => tally.action !== "allow").map((tally) => entry("input", tally.category, tally.action as NewAuditEntry["action"], tally.count)));
+      context.request = outcome.request;
+      context.state.set(guardrailsStateKey, { vault: outcome.vault, injectionScore: injection } satisfies GuardrailsState);
+      if (outcome.vault.size > 0) context.responseHeaders["x-switchyard-guardrails-masked"] = String(outcome.vault.size);
+
+      const result = await next(context);
+      const provider = context.route?.provider;
+      const outputPolicy = resolver.output(subject, provider);
+      const counts = new Map<string, number>();
+      const onAction = (category: string, action: OutputAction) => {
+        const key = `${category}\u0000${action}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      };
+      const flushAudit = () => {
+        record(
+          [...counts].map(([key, count]) => {
+            const [category, action] = key.split("\u0000") as [string, "redact" | "block"];
+            return entry("output", category, action, count, provider);
+          }),
+        );
+        counts.clear();
+      };
+      return {
+        stream: auditedAtEnd(
+          guardOutput(result.stream, { vault: outcome.vault, detectors, policy: outputPolicy, window: config.output_window, onAction }),
+          flushAudit,
+        ),
+      };
+    },
+  };
+}
+
+/** Scores tool results; throws when the policy blocks at the threshold. Returns the highest score. */
+function checkInjection(
+  request: ChatRequest,
+  config: GuardrailsConfig,
+  report: (score: number, blocked: boolean) => void,
+): number | undefined {
+  if (config.injection.action === "off") return undefined;
+  let highest: number | undefined;
+  for (const message of request.messages) {
+    if (message.role !== "tool") continue;
+    for (const result of message.content) {
+      for (const part of result.content) {
+        if (part.type !== "text") continue;
+        const { score } = scoreInjection(part.text);
+        highest = Math.max(highest ?? 0, score);
+      }
+    }
+  }
+  if (highest === undefined) return undefined;
+  const blocked = config.injection.action === "block" && highest >= config.injection.threshold;
+  report(highest, blocked);
+  if (blocked) {
+    throw new GuardrailBlockedError(INJECTION_CATEGORY, "request");
+  }
+  return highest;
+}
+
+async function* auditedAtEnd<T>(stream: AsyncIterable<T>, done: () => void): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } finally {
+    done();
+  }
+}
+
