@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
-import { stat } from "node:fs/promises";
-import { basename } from "node:path";
+import { mkdtemp, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { InvalidGgufError } from "./gguf-validation.js";
 
 /**
@@ -9,7 +10,7 @@ import { InvalidGgufError } from "./gguf-validation.js";
  * that abort is only a failed probe. Results are cached per file (path, size, mtime).
  */
 const PROBE_SCRIPT = `
-const [moduleUrl, modelPath] = process.argv.slice(1);
+const [moduleUrl, modelPath] = process.argv.slice(2);
 const { getLlama, LlamaLogLevel } = await import(moduleUrl);
 const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
 const model = await llama.loadModel({ modelPath });
@@ -21,6 +22,17 @@ process.stdout.write(JSON.stringify({ ok: true, tokens: tokens.length }));
 `;
 
 const cache = new Map<string, Promise<void>>();
+let scriptPath: Promise<string> | undefined;
+
+// A file, not `node -e`: node-llama-cpp forks helpers that inherit execArgv, which must not carry an inline script.
+function probeScript(): Promise<string> {
+  scriptPath ??= mkdtemp(join(tmpdir(), "switchyard-probe-")).then(async (directory) => {
+    const path = join(directory, "probe.mjs");
+    await writeFile(path, PROBE_SCRIPT);
+    return path;
+  });
+  return scriptPath;
+}
 
 export interface ProbeOptions {
   timeoutMs?: number;
@@ -38,12 +50,13 @@ export async function probeModelLoad(path: string, options: ProbeOptions = {}): 
   return pending;
 }
 
-function runProbe(path: string, timeoutMs: number): Promise<void> {
+async function runProbe(path: string, timeoutMs: number): Promise<void> {
   const moduleUrl = import.meta.resolve("node-llama-cpp");
+  const script = await probeScript();
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ["--input-type=module", "-e", PROBE_SCRIPT, moduleUrl, path],
+      [script, moduleUrl, path],
       { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: "" } },
       (error, stdout, stderr) => {
         if (!error && stdout.includes('"ok":true')) return resolve();

@@ -138,6 +138,8 @@ export interface TinyLlamaOptions {
   omitKeys?: string[];
   /** Overrides `general.architecture`. */
   architecture?: string;
+  /** Leave out SentencePiece's `<0xNN>` byte tokens (llama.cpp aborts on such a vocabulary). */
+  withoutByteTokens?: boolean;
 }
 
 /** ChatML: a template llama.cpp and node-llama-cpp both recognise. */
@@ -146,14 +148,14 @@ export const CHATML_TEMPLATE =
 
 const WORDS = ["the", "a", "cat", "dog", "sat", "on", "mat", "once", "upon", "time", "yes", "no", "and", "was", "big", "red"];
 
-function vocabulary(withChatTokens: boolean) {
+function vocabulary(withChatTokens: boolean, byteTokens: boolean) {
   const tokens: string[] = ["<unk>", "<s>", "</s>"];
   const types: number[] = [2, 3, 3];
   if (withChatTokens) {
     tokens.push("<|im_start|>", "<|im_end|>");
     types.push(3, 3);
   }
-  for (let byte = 0; byte < 256; byte++) {
+  for (let byte = 0; byte < (byteTokens ? 256 : 0); byte++) {
     tokens.push(`<0x${byte.toString(16).toUpperCase().padStart(2, "0")}>`);
     types.push(6);
   }
@@ -172,7 +174,7 @@ export function tinyLlamaGguf(options: TinyLlamaOptions = {}): Buffer {
   const heads = options.heads ?? 4;
   const feedForward = dim * 2;
   const next = random(options.seed ?? 42);
-  const { tokens, types, scores } = vocabulary(options.chatTemplate !== undefined);
+  const { tokens, types, scores } = vocabulary(options.chatTemplate !== undefined, !options.withoutByteTokens);
   const vocab = tokens.length;
   const tensor = (name: string, dims: number[], fill?: number): GgufTensor => {
     const size = dims.reduce((product, dimension) => product * dimension, 1);

@@ -28,6 +28,8 @@ export function createLocalProvider(name: string, config: LocalConfig, context: 
     logger: context.logger,
   });
 
+  warnAboutMissingModels(name, config, modelsDir, context);
+
   async function lease(model: string, options: CallOptions): Promise<Lease> {
     return pool.lease(await resolveLocalModel(model, config, modelsDir), options.signal);
   }
@@ -154,6 +156,18 @@ export function createLocalProvider(name: string, config: LocalConfig, context: 
       await pool.close();
     },
   };
+}
+
+/** Says on the console, at startup, which configured models still need `models pull` (requests get the same in a 503). */
+function warnAboutMissingModels(name: string, config: LocalConfig, modelsDir: string, context: ProviderContext): void {
+  void Promise.all(
+    Object.keys(config.models).map((model) =>
+      resolveLocalModel(model, config, modelsDir).then(
+        () => undefined,
+        (error: unknown) => context.logger.warn({ provider: name, model }, (error as Error).message),
+      ),
+    ),
+  );
 }
 
 /** Prompt tokens as the model's chat template renders them (function documentation included). */
