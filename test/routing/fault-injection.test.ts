@@ -128,13 +128,13 @@ describe("fault injection behind a healthy fallback", () => {
       }),
     );
     const failures = results.filter(Boolean).length;
-    const breakers = await (await fetch(`${gateway.url}/admin/routing/breakers`, { headers })).json();
+    const breakers = (await (await fetch(`${gateway.url}/admin/routing/breakers`, { headers })).json()) as { breakers: Array<{ key: string; opens: number }> };
     const counts = {
       requests: total,
       clientFailures: failures,
       upstreamRequests: { flaky: flaky.requests.length, shaky: shaky.requests.length, healthy: healthy.requests.length },
       faultsConsumed: 800 - (flaky.faults as unknown as { queue: Fault[] }).queue.length - (shaky.faults as unknown as { queue: Fault[] }).queue.length,
-      breakerOpens: Object.fromEntries((breakers.breakers as Array<{ key: string; opens: number }>).map((item) => [item.key, item.opens])),
+      breakerOpens: Object.fromEntries(breakers.breakers.map((item) => [item.key, item.opens])),
     };
     console.log(`fault-injection counts: ${JSON.stringify(counts)}`);
     expect(results).toHaveLength(total);

@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import type { ChatMiddleware } from "../../src/gateway/pipeline.js";
+import type { GatewayContext } from "../../src/gateway/context.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { trainRouter } from "../../src/routing/auto/train.js";
+import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
+import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+import { syntheticRows } from "./synthetic-data.js";
+
+let strong: OpenaiEmulator;
+let weak: OpenaiEmulator;
+let gateway: RunningGateway;
+let directory: string;
+let routerPath: string;
+const decisions: GatewayContext["routeDecision"][] = [];
+let remainingFraction: number | undefined;
+
+/** Stands in for the control plane: sets the key's budget standing, and records the decision as usage would. */
+const budgetAndUsage: ChatMiddleware = {
+  name: "test-budget",
+  async handle(context, next) {
+    if (remainingFraction !== undefined) context.principal = { ...context.principal, budget: { remainingFraction } };
+    const result = await next(context);
+    decisions.push(context.routeDecision);
+    return result;
+  },
+};
+
+const hard = "Gus has 734 marbles, sells 35% of them, then buys 62 more and then gives away a third. How many marbles are left?";
+const easy = "Gus has 4 marbles. How many marbles does Gus have?";
+
+function config(auto: Record<string, unknown>) {
+  return {
+    providers: {
+      big: { type: "openai", base_url: strong.baseURL, api_key: "none" },
+      small: { type: "openai", base_url: weak.baseURL, api_key: "none" },
+    },
+    models: {
+      smart: { type: "auto", auto: { router: routerPath, strong: "big/gpt-4o", weak: "cheap", ...auto } },
+      cheap: { routes: [{ provider: "small", model: "gpt-4o-mini" }] },
+    },
+  };
+}
+
+beforeAll(async () => {
+  [strong, weak] = await Promise.all([startOpenaiEmulator(), startOpenaiEmulator()]);
+  directory = mkdtempSync(join(tmpdir(), "swy-router-"));
+  routerPath = join(directory, "ROUTER.json");
+  const { file } = trainRouter(syntheticRows(240, 21), { strong: "strong", weak: "weak", targetStrong: 0.4, folds: 3 });
+  writeFileSync(routerPath, JSON.stringify(file));
+  gateway = await startGateway(config({ target_strong: 0.4 }), { middlewares: [budgetAndUsage] });
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await Promise.all([strong?.close(), weak?.close()]);
+  rmSync(directory, { recursive: true, force: true });
+});
+
+async function ask(text: string, stream = false) {
+  return fetch(`${gateway.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "smart", stream, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: text }] }),
+  });
+}
+
+describe("type: auto models", () => {
+  it("send a hard prompt to the strong model and say so in headers and on the context", async () => {
+    const response = await ask(hard);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-switchyard-route-decision")).toBe("strong");
+    const score = Number(response.headers.get("x-switchyard-route-score"));
+    expect(score).toBeGreaterThan(Number(response.headers.get("x-switchyard-route-threshold")));
+    expect(response.headers.get("x-switchyard-provider")).toBe("big");
+    expect(strong.requests.at(-1)!.body.model).toBe("gpt-4o");
+    expect(decisions.at(-1)).toMatchObject({ autoModel: "smart", tier: "strong", model: "big/gpt-4o" });
+    expect(decisions.at(-1)!.score).toBeCloseTo(score, 3);
+  });
+
+  it("send an easy prompt to the weak model, streaming too", async () => {
+    const response = await ask(easy, true);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-switchyard-route-decision")).toBe("weak");
+    expect(response.headers.get("x-switchyard-provider")).toBe("small");
+    expect(await response.text()).toContain("data: [DONE]");
+  });
+
+  it("lean to the weak model when the key's budget is nearly spent", async () => {
+    remainingFraction = 0.01;
+    try {
+      const response = await ask(hard);
+      expect(response.headers.get("x-switchyard-route-decision")).toBe("weak");
+    } finally {
+      remainingFraction = undefined;
+    }
+  });
+
+  it("fall back to the other tier when the chosen one fails", async () => {
+    strong.faults.push({ kind: "status", status: 503 });
+    const response = await ask(hard);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-switchyard-route-decision")).toBe("strong");
+    expect(response.headers.get("x-switchyard-provider")).toBe("small");
+  });
+
+  it("are listed by GET /v1/models", async () => {
+    const response = await fetch(`${gateway.url}/v1/models`);
+    const body = (await response.json()) as { data: Array<{ id: string }> };
+    expect(body.data.map((model) => model.id)).toContain("smart");
+  });
+});
+
+describe("auto model config", () => {
+  const load = (models: Record<string, unknown>) =>
+    createApp({ logger: createLogger("silent"), env: {}, config: { providers: { small: { type: "openai", base_url: "http://127.0.0.1:1/v1", api_key: "none" } }, models } });
+
+  it("needs an auto block, and no routes", async () => {
+    await expect(load({ smart: { type: "auto" } })).rejects.toThrow(/models\.smart\.auto/);
+    await expect(load({ smart: { type: "auto", routes: [{ provider: "small", model: "m" }], auto: { router: routerPath, strong: "small/a", weak: "small/b" } } })).rejects.toThrow(/models\.smart\.routes/);
+  });
+
+  it("reports a missing router file and unknown tiers", async () => {
+    await expect(load({ smart: { type: "auto", auto: { router: join(directory, "none.json"), strong: "small/a", weak: "small/b" } } })).rejects.toThrow(/models\.smart\.auto\.router/);
+    await expect(load({ smart: { type: "auto", auto: { router: routerPath, strong: "nowhere", weak: "small/b" } } })).rejects.toThrow(/models\.smart\.auto\.strong: no model/);
+  });
+
+  it("rejects unknown strategy keys", async () => {
+    await expect(load({ chat: { routes: [{ provider: "small", model: "m" }], strategy: { retry: { attempts: 2, tries: 3 } } } })).rejects.toThrow(/tries/);
+    await expect(load({ chat: { routes: [{ provider: "small", model: "m" }], strategy: { mode: "round-robin" } } })).rejects.toThrow(/mode/);
+  });
+});
