@@ -12,6 +12,7 @@ import { createObservability, type Observability } from "./observability/create-
 import { createResponseCache, type ResponseCache } from "./cache/create-cache.js";
 import { openControlPlane, type ControlPlane } from "./control/control-plane.js";
 import { controlPlaneRoutes } from "./api/admin/index.js";
+import { createGuardrails, type Guardrails } from "./guardrails/create-guardrails.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -32,6 +33,8 @@ export interface App {
   cache?: ResponseCache;
   /** Keys, projects, budgets, usage: the database and counters. */
   control: ControlPlane;
+  /** Present when the config has a `guardrails:` section. */
+  guardrails?: Guardrails;
   close(): Promise<void>;
 }
 
@@ -59,10 +62,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     onLookup: (result) => observability.metrics?.cacheLookups.inc({ result }),
   });
   // Observability is outermost (it sees cache hits too); the cache is innermost, after limits and guardrails.
-  const middlewares = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(cache ? [cache.middleware] : [])];
+  const guardrails = await createGuardrails(runtime, { env, storage: control.storage });
+  const middlewares = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(guardrails ? [guardrails.middleware] : []), ...(cache ? [cache.middleware] : [])];
   const routing = createRoutingEngine(runtime, env);
   const gateway = new Gateway(runtime, { middlewares, routing, authenticator: controlPieces.authenticator });
-  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(options.routes ?? [])], observe: (app) => observability.register(app) });
+  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), ...(options.routes ?? [])], observe: (app) => observability.register(app) });
   return {
     runtime,
     gateway,
@@ -70,8 +74,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     observability,
     cache,
     control,
+    guardrails,
     async close() {
       await server.close();
+      await guardrails?.close();
       await control.close();
       await Promise.all([observability.close(), cache?.close()]);
       await Promise.all([runtime.close(), routing.close()]);
