@@ -93,7 +93,8 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions =
     const reply = (emulator.options.reply ?? defaultReply)(body);
     if (countOnly) return sendJson(response, 200, { input_tokens: reply.inputTokens });
     if (body.stream === true) {
-      request.on("close", () => {
+      // The response (not the request, which closes once its body is read) tells of a dropped connection.
+      response.on("close", () => {
         if (!response.writableFinished) state.aborted++;
       });
       return streamReply(response, reply, body.model, fault, emulator.options);
@@ -101,19 +102,9 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions =
     return sendJson(response, 200, message(reply, body.model), { "request-id": `req_emu${++sequence}` });
   });
 
-  const emulator: AnthropicEmulator = Object.assign(running, {
-    baseURL: running.url,
-    options,
-    get requests() {
-      return state.requests;
-    },
-    get faults() {
-      return state.faults;
-    },
-    get aborted() {
-      return state.aborted;
-    },
-  }) as AnthropicEmulator;
+  const emulator = Object.assign(running, { baseURL: running.url, options, requests: state.requests, faults: state.faults }) as AnthropicEmulator;
+  // A live view, not a copy taken at assignment time.
+  Object.defineProperty(emulator, "aborted", { get: () => state.aborted });
   return emulator;
 }
 
@@ -216,6 +207,8 @@ async function streamReply(
   for (const [index, event] of events.entries()) {
     if (response.destroyed) return;
     if (fault?.kind === "cut" && index === fault.afterEvents) {
+      // Flush what was written, then drop the connection without the chunked terminator.
+      await new Promise<void>((resolve) => response.write("", () => resolve()));
       response.socket?.destroy();
       return;
     }
