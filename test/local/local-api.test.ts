@@ -126,6 +126,19 @@ describe("local provider through the OpenAI edge", () => {
     expect(body.usage.prompt_tokens).toBeGreaterThan(2);
   });
 
+  it("accepts tools and documents them to the model through its chat template", async () => {
+    const messages = [{ role: "user", content: "weather?" }];
+    const plain = (await post("/v1/chat/completions", { model: "tiny-chat", messages, max_tokens: 2 })).json();
+    const response = await post("/v1/chat/completions", {
+      model: "tiny-chat",
+      messages,
+      max_tokens: 2,
+      tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }],
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().usage.prompt_tokens).toBeGreaterThan(plain.usage.prompt_tokens + 20);
+  });
+
   it("rejects an unknown local model with a 404 in OpenAI's format", async () => {
     const response = await post("/v1/chat/completions", { model: "local/no-such-model", messages: [{ role: "user", content: "hi" }] });
     expect(response.statusCode).toBe(404);
