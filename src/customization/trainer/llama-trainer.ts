@@ -1,0 +1,283 @@
+/**
+ * Full-weight fine-tuning of a small GGUF model on the CPU with llama.cpp's own training engine
+ * (llama_opt_init / llama_opt_epoch, AdamW, cross-entropy on next-token prediction), the engine
+ * behind llama.cpp's examples/training/finetune.cpp. Blocking: run it in a child process.
+ */
+import koffi from "koffi";
+import { SwitchyardError } from "../../core/errors.js";
+import { loadLlamaTraining, type LlamaTrainingLibrary } from "./llama-ffi.js";
+
+const GGML_TYPE_I32 = 26;
+const GGML_OPT_OPTIMIZER_TYPE_ADAMW = 0;
+const LLAMA_LOAD_MODE_NONE = 0;
+const LLAMA_FLASH_ATTN_TYPE_DISABLED = 0;
+
+export interface TrainOptions {
+  modelPath: string;
+  outputPath: string;
+  /** Training texts; each becomes BOS + text + EOS in one token stream. */
+  trainingTexts: string[];
+  /** Held-out texts, evaluated (never trained on) before training and after every epoch. */
+  validationTexts: string[];
+  epochs: number;
+  learningRate: number;
+  /** Tokens per training window; also the context length written into the new model. */
+  contextSize: number;
+  threads: number;
+  /** Called after every optimizer step with the running mean training loss of the epoch. */
+  onStep?: (step: TrainStep) => void;
+  onEpoch?: (epoch: EpochResult) => void;
+  /** Polled between epochs; returning true stops before saving. */
+  shouldStop?: () => boolean;
+}
+
+export interface TrainStep {
+  epoch: number;
+  step: number;
+  totalSteps: number;
+  trainLoss: number;
+}
+
+export interface EpochResult {
+  epoch: number;
+  trainLoss: number;
+  validationLoss: number | null;
+}
+
+export interface TrainResult {
+  baseValidationLoss: number | null;
+  finalValidationLoss: number | null;
+  firstTrainLoss: number;
+  finalTrainLoss: number;
+  trainTokens: number;
+  steps: number;
+  stopped: boolean;
+}
+
+interface Native {
+  /** llama.cpp rounds the requested context up (to a multiple of 256), so windows use this. */
+  contextSize: number;
+  model: unknown;
+  context: unknown;
+  vocab: unknown;
+}
+
+function tokenize(library: LlamaTrainingLibrary, vocab: unknown, text: string): number[] {
+  const capacity = Buffer.byteLength(text) + 8;
+  const tokens = new Int32Array(capacity);
+  const count = library.fn.llama_tokenize(vocab, text, Buffer.byteLength(text), tokens, capacity, false, false);
+  if (typeof count !== "number" || count < 0) {
+    throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", "The base model's tokenizer rejected a training example.");
+  }
+  return [...tokens.subarray(0, count)];
+}
+
+function tokenStream(library: LlamaTrainingLibrary, native: Native, texts: string[]): number[] {
+  const bos = Number(library.fn.llama_vocab_bos(native.vocab));
+  const eos = Number(library.fn.llama_vocab_eos(native.vocab));
+  const stream: number[] = [];
+  for (const text of texts) {
+    if (bos >= 0) stream.push(bos);
+    stream.push(...tokenize(library, native.vocab, text));
+    if (eos >= 0) stream.push(eos);
+  }
+  return stream;
+}
+
+/** Windows of contextSize+1 tokens (inputs and next-token labels), half-overlapping. */
+function windows(stream: number[], contextSize: number): number[][] {
+  const padded = [...stream];
+  while (padded.length < contextSize + 1) padded.push(...stream);
+  const stride = Math.max(1, Math.floor(contextSize / 2));
+  const result: number[][] = [];
+  for (let start = 0; start + contextSize + 1 <= padded.length; start += stride) {
+    result.push(padded.slice(start, start + contextSize + 1));
+  }
+  return result;
+}
+
+function fillDataset(library: LlamaTrainingLibrary, all: number[][], contextSize: number): unknown {
+  const dataset = library.fn.ggml_opt_dataset_init(
+    GGML_TYPE_I32,
+    GGML_TYPE_I32,
+    contextSize,
+    contextSize,
+    all.length,
+    1,
+  );
+  const dataPointer = library.fn.ggml_get_data(library.fn.ggml_opt_dataset_data(dataset));
+  const labelPointer = library.fn.ggml_get_data(library.fn.ggml_opt_dataset_labels(dataset));
+  const bytes = all.length * contextSize * 4;
+  const data = new Int32Array(koffi.view(dataPointer as bigint, bytes));
+  const labels = new Int32Array(koffi.view(labelPointer as bigint, bytes));
+  all.forEach((window, index) => {
+    data.set(window.slice(0, contextSize), index * contextSize);
+    labels.set(window.slice(1, contextSize + 1), index * contextSize);
+  });
+  return dataset;
+}
+
+function resultLoss(library: LlamaTrainingLibrary, result: unknown): number {
+  const loss = [0];
+  const uncertainty = [0];
+  library.fn.ggml_opt_result_loss(result, loss, uncertainty);
+  return loss[0] ?? Number.NaN;
+}
+
+let backendReady = false;
+
+function openModel(library: LlamaTrainingLibrary, options: TrainOptions): Native {
+  if (!backendReady) {
+    // llama.cpp logs every tensor at load; keep only errors.
+    // No llama_log_set: llama.cpp may log from its own threads, and a JS callback entered from a
+    // foreign thread while the JS thread is blocked in training deadlocks. Logs go to stderr, which
+    // the parent process keeps as the failure reason.
+    library.fn.ggml_backend_load_all_from_path(library.binDirectory);
+    library.fn.llama_backend_init();
+    backendReady = true;
+  }
+  const modelParams = library.fn.llama_model_default_params() as Record<string, unknown>;
+  // Training writes into the weights, so they must live in ordinary memory, not a read-only mmap.
+  modelParams.load_mode = LLAMA_LOAD_MODE_NONE;
+  modelParams.n_gpu_layers = 0;
+  const model = library.fn.llama_model_load_from_file(options.modelPath, modelParams);
+  if (!model) {
+    throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `llama.cpp could not load the base model ${options.modelPath}.`);
+  }
+  const contextParams = library.fn.llama_context_default_params() as Record<string, unknown>;
+  // llama.cpp pads the context to a multiple of 256; asking for that keeps one window per batch.
+  const requested = Math.ceil(options.contextSize / 256) * 256;
+  contextParams.n_ctx = requested;
+  contextParams.n_batch = requested;
+  contextParams.n_ubatch = requested;
+  contextParams.n_threads = options.threads;
+  contextParams.n_threads_batch = options.threads;
+  contextParams.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
+  // OUT_PROD has no F16 backward pass, so the KV cache must be F32 (type 0).
+  contextParams.type_k = 0;
+  contextParams.type_v = 0;
+  const context = library.fn.llama_init_from_model(model, contextParams);
+  if (!context) {
+    library.fn.llama_model_free(model);
+    throw new SwitchyardError("SWY_ERR_INTERNAL", "llama.cpp could not create a training context.");
+  }
+  // The training step (ggml_opt_eval) computes without telling the CPU backend how many threads to
+  // use, so it keeps GGML's default of 4 — on a 2-core machine the spinning barrier threads then
+  // make training crawl. One ordinary decode sets the backend's thread count to ours first.
+  const vocab = library.fn.llama_model_get_vocab(model);
+  const warmToken = new Int32Array([Math.max(0, Number(library.fn.llama_vocab_bos(vocab)))]);
+  library.fn.llama_decode(context, library.fn.llama_batch_get_one(warmToken, 1));
+  return {
+    contextSize: Number(library.fn.llama_n_ctx(context)),
+    model,
+    context,
+    vocab,
+  };
+}
+
+export function trainLlama(options: TrainOptions): TrainResult {
+  const library = loadLlamaTraining();
+  const native = openModel(library, options);
+  const registered: koffi.IKoffiRegisteredCallback[] = [];
+  const results: unknown[] = [];
+  let dataset: unknown;
+  const contextSize = native.contextSize;
+  try {
+    const train = windows(tokenStream(library, native, options.trainingTexts), contextSize);
+    const validation =
+      options.validationTexts.length > 0
+        ? windows(tokenStream(library, native, options.validationTexts), contextSize)
+        : [];
+    dataset = fillDataset(library, [...train, ...validation], contextSize);
+
+    let learningRate = options.learningRate;
+    const defaults = library.fn.ggml_opt_get_default_optimizer_params(null) as {
+      adamw: Record<string, number>;
+      sgd: Record<string, number>;
+    };
+    registered.push(
+      koffi.register(() => true, library.types.paramFilterPointer),
+      koffi.register(
+        () => ({
+          adamw: { ...defaults.adamw, alpha: learningRate, wd: 0 },
+          sgd: { alpha: learningRate, wd: 0 },
+        }),
+        library.types.getOptParsPointer,
+      ),
+    );
+    library.fn.llama_opt_init(native.context, native.model, {
+      n_ctx_train: 0,
+      param_filter: registered[0],
+      param_filter_ud: null,
+      get_opt_pars: registered[1],
+      get_opt_pars_ud: null,
+      optimizer_type: GGML_OPT_OPTIMIZER_TYPE_ADAMW,
+    });
+
+    const resultTrain = library.fn.ggml_opt_result_init();
+    const resultEval = library.fn.ggml_opt_result_init();
+    results.push(resultTrain, resultEval);
+    const validationOnly = (): number | null => {
+      if (validation.length === 0) return null;
+      library.fn.ggml_opt_result_reset(resultEval);
+      const validationDataset = fillDataset(library, validation, contextSize);
+      try {
+        library.fn.llama_opt_epoch(native.context, validationDataset, resultTrain, resultEval, 0, null, null);
+      } finally {
+        library.fn.ggml_opt_dataset_free(validationDataset);
+      }
+      return resultLoss(library, resultEval);
+    };
+
+    const baseValidationLoss = validationOnly();
+    let firstTrainLoss = Number.NaN;
+    let finalTrainLoss = Number.NaN;
+    let finalValidationLoss = baseValidationLoss;
+    let steps = 0;
+    let stopped = false;
+    for (let epoch = 1; epoch <= options.epochs; epoch += 1) {
+      if (options.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+      // Linear decay to 10% keeps late epochs from undoing what early ones learned.
+      learningRate = options.learningRate * (1 - (0.9 * (epoch - 1)) / Math.max(1, options.epochs));
+      library.fn.ggml_opt_result_reset(resultTrain);
+      library.fn.ggml_opt_result_reset(resultEval);
+      library.fn.llama_opt_epoch(
+        native.context,
+        dataset,
+        resultTrain,
+        resultEval,
+        train.length,
+        (isTrain: boolean, _context: unknown, _dataset: unknown, result: unknown, batch: number | bigint, batchMax: number | bigint) => {
+          if (!isTrain) return;
+          steps += 1;
+          const trainLoss = resultLoss(library, result);
+          if (Number.isNaN(firstTrainLoss)) firstTrainLoss = trainLoss;
+          options.onStep?.({ epoch, step: Number(batch), totalSteps: Number(batchMax), trainLoss });
+        },
+        null,
+      );
+      finalTrainLoss = resultLoss(library, resultTrain);
+      finalValidationLoss = validation.length > 0 ? resultLoss(library, resultEval) : null;
+      options.onEpoch?.({ epoch, trainLoss: finalTrainLoss, validationLoss: finalValidationLoss });
+    }
+    if (!stopped) library.fn.llama_model_save_to_file(native.model, options.outputPath);
+    return {
+      baseValidationLoss,
+      finalValidationLoss,
+      firstTrainLoss,
+      finalTrainLoss,
+      trainTokens: train.length * contextSize,
+      steps,
+      stopped,
+    };
+  } finally {
+    for (const result of results) library.fn.ggml_opt_result_free(result);
+    if (dataset) library.fn.ggml_opt_dataset_free(dataset);
+    library.fn.llama_free(native.context);
+    library.fn.llama_model_free(native.model);
+    for (const callback of registered) koffi.unregister(callback);
+  }
+}
