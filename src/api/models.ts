@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Gateway } from "../gateway/gateway.js";
+import { modelCardFields } from "../control/pricing/model-card.js";
 
 /** `GET /v1/models`: configured public models plus each provider's own list, OpenAI's list shape. */
 export function registerModelRoutes(app: FastifyInstance, gateway: Gateway): void {
@@ -12,7 +13,7 @@ export function registerModelRoutes(app: FastifyInstance, gateway: Gateway): voi
     const name = request.params["*"];
     const entry = gateway.resolveModel(name, request.principal);
     void reply;
-    return describe(entry.name, entry.routes[0]?.provider.name ?? "switchyard");
+    return describe(entry.name, entry.routes[0]?.provider.name ?? "switchyard", modelCardFields(gateway.runtime.config, entry.name, entry.routes[0]));
   });
 }
 
@@ -22,18 +23,19 @@ async function listModels(gateway: Gateway, allowed: readonly string[] | undefin
   const data = [];
   for (const entry of runtime.models.list()) {
     seen.add(entry.name);
-    data.push(describe(entry.name, entry.routes[0]?.provider.name ?? "switchyard"));
+    data.push(describe(entry.name, entry.routes[0]?.provider.name ?? "switchyard", modelCardFields(runtime.config, entry.name, entry.routes[0])));
   }
   for (const provider of runtime.providers.values()) {
     const names = (await provider.listModels?.().catch(() => [])) ?? [];
     for (const model of names) {
       const id = `${provider.name}/${model}`;
-      if (!seen.has(id)) data.push(describe(id, provider.name));
+      if (!seen.has(id)) data.push(describe(id, provider.name, modelCardFields(runtime.config, id, { provider, model })));
     }
   }
   return allowed ? data.filter((model) => allowed.includes(model.id)) : data;
 }
 
-function describe(id: string, ownedBy: string) {
-  return { id, object: "model" as const, created: 0, owned_by: ownedBy };
+/** Price and capabilities (context length, vision, tools, JSON) ride along as extra fields. */
+function describe(id: string, ownedBy: string, card: Record<string, unknown> = {}) {
+  return { id, object: "model" as const, created: 0, owned_by: ownedBy, ...card };
 }

@@ -19,7 +19,6 @@ import { RedisCounters } from "./limits/redis-counters.js";
 import { PriceBook, type PricedRoute } from "./pricing/price-book.js";
 import { ProjectStore } from "./projects/project-store.js";
 import { createMeteringMiddleware } from "./usage/metering-middleware.js";
-import { loadTokenizer } from "./usage/token-estimate.js";
 import { UsageLedger } from "./usage/usage-ledger.js";
 import "./tables.js";
 
@@ -72,8 +71,6 @@ export async function openControlPlane(options: ControlPlaneOptions): Promise<Co
     await Promise.allSettled([storage.close(), counters.close()]);
     throw error;
   }
-  // Warm the tokenizer off the request path; counting is only needed when a provider reports no usage.
-  void loadTokenizer().catch((error: unknown) => logger.warn({ err: error }, "tokenizer failed to load"));
 
   return {
     storage,

@@ -19,5 +19,7 @@ export interface Storage {
   readonly dialect: DatabaseDialect;
   /** Where it lives, with any password removed (for logs). */
   readonly location: string;
+  /** Calls the listener with the SQL of every query run (metrics, and tests that prove what the hot path does). */
+  observeQueries(listener: (sql: string) => void): () => void;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from "kysely";
 import pg from "pg";
 import type { Database, Storage } from "./database.js";
 import { migrateToLatest } from "./migrate.js";
@@ -58,14 +58,30 @@ function openSqlite(path: string): Storage {
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: "sqlite", location: path, close: () => db.destroy() };
+  const listeners = new Set<(sql: string) => void>();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: queryLog(listeners) });
+  return { db, dialect: "sqlite", location: path, observeQueries: observer(listeners), close: () => db.destroy() };
 }
 
 function openPostgres(url: string, poolSize: number): Storage {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
   // An idle client that loses its server must not crash the process; the next query reports the failure.
   pool.on("error", () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: "postgres", location: url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@"), close: () => db.destroy() };
+  const listeners = new Set<(sql: string) => void>();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(listeners) });
+  const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+  return { db, dialect: "postgres", location, observeQueries: observer(listeners), close: () => db.destroy() };
+}
+
+function queryLog(listeners: Set<(sql: string) => void>) {
+  return (event: LogEvent) => {
+    for (const listener of listeners) listener(event.query.sql);
+  };
+}
+
+function observer(listeners: Set<(sql: string) => void>) {
+  return (listener: (sql: string) => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
 }

@@ -7,7 +7,10 @@ interface Encoder {
 let encoder: Encoder | undefined;
 let loading: Promise<Encoder> | undefined;
 
-/** Loads the o200k tokenizer once (its ranks are a few MB, so only on first need or at start-up). */
+/**
+ * Loads the o200k tokenizer once, on first need: parsing its ranks takes about a second of CPU, and
+ * most providers report usage, so many gateways never pay it.
+ */
 export function loadTokenizer(): Promise<Encoder> {
   if (encoder) return Promise.resolve(encoder);
   loading ??= Promise.all([import("js-tiktoken/lite"), import("js-tiktoken/ranks/o200k_base")]).then(([lite, ranks]) => {
