@@ -60,26 +60,57 @@ function numberToken(token: string): string {
   return `<num${Math.min(digits, 8)}${/[.,]/.test(token) ? "d" : ""}>`;
 }
 
-/** Adds `weight` at hashed slot of `key` into the map (sign hashing reduces collision bias). */
-function add(counts: Map<number, number>, key: string, seed: number, mask: number): void {
-  const hash = hashString(key, seed);
-  const slot = hash & mask;
-  const sign = hash & 0x80000000 ? -1 : 1;
-  counts.set(slot, (counts.get(slot) ?? 0) + sign);
+/**
+ * Counts per hashed slot, kept in a reusable scratch array (decisions are synchronous, so one
+ * scratch per process is safe) with a list of touched slots: no Map, no sort on the hot path.
+ */
+class SlotCounter {
+  private counts = new Float64Array(0);
+  private readonly touched: number[] = [];
+
+  reset(width: number): void {
+    if (this.counts.length !== width) this.counts = new Float64Array(width);
+    for (const slot of this.touched) this.counts[slot] = 0;
+    this.touched.length = 0;
+  }
+
+  /** Sign hashing: the top bit picks +1/-1, which keeps collisions from biasing a slot. */
+  add(hash: number, offset: number, mask: number): void {
+    const slot = offset + (hash & mask);
+    if (this.counts[slot] === 0) this.touched.push(slot);
+    this.counts[slot]! += hash & 0x80000000 ? -1 : 1;
+  }
+
+  /** Sublinear term frequency, then L2 normalisation per group so each group has unit norm. */
+  emit(from: number, out: { indices: number[]; values: number[] }): void {
+    let norm = 0;
+    const start = out.indices.length;
+    for (let position = from; position < this.touched.length; position++) {
+      const slot = this.touched[position]!;
+      const count = this.counts[slot]!;
+      if (count === 0) continue;
+      const value = Math.sign(count) * (1 + Math.log(Math.abs(count)));
+      out.indices.push(slot);
+      out.values.push(value);
+      norm += value * value;
+    }
+    const factor = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let position = start; position < out.values.length; position++) out.values[position]! *= factor;
+  }
+
+  get size(): number {
+    return this.touched.length;
+  }
 }
 
-/** Sublinear term frequency then L2 normalisation, scaled so each group contributes `scale` norm. */
-function finish(counts: Map<number, number>, offset: number, scale: number, out: Array<[number, number]>): void {
-  let norm = 0;
-  const entries: Array<[number, number]> = [];
-  for (const [slot, count] of counts) {
-    if (count === 0) continue;
-    const value = Math.sign(count) * (1 + Math.log(Math.abs(count)));
-    entries.push([slot + offset, value]);
-    norm += value * value;
-  }
-  const factor = norm > 0 ? scale / Math.sqrt(norm) : 0;
-  for (const [slot, value] of entries) out.push([slot, value * factor]);
+const scratch = new SlotCounter();
+
+/** Murmur3's finaliser: spreads the bits of an FNV prefix hash that was extended char by char. */
+function mix(hash: number, salt: number): number {
+  let value = (hash ^ salt) >>> 0;
+  value = Math.imul(value ^ (value >>> 16), 0x85ebca6b);
+  value = Math.imul(value ^ (value >>> 13), 0xc2b2ae35);
+  return (value ^ (value >>> 16)) >>> 0;
 }
 
 export function denseFeatures(text: string, turns: number): Float64Array {
@@ -124,31 +155,35 @@ export function featurize(rawText: string, spec: FeatureSpec = defaultFeatureSpe
   const lower = text.toLowerCase();
   const mask = (1 << spec.hashBits) - 1;
   const tokens = (lower.match(TOKEN) ?? []).map((token) => (token.charCodeAt(0) >= 48 && token.charCodeAt(0) <= 57 ? numberToken(token) : token));
+  const out = { indices: [] as number[], values: [] as number[] };
+  scratch.reset(2 << spec.hashBits);
 
-  const wordCounts = new Map<number, number>();
+  let previous = 0;
   for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index]!;
-    add(wordCounts, token, 0x9e3779b1, mask);
-    if (index > 0) add(wordCounts, `${tokens[index - 1]!} ${token}`, 0x85ebca6b, mask);
+    const hash = hashString(tokens[index]!);
+    scratch.add(mix(hash, 0x9e3779b1), 0, mask);
+    if (index > 0) scratch.add(mix(hashString(tokens[index]!, previous), 0x85ebca6b), 0, mask);
+    previous = hash;
   }
+  scratch.emit(0, out);
 
-  const charCounts = new Map<number, number>();
+  // Character n-grams over the normalised token stream; one FNV pass per start position yields every size.
+  const characters = scratch.size;
   const normalised = ` ${tokens.join(" ")} `;
-  for (const size of spec.charNgrams) {
-    for (let start = 0; start + size <= normalised.length; start++) {
-      add(charCounts, normalised.slice(start, start + size), 0xc2b2ae35 + size, mask);
+  const longest = Math.max(...spec.charNgrams);
+  const sizes = new Set(spec.charNgrams);
+  for (let start = 0; start < normalised.length; start++) {
+    let hash = 0x811c9dc5;
+    const stop = Math.min(normalised.length, start + longest);
+    for (let end = start; end < stop; end++) {
+      hash = Math.imul(hash ^ normalised.charCodeAt(end), 0x01000193);
+      const size = end - start + 1;
+      if (sizes.has(size)) scratch.add(mix(hash >>> 0, 0xc2b2ae35 + size), mask + 1, mask);
     }
   }
-
-  const pairs: Array<[number, number]> = [];
-  finish(wordCounts, 0, 1, pairs);
-  finish(charCounts, mask + 1, 1, pairs);
-  pairs.sort((left, right) => left[0] - right[0]);
+  scratch.emit(characters, out);
   return {
-    sparse: {
-      indices: Uint32Array.from(pairs, (pair) => pair[0]),
-      values: Float32Array.from(pairs, (pair) => pair[1]),
-    },
+    sparse: { indices: Uint32Array.from(out.indices), values: Float32Array.from(out.values) },
     dense: denseFeatures(text, turns),
   };
 }
