@@ -7,7 +7,7 @@ import { concurrentAgainstBudget, createKey } from "./limits-scenarios.js";
 describe("two gateway nodes sharing PostgreSQL and Redis", () => {
   let postgres: PostgresServer;
   let redis: RedisServer;
-  let nodes: ControlFixture[] = [];
+  const nodes: ControlFixture[] = [];
 
   beforeAll(async () => {
     [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
