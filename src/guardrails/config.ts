@@ -63,8 +63,8 @@ export const guardrailsSchema = z
       })
       .strict()
       .default({ action: "score", threshold: 0.7 }),
-    /** Characters of response text held back so an output finding split across chunks is still seen. */
-    output_window: z.number().int().min(32).max(65_536).default(256),
+    /** Most characters of one unfinished token held back so an output finding split across chunks is seen whole. */
+    output_window: z.number().int().min(32).max(65_536).default(512),
     audit: z
       .object({
         enabled: z.boolean().default(true),

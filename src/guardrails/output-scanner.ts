@@ -5,17 +5,44 @@ import { activeCategories } from "./policy.js";
 import { redactionFor } from "./vault.js";
 
 /** The longest span the scanner waits for: an unfinished PEM block is held up to this many characters. */
-const MAX_HELD = 16_384;
-/** Rescan only after this many new characters, so a stream of tiny deltas is not rescanned per delta. */
-const STEP = 32;
+const MAX_PEM = 16_384;
+/** Already-sent text scanned again as context (labels such as `aws_secret_access_key =` or `phone:`). */
+const CONTEXT = 64;
+// A trailing group of a number written in parts: "4111", "+44", "(415)", "DE89".
+const GROUP = /^[+(]?[0-9A-Z()-]{1,6}$/;
 
 /**
- * Output checks over one channel of a streamed response. It keeps the last `window` characters
- * back, so a secret split across deltas is still seen whole before any of it is sent; findings are
- * redacted or, for `block`, a GuardrailBlockedError is thrown before the offending text leaves.
+ * How many trailing characters could still grow into a finding: the last unbroken token, plus
+ * short digit groups before it (card numbers, phone numbers and IBANs are written with spaces).
+ */
+export function unfinishedTail(text: string): number {
+  let start = text.length;
+  while (start > 0 && !/\s/.test(text[start - 1]!)) start--;
+  for (let groups = 0; groups < 8 && start > 0 && text[start - 1] === " "; groups++) {
+    let groupStart = start - 1;
+    while (groupStart > 0 && !/\s/.test(text[groupStart - 1]!)) groupStart--;
+    if (!GROUP.test(text.slice(groupStart, start - 1))) break;
+    start = groupStart;
+  }
+  return text.length - start;
+}
+
+/** A PEM block that is (or may still become) a private key and has not been matched whole yet. */
+function unfinishedPrivateKey(fromBegin: string, findings: readonly Finding[], at: number): boolean {
+  if (findings.some((finding) => finding.start <= at && finding.end > at)) return false;
+  const header = /^-----BEGIN [^\n]*?-----/.exec(fromBegin);
+  return header === null || header[0].includes("PRIVATE KEY");
+}
+
+/**
+ * Output checks over one channel of a streamed response. Text goes out as soon as no finding can
+ * still be forming in it: the unfinished last token (at most `window` characters) is held back, so
+ * a secret split across deltas is seen whole before any of it is sent. Findings are redacted or,
+ * for `block`, a GuardrailBlockedError is thrown before the offending text leaves.
  */
 export class OutputScanner {
   private buffer = "";
+  private sent = "";
   private readonly wanted: Set<string>;
 
   constructor(
@@ -34,12 +61,13 @@ export class OutputScanner {
   push(delta: string): string {
     if (!this.active) return delta;
     this.buffer += delta;
-    if (this.buffer.length < this.window + STEP) return "";
+    const hold = Math.max(unfinishedTail(this.buffer), this.detectors.holdBack);
+    let cut = this.buffer.length - Math.min(this.window, hold);
+    if (cut <= 0) return "";
     const findings = this.scan();
-    let cut = this.buffer.length - this.window;
     for (const finding of findings) if (finding.start < cut && finding.end > cut) cut = finding.start;
     const pem = this.buffer.lastIndexOf("-----BEGIN");
-    if (pem !== -1 && pem < cut && this.buffer.indexOf("-----END", pem) === -1 && this.buffer.length - pem < MAX_HELD) cut = pem;
+    if (pem !== -1 && pem < cut && this.buffer.length - pem < MAX_PEM && unfinishedPrivateKey(this.buffer.slice(pem), findings, pem)) cut = pem;
     return this.emit(cut, findings);
   }
 
@@ -48,13 +76,17 @@ export class OutputScanner {
     return this.emit(this.buffer.length, this.scan());
   }
 
+  /** Findings in the held text (with the sent context before it); block throws here. */
   private scan(): Finding[] {
-    const findings = this.detectors.detect(this.buffer, this.wanted);
-    for (const finding of findings) {
+    const offset = this.sent.length;
+    const findings: Finding[] = [];
+    for (const finding of this.detectors.detect(this.sent + this.buffer, this.wanted)) {
+      if (finding.start < offset) continue;
       if (this.policy.get(finding.category) === "block") {
         this.onAction(finding.category, "block");
         throw new GuardrailBlockedError(finding.category, "response");
       }
+      findings.push({ ...finding, start: finding.start - offset, end: finding.end - offset });
     }
     return findings;
   }
@@ -66,6 +98,7 @@ export class OutputScanner {
       this.onAction(finding.category, "redact");
       return redactionFor(finding.category);
     });
+    this.sent = (this.sent + this.buffer.slice(0, cut)).slice(-CONTEXT);
     this.buffer = this.buffer.slice(cut);
     return text;
   }

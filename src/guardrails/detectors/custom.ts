@@ -21,6 +21,7 @@ export function createCustomDetector(category: string, spec: CustomDetectorSpec)
   for (const source of spec.patterns ?? []) patterns.push(new RegExp(source, flags));
   return {
     category,
+    holdBack: Math.max(0, ...(spec.terms ?? []).filter((term) => /\s/.test(term)).map((term) => term.length)),
     detect(text) {
       const findings: Finding[] = [];
       for (const pattern of patterns) findings.push(...scanRegex(text, pattern, category));

@@ -45,7 +45,11 @@ export class DetectorSet {
     // Custom detectors come first: an operator's explicit deny-list outranks a generic guess.
     this.detectors = [...custom, ...builtinCategories.map((category) => builtins[category])];
     this.detectors.forEach((detector, index) => this.priority.set(detector.category, index));
+    this.holdBack = Math.max(0, ...this.detectors.map((detector) => detector.holdBack ?? 0));
   }
+
+  /** The longest span a streaming scanner must hold back beyond the unfinished token. */
+  readonly holdBack: number;
 
   get categories(): Category[] {
     return this.detectors.map((detector) => detector.category);

@@ -29,6 +29,8 @@ export interface Detector {
   readonly category: Category;
   /** Cheap pre-check on the whole text; a detector whose trigger is absent is skipped. */
   mayMatch?(text: string): boolean;
+  /** Characters a streaming scanner must keep back for this detector (multi-word terms span tokens). */
+  readonly holdBack?: number;
   detect(text: string): Finding[];
 }
 
