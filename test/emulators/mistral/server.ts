@@ -1,0 +1,175 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { defaultReply, type EmulatedReply } from "../openai/responder.js";
+import { FaultQueue, readBody, sendJson, sleep, startServer, type Fault, type RunningServer } from "../shared/server.js";
+
+/**
+ * An emulator of Mistral's chat and embeddings wire format: OpenAI-like, but strict about unknown
+ * fields (422 with a `detail` list), tool call ids of exactly 9 letters and digits, `random_seed`,
+ * tool_choice `any`, usage in the last stream chunk, and Mistral's error bodies.
+ */
+export interface MistralEmulatorOptions {
+  apiKey?: string;
+  chunkSize?: number;
+  eventDelayMs?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage["headers"];
+  body: any;
+}
+
+export interface MistralEmulator extends RunningServer {
+  baseURL: string;
+  requests: RecordedRequest[];
+  faults: FaultQueue;
+}
+
+const chatFields = new Set([
+  "model", "messages", "temperature", "top_p", "max_tokens", "stream", "stop", "random_seed", "response_format", "tools",
+  "tool_choice", "presence_penalty", "frequency_penalty", "n", "prediction", "parallel_tool_calls", "safe_prompt", "prompt_mode",
+]);
+
+export function mistralError(response: ServerResponse, status: number, message: unknown, type = "invalid_request_error", headers: Record<string, string> = {}): void {
+  sendJson(response, status, { object: "error", message, type, param: null, code: status === 429 ? "1300" : null }, headers);
+}
+
+const toolCallId = /^[a-zA-Z0-9]{9}$/;
+let sequence = 0;
+const nineCharacterId = () => `T${String(++sequence).padStart(8, "0")}`;
+
+export async function startMistralEmulator(options: MistralEmulatorOptions = {}): Promise<MistralEmulator> {
+  const state = { requests: [] as RecordedRequest[], faults: new FaultQueue() };
+  const running = await startServer(async (request, response) => {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const text = request.method === "POST" ? await readBody(request) : "";
+    let body: any;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      return mistralError(response, 400, "Invalid JSON body");
+    }
+    state.requests.push({ method: request.method ?? "GET", path: url.pathname, headers: request.headers, body });
+    if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
+      return sendJson(response, 401, { message: "Unauthorized", request_id: `req${Date.now()}` });
+    }
+    const fault = state.faults.next();
+    if (await applyPreFault(fault, request, response)) return;
+
+    if (url.pathname === "/v1/embeddings") return embeddings(response, body);
+    if (url.pathname !== "/v1/chat/completions") return mistralError(response, 404, "Not Found");
+    const problem = validate(body);
+    if (problem) return problem.status === 422 ? mistralError(response, 422, { detail: problem.detail }, "invalid_request_message_error") : mistralError(response, 400, problem.message);
+
+    const reply = defaultReply({ ...body, tool_choice: body.tool_choice === "any" ? "required" : body.tool_choice });
+    reply.toolCalls = reply.toolCalls.map((call) => ({ ...call, id: nineCharacterId() }));
+    if (body.stream === true) return streamReply(response, reply, body.model, fault, options);
+    return sendJson(response, 200, { ...envelope(body.model, "chat.completion"), choices: [{ index: 0, message: message(reply), finish_reason: reply.finishReason }], usage: usage(reply) });
+  });
+  return Object.assign(running, {
+    baseURL: `${running.url}/v1`,
+    get requests() {
+      return state.requests;
+    },
+    get faults() {
+      return state.faults;
+    },
+  }) as MistralEmulator;
+}
+
+type Problem = { status: 422; detail: unknown[] } | { status: 400; message: string };
+
+function validate(body: any): Problem | undefined {
+  const extra = Object.keys(body ?? {}).filter((key) => !chatFields.has(key));
+  if (extra.length > 0) {
+    return { status: 422, detail: extra.map((key) => ({ type: "extra_forbidden", loc: ["body", key], msg: "Extra inputs are not permitted", input: body[key] })) };
+  }
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return { status: 422, detail: [{ type: "missing", loc: ["body", "messages"], msg: "Field required" }] };
+  const choice = body.tool_choice;
+  if (typeof choice === "string" && !["auto", "none", "any", "required"].includes(choice)) {
+    return { status: 422, detail: [{ type: "enum", loc: ["body", "tool_choice"], msg: "Input should be 'auto', 'none', 'any' or 'required'" }] };
+  }
+  for (const item of body.messages) {
+    const ids = [...(item.role === "tool" ? [item.tool_call_id] : []), ...(item.tool_calls ?? []).map((call: any) => call.id)];
+    const bad = ids.find((id) => typeof id !== "string" || !toolCallId.test(id));
+    if (bad !== undefined) return { status: 400, message: `Tool call id was ${bad} but must be a-z, A-Z, 0-9, with a length of 9.` };
+  }
+  return undefined;
+}
+
+async function applyPreFault(fault: Fault | undefined, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+  if (!fault) return false;
+  switch (fault.kind) {
+    case "status":
+      mistralError(response, fault.status, fault.message ?? `Emulated ${fault.status}`, fault.status === 429 ? "rate_limited" : "invalid_request_error", {
+        ...(fault.status === 429 && { "retry-after": "1" }),
+        ...fault.headers,
+      });
+      return true;
+    case "reset":
+      request.socket.destroy();
+      return true;
+    case "stall":
+      await sleep(fault.ms);
+      return false;
+    default:
+      return false;
+  }
+}
+
+const envelope = (model: string, object: string) => ({ id: `cmpl-${++sequence}`, object, created: Math.floor(Date.now() / 1000), model });
+
+const usage = (reply: EmulatedReply) => ({
+  prompt_tokens: reply.promptTokens,
+  completion_tokens: reply.completionTokens,
+  total_tokens: reply.promptTokens + reply.completionTokens,
+});
+
+function message(reply: EmulatedReply) {
+  return {
+    role: "assistant",
+    content: reply.text,
+    tool_calls: reply.toolCalls.length > 0 ? reply.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } })) : null,
+    prefix: false,
+  };
+}
+
+/** Mistral's stream: role chunk, content chunks, tool calls whole in one chunk, usage on the finish chunk, [DONE]. */
+async function streamReply(response: ServerResponse, reply: EmulatedReply, model: string, fault: Fault | undefined, options: MistralEmulatorOptions): Promise<void> {
+  const base = envelope(model, "chat.completion.chunk");
+  const chunk = (delta: unknown, finish: string | null = null, extra: Record<string, unknown> = {}) => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
+  const events: unknown[] = [chunk({ role: "assistant", content: "" })];
+  const size = options.chunkSize ?? 8;
+  for (let index = 0; index < reply.text.length; index += size) events.push(chunk({ content: reply.text.slice(index, index + size) }));
+  if (reply.toolCalls.length > 0) {
+    events.push(chunk({ tool_calls: reply.toolCalls.map((call, index) => ({ id: call.id, function: { name: call.name, arguments: call.arguments }, index })) }));
+  }
+  events.push(chunk({ content: "" }, reply.finishReason, { usage: usage(reply) }));
+  response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+  for (const [index, event] of events.entries()) {
+    if (response.destroyed) return;
+    if (fault?.kind === "cut" && index === fault.afterEvents) {
+      response.socket?.destroy();
+      return;
+    }
+    if (fault?.kind === "error-event" && index === fault.afterEvents) {
+      response.end(`data: ${JSON.stringify({ object: "error", message: fault.message ?? "Service unavailable.", type: "internal_server_error", param: null, code: "3000" })}\n\n`);
+      return;
+    }
+    response.write(`data: ${JSON.stringify(event)}\n\n`);
+    if (options.eventDelayMs) await sleep(options.eventDelayMs);
+  }
+  response.end("data: [DONE]\n\n");
+}
+
+function embeddings(response: ServerResponse, body: any): void {
+  const inputs: string[] = typeof body?.input === "string" ? [body.input] : Array.isArray(body?.input) ? body.input : [];
+  const extra = Object.keys(body ?? {}).filter((key) => !["model", "input", "output_dimension", "output_dtype", "encoding_format"].includes(key));
+  if (extra.length > 0) return mistralError(response, 422, { detail: extra.map((key) => ({ type: "extra_forbidden", loc: ["body", key], msg: "Extra inputs are not permitted" })) }, "invalid_request_message_error");
+  if (inputs.length === 0) return mistralError(response, 400, "input must not be empty");
+  const dimensions = body.output_dimension ?? 8;
+  const data = inputs.map((input, index) => ({ object: "embedding", index, embedding: Array.from({ length: dimensions }, (_, position) => ((input.charCodeAt(position % input.length) || 1) % 7) / 7) }));
+  const tokens = inputs.reduce((sum, input) => sum + (input.match(/\S+/g) ?? []).length, 0);
+  sendJson(response, 200, { id: `emb-${++sequence}`, object: "list", data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens, completion_tokens: 0 } });
+}
