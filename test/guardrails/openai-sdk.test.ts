@@ -185,7 +185,7 @@ describe("guardrails through the official openai SDK", () => {
     const requestId = response.headers.get("x-request-id")!;
     const audit = await fetch(`${gateway.url}/admin/guardrails/audit?request_id=${encodeURIComponent(requestId)}`, { headers: { authorization: `Bearer ${MASTER}` } });
     expect(audit.status).toBe(200);
-    const body = await audit.json();
+    const body = (await audit.json()) as { data: unknown[] };
     expect(body.data).toEqual([
       expect.objectContaining({ request_id: requestId, key_id: "master", model: "gpt", direction: "input", category: "email", action: "mask", count: 1 }),
     ]);
