@@ -13,6 +13,7 @@ import { createResponseCache, type ResponseCache } from "./cache/create-cache.js
 import { openControlPlane, type ControlPlane } from "./control/control-plane.js";
 import { controlPlaneRoutes } from "./api/admin/index.js";
 import { createGuardrails, type Guardrails } from "./guardrails/create-guardrails.js";
+import { createCustomization, type Customization } from "./customization/create-customization.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -35,6 +36,8 @@ export interface App {
   control: ControlPlane;
   /** Present when the config has a `guardrails:` section. */
   guardrails?: Guardrails;
+  /** Files, datasets and fine-tuning jobs. */
+  customization: Customization;
   close(): Promise<void>;
 }
 
@@ -65,8 +68,9 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const guardrails = await createGuardrails(runtime, { env, storage: control.storage });
   const middlewares = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(guardrails ? [guardrails.middleware] : []), ...(cache ? [cache.middleware] : [])];
   const routing = createRoutingEngine(runtime, env);
+  const customization = await createCustomization(runtime, { storage: control.storage, env });
   const gateway = new Gateway(runtime, { middlewares, routing, authenticator: controlPieces.authenticator });
-  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), ...(options.routes ?? [])], observe: (app) => observability.register(app) });
+  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) });
   return {
     runtime,
     gateway,
@@ -75,8 +79,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     cache,
     control,
     guardrails,
+    customization,
     async close() {
       await server.close();
+      await customization.close();
       await guardrails?.close();
       await control.close();
       await Promise.all([observability.close(), cache?.close()]);

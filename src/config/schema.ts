@@ -5,6 +5,7 @@ import { autoModelSchema, checkModelShape, strategySchema } from "../routing/con
 import { cacheSchema } from "../cache/config-schema.js";
 import { telemetrySchema } from "../observability/config-schema.js";
 import { guardrailsSchema } from "../guardrails/config.js";
+import { fineTuningConfigSchema } from "../customization/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -63,6 +64,8 @@ export const configSchema = z
     telemetry: telemetrySchema.default(telemetrySchema.parse({})),
     /** Absent: no guardrails run at all. */
     guardrails: guardrailsSchema.optional(),
+    /** Files, datasets and fine-tuning jobs (docs/customization.md). */
+    fine_tuning: fineTuningConfigSchema.default(fineTuningConfigSchema.parse({})),
   })
   .strict();
 

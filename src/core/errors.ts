@@ -39,6 +39,7 @@ export const errorCatalogue = {
   SWY_ERR_MODEL_NOT_FOUND: entry(404, "invalid_request_error", "not_found_error"),
   SWY_ERR_METHOD_NOT_ALLOWED: entry(405, "invalid_request_error", "invalid_request_error"),
   SWY_ERR_CONFLICT: entry(409, "invalid_request_error", "invalid_request_error"),
+  SWY_ERR_INVALID_DATASET: entry(400, "invalid_request_error", "invalid_request_error"),
   SWY_ERR_RATE_LIMITED: entry(429, "rate_limit_error", "rate_limit_error"),
   SWY_ERR_BUDGET_EXCEEDED: entry(429, "insufficient_quota", "rate_limit_error"),
   SWY_ERR_QUEUE_FULL: entry(429, "rate_limit_error", "overloaded_error", true),
@@ -54,6 +55,8 @@ export const errorCatalogue = {
   SWY_ERR_STREAM_INTERRUPTED: entry(502, "upstream_error", "api_error", true),
   SWY_ERR_MODEL_UNAVAILABLE: entry(503, "server_error", "overloaded_error", true),
   SWY_ERR_CIRCUIT_OPEN: entry(503, "server_error", "overloaded_error", true),
+  /** The shared limit/budget counters (Redis) cannot be reached: requests are refused rather than let through unmetered. */
+  SWY_ERR_LIMITS_UNAVAILABLE: entry(503, "server_error", "overloaded_error"),
   SWY_ERR_NOT_IMPLEMENTED: entry(501, "invalid_request_error", "invalid_request_error"),
   SWY_ERR_INTERNAL: entry(500, "server_error", "api_error"),
 } as const satisfies Record<string, CatalogueEntry>;

@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import koffi from "koffi";
+import koffi, { type LibraryHandle, type TypeObject } from "koffi";
 import { SwitchyardError } from "../../core/errors.js";
 
 /** Type-erased native function: koffi checks argument types at call time. */
@@ -17,14 +17,14 @@ export interface LlamaTrainingLibrary {
   readonly binDirectory: string;
   fn: Record<(typeof functionNames)[number], NativeFunction>;
   types: {
-    modelParams: koffi.IKoffiCType;
-    contextParams: koffi.IKoffiCType;
-    optParams: koffi.IKoffiCType;
-    optimizerParams: koffi.IKoffiCType;
-    paramFilterPointer: koffi.IKoffiCType;
-    getOptParsPointer: koffi.IKoffiCType;
-    epochCallbackPointer: koffi.IKoffiCType;
-    logCallbackPointer: koffi.IKoffiCType;
+    modelParams: TypeObject;
+    contextParams: TypeObject;
+    optParams: TypeObject;
+    optimizerParams: TypeObject;
+    paramFilterPointer: TypeObject;
+    getOptParsPointer: TypeObject;
+    epochCallbackPointer: TypeObject;
+    logCallbackPointer: TypeObject;
   };
 }
 
@@ -188,7 +188,7 @@ export function loadLlamaTraining(): LlamaTrainingLibrary {
     optimizer_type: "int32_t",
   });
 
-  const declare = (library: koffi.IKoffiLib, name: string, result: koffi.TypeSpec, args: koffi.TypeSpec[]) =>
+  const declare = (library: LibraryHandle, name: string, result: string | TypeObject, args: (string | TypeObject)[]) =>
     library.func(name, result, args) as NativeFunction;
 
   const fn = {

@@ -27,6 +27,8 @@ export interface TrainOptions {
   /** Called after every optimizer step with the running mean training loss of the epoch. */
   onStep?: (step: TrainStep) => void;
   onEpoch?: (epoch: EpochResult) => void;
+  /** Called after each epoch; a path returned there receives a copy of the weights (a checkpoint). */
+  checkpointPath?: (epoch: number) => string | undefined;
   /** Polled between epochs; returning true stops before saving. */
   shouldStop?: () => boolean;
 }
@@ -178,7 +180,7 @@ function openModel(library: LlamaTrainingLibrary, options: TrainOptions): Native
 export function trainLlama(options: TrainOptions): TrainResult {
   const library = loadLlamaTraining();
   const native = openModel(library, options);
-  const registered: koffi.IKoffiRegisteredCallback[] = [];
+  const registered: bigint[] = [];
   const results: unknown[] = [];
   let dataset: unknown;
   const contextSize = native.contextSize;
@@ -261,6 +263,8 @@ export function trainLlama(options: TrainOptions): TrainResult {
       );
       finalTrainLoss = resultLoss(library, resultTrain);
       finalValidationLoss = validation.length > 0 ? resultLoss(library, resultEval) : null;
+      const checkpoint = options.checkpointPath?.(epoch);
+      if (checkpoint) library.fn.llama_model_save_to_file(native.model, checkpoint);
       options.onEpoch?.({ epoch, trainLoss: finalTrainLoss, validationLoss: finalValidationLoss });
     }
     if (!stopped) library.fn.llama_model_save_to_file(native.model, options.outputPath);

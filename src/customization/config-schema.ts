@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+/** The `fine_tuning:` config section. Everything has a default, so the section may be absent. */
+export const fineTuningConfigSchema = z
+  .object({
+    /** Largest upload accepted by POST /v1/files, in bytes. */
+    max_file_bytes: z.number().int().positive().default(64 * 1024 * 1024),
+    /** Dataset examples longer than this (estimated tokens) are rejected at upload. */
+    max_tokens_per_example: z.number().int().positive().default(65_536),
+    local: z
+      .object({
+        /** The `type: local` provider that serves fine-tuned models; default: the first one configured. */
+        provider: z.string().min(1).optional(),
+        /** CPU threads for training; default and cap: the machine's available parallelism. */
+        threads: z.number().int().min(1).optional(),
+        /** Training window in tokens (rounded up to a multiple of 256 by llama.cpp). */
+        context_size: z.number().int().min(16).default(256),
+        /** Measured training speed used for time estimates (tokens per second per thread). */
+        tokens_per_second: z.number().positive().default(600),
+      })
+      .strict()
+      .default({ context_size: 256, tokens_per_second: 600 }),
+    openai: z
+      .object({
+        /** Base URL of an OpenAI-compatible fine-tuning API (e.g. https://api.openai.com/v1). */
+        base_url: z.string().url(),
+        /** `env:NAME` or a literal key. */
+        api_key: z.string().min(1),
+        /** The provider that serves the resulting `ft:` models (an openai-type provider). */
+        provider: z.string().min(1),
+        /** Price per million training tokens, for estimates. */
+        price_per_million_tokens: z.number().nonnegative().default(3),
+        /** How often a running upstream job is polled. */
+        poll_interval_ms: z.number().int().min(10).default(5000),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type FineTuningConfig = z.infer<typeof fineTuningConfigSchema>;

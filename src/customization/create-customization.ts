@@ -1,0 +1,50 @@
+/** Assembles files, datasets and fine-tuning from the config: stores, backends, job service, routes. */
+import type { Runtime } from "../config/resolve.js";
+import type { RouteRegistrar } from "../api/server.js";
+import { fileRoutes } from "../api/files/routes.js";
+import { fineTuningRoutes } from "../api/fine-tuning/routes.js";
+import type { Storage } from "../storage/database.js";
+import { FileStore } from "./files/file-store.js";
+import { JobService } from "./fine-tuning/job-service.js";
+import { JobStore } from "./fine-tuning/job-store.js";
+import { LocalBackend } from "./fine-tuning/local-backend.js";
+import { OpenaiBackend } from "./fine-tuning/openai-backend.js";
+import type { FineTuningBackend } from "./fine-tuning/types.js";
+
+export interface Customization {
+  files: FileStore;
+  jobs: JobStore;
+  service: JobService;
+  routes: RouteRegistrar;
+  close(): Promise<void>;
+}
+
+export async function createCustomization(runtime: Runtime, options: { storage: Storage; env: NodeJS.ProcessEnv }): Promise<Customization> {
+  const config = runtime.config.fine_tuning;
+  const files = new FileStore(options.storage, runtime.config.server.data_dir);
+  const jobs = new JobStore(options.storage);
+  const local = new LocalBackend(runtime, config.local);
+  const openai = config.openai ? new OpenaiBackend(runtime, config.openai, options.env) : undefined;
+  const backends: FineTuningBackend[] = openai ? [local, openai] : [local];
+  const service = new JobService({
+    jobs,
+    files,
+    models: runtime.models,
+    backends: { local, ...(openai ? { openai } : {}) },
+    maxTokensPerExample: config.max_tokens_per_example,
+    logger: runtime.logger,
+  });
+  await service.recover();
+  const registerFiles = fileRoutes({ files, maxFileBytes: config.max_file_bytes, maxTokensPerExample: config.max_tokens_per_example, backends });
+  const registerJobs = fineTuningRoutes(service, jobs);
+  return {
+    files,
+    jobs,
+    service,
+    routes: async (app) => {
+      await registerFiles(app);
+      registerJobs(app);
+    },
+    close: () => service.close(),
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * Fine-tuning jobs: validate -> queue -> run on a backend -> register the model. Every transition
+ * is persisted first; after a restart unfinished jobs resume and succeeded ones re-register.
+ */
+import { SwitchyardError } from "../../core/errors.js";
+import { createId } from "../../core/ids.js";
+import type { Logger } from "../../observability/logger.js";
+import type { ModelRegistry, Route } from "../../routing/model-registry.js";
+import { validateDataset, type DatasetReport } from "../files/dataset-validation.js";
+import type { FileStore } from "../files/file-store.js";
+import type { JobStore } from "./job-store.js";
+import { terminalStatuses, type BackendName, type FineTuningBackend, type JobRecord, type JobRequest, type JobStatus, type StepMetric } from "./types.js";
+
+export interface JobServiceOptions {
+  jobs: JobStore;
+  files: FileStore;
+  models: ModelRegistry;
+  backends: Partial<Record<BackendName, FineTuningBackend>>;
+  maxTokensPerExample: number;
+  logger: Logger;
+}
+
+/** Step metrics are flushed to the database at most this often (the loss curve, not every step). */
+const METRIC_FLUSH_MS = 1000;
+
+export class JobService {
+  private readonly running = new Map<string, AbortController>();
+  private readonly work = new Set<Promise<void>>();
+
+  constructor(private readonly options: JobServiceOptions) {}
+
+  backend(name: BackendName): FineTuningBackend {
+    const backend = this.options.backends[name];
+    if (!backend) {
+      throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `The fine-tuning backend '${name}' is not configured.`, { param: "backend" });
+    }
+    return backend;
+  }
+
+  /** Which backend fine-tunes a model when the request names none: local for local routes, else openai. */
+  chooseBackend(model: string): BackendName {
+    const local = this.options.backends.local;
+    if (local) {
+      try {
+        local.check(model);
+        return "local";
+      } catch {
+        // not a local model: fall through
+      }
+    }
+    if (this.options.backends.openai) return "openai";
+    throw new SwitchyardError(
+      "SWY_ERR_INVALID_REQUEST",
+      `No fine-tuning backend can train '${model}': it has no local route and no \`fine_tuning.openai\` is configured.`,
+      { param: "model" },
+    );
+  }
+
+  async create(projectId: string, request: JobRequest): Promise<JobRecord> {
+    this.backend(request.backend).check(request.model);
+    await this.options.files.get(projectId, request.training_file).catch(() => {
+      throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `No such training file: '${request.training_file}'.`, { param: "training_file" });
+    });
+    if (request.validation_file) {
+      await this.options.files.get(projectId, request.validation_file).catch(() => {
+        throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `No such validation file: '${request.validation_file}'.`, { param: "validation_file" });
+      });
+    }
+    const record: JobRecord = {
+      id: createId("ftjob-"),
+      projectId,
+      status: "validating_files",
+      createdAt: Date.now(),
+      finishedAt: null,
+      request,
+      state: { fine_tuned_model: null, trained_tokens: null, error: null, started_at: null, estimated_finish: null, metrics: [], checkpoints: [], backend: {} },
+    };
+    await this.options.jobs.insert(record);
+    await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: `Created fine-tuning job: ${record.id}` });
+    this.launch(record);
+    return record;
+  }
+
+  async get(projectId: string, id: string): Promise<JobRecord> {
+    const record = await this.options.jobs.get(id, projectId);
+    if (!record) throw new SwitchyardError("SWY_ERR_NOT_FOUND", `No such fine-tuning job: '${id}'.`, { param: "fine_tuning_job_id" });
+    return record;
+  }
+
+  async cancel(projectId: string, id: string): Promise<JobRecord> {
+    const record = await this.get(projectId, id);
+    if (terminalStatuses.has(record.status)) {
+      throw new SwitchyardError("SWY_ERR_CONFLICT", `The job ${id} has already ${record.status}; only unfinished jobs can be cancelled.`);
+    }
+    await this.finish(record, "cancelled");
+    await this.options.jobs.addEvent(id, { level: "info", type: "message", message: "Job cancelled" });
+    this.running.get(id)?.abort(new SwitchyardError("SWY_ERR_CONFLICT", "cancelled"));
+    return record;
+  }
+
+  /** After a restart: re-register finished models and resume unfinished jobs. */
+  async recover(): Promise<void> {
+    for (const record of await this.options.jobs.all()) {
+      if (record.status === "succeeded" && record.state.fine_tuned_model) {
+        const route = this.options.backends[record.request.backend]?.routeFor(record, record.state.fine_tuned_model);
+        if (route) this.register(record, route);
+      } else if (!terminalStatuses.has(record.status)) {
+        if (!this.options.backends[record.request.backend]) {
+          record.state.error = { code: "backend_unavailable", message: `The ${record.request.backend} backend is no longer configured.`, param: null };
+          await this.finish(record, "failed");
+          continue;
+        }
+        await this.options.jobs.addEvent(record.id, { level: "warn", type: "message", message: `Resumed after a restart (was ${record.status})` });
+        this.launch(record);
+      }
+    }
+  }
+
+  /** Waits for running work (tests and clean shutdown). */
+  async close(): Promise<void> {
+    for (const controller of this.running.values()) controller.abort(new SwitchyardError("SWY_ERR_UPSTREAM_UNAVAILABLE", "shutting down"));
+    await Promise.allSettled([...this.work]);
+  }
+
+  private launch(record: JobRecord): void {
+    const task = this.process(record).catch((error: unknown) => this.options.logger.error({ err: error, job: record.id }, "fine-tuning job crashed"));
+    this.work.add(task);
+    void task.finally(() => this.work.delete(task));
+  }
+
+  private register(record: JobRecord, route: Route): void {
+    const name = record.state.fine_tuned_model;
+    if (!name) return;
+    this.options.models.register({ name, description: `Fine-tuned from ${record.request.model} by ${record.id}`, routes: [route], origin: "runtime" });
+  }
+
+  private async setStatus(record: JobRecord, status: JobStatus): Promise<boolean> {
+    const current = await this.options.jobs.get(record.id);
+    if (!current || terminalStatuses.has(current.status)) return false;
+    record.status = status;
+    await this.options.jobs.update(record);
+    return true;
+  }
+
+  private async finish(record: JobRecord, status: JobStatus): Promise<void> {
+    record.status = status;
+    record.finishedAt = Date.now();
+    await this.options.jobs.update(record);
+  }
+
+  private async readDataset(projectId: string, fileId: string, param: string): Promise<{ report: DatasetReport; content: Buffer }> {
+    const content = await this.options.files.content(projectId, fileId);
+    const report = validateDataset(content.toString("utf8"), { maxTokensPerExample: this.options.maxTokensPerExample });
+    if (!report.valid) {
+      const first = report.errors[0];
+      throw Object.assign(new Error(`${param} ${fileId} is invalid: line ${first?.line}: ${first?.message}`), { param });
+    }
+    return { report, content };
+  }
+
+  private async process(record: JobRecord): Promise<void> {
+    const controller = new AbortController();
+    this.running.set(record.id, controller);
+    try {
+      let training: { report: DatasetReport; content: Buffer };
+      let validation: { report: DatasetReport; content: Buffer } | null = null;
+      try {
+        training = await this.readDataset(record.projectId, record.request.training_file, "training_file");
+        if (record.request.validation_file) validation = await this.readDataset(record.projectId, record.request.validation_file, "validation_file");
+      } catch (error) {
+        record.state.error = { code: "invalid_training_file", message: (error as Error).message, param: (error as { param?: string }).param ?? "training_file" };
+        await this.options.jobs.addEvent(record.id, { level: "error", type: "message", message: record.state.error.message });
+        await this.finish(record, "failed");
+        return;
+      }
+      const backend = this.backend(record.request.backend);
+      const estimate = backend.estimate(training.report.statistics, record.request.hyperparameters.n_epochs);
+      record.state.statistics = training.report.statistics;
+      await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: "Files validated, moving job to queued state", data: { statistics: training.report.statistics, estimate } });
+      if (!(await this.setStatus(record, "queued"))) return;
+      if (!(await this.setStatus(record, "running"))) return;
+      record.state.started_at = record.state.started_at ?? Date.now();
+      record.state.estimated_finish = Date.now() + estimate.seconds * 1000;
+      await this.options.jobs.update(record);
+      await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: `Fine-tuning job started on the ${backend.name} backend` });
+
+      let lastFlush = 0;
+      const metric = (value: StepMetric) => {
+        record.state.metrics.push(value);
+        if (Date.now() - lastFlush > METRIC_FLUSH_MS) {
+          lastFlush = Date.now();
+          void this.options.jobs.update(record).catch(() => undefined);
+        }
+      };
+      const result = await backend.run(
+        record,
+        { training: training.report.texts, validation: validation?.report.texts ?? [], trainingContent: training.content, validationContent: validation?.content ?? null },
+        {
+          signal: controller.signal,
+          metric,
+          event: (message, options = {}) =>
+            this.options.jobs.addEvent(record.id, { level: options.level ?? "info", type: options.type ?? "message", message, data: options.data }),
+          checkpoint: async (checkpoint, route) => {
+            const id = createId("ftckpt-");
+            record.state.checkpoints.push({ ...checkpoint, id, created_at: Date.now() });
+            await this.options.jobs.update(record);
+            this.options.models.register({ name: checkpoint.fine_tuned_model_checkpoint, routes: [route], origin: "runtime" });
+          },
+          save: async (backendState) => {
+            record.state.backend = { ...record.state.backend, ...backendState };
+            await this.options.jobs.update(record);
+          },
+        },
+      );
+      const suffix = record.request.suffix ? `:${record.request.suffix}` : "";
+      record.state.fine_tuned_model = result.fineTunedModel.startsWith("ft:") ? result.fineTunedModel : `ft:${record.request.model}${suffix}:${record.id}`;
+      record.state.trained_tokens = result.trainedTokens;
+      record.state.evaluation = result.evaluation;
+      record.state.backend = { ...record.state.backend, upstreamModel: result.route.model };
+      if ((await this.options.jobs.get(record.id))?.status !== "running") return;
+      await this.finish(record, "succeeded");
+      this.register(record, result.route);
+      await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: `New fine-tuned model created: ${record.state.fine_tuned_model}` });
+      await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: "The job has successfully completed" });
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      const current = await this.options.jobs.get(record.id);
+      if (!current || terminalStatuses.has(current.status)) return;
+      const message = error instanceof Error ? error.message : String(error);
+      record.state.error = { code: error instanceof SwitchyardError ? error.code : "training_failed", message, param: null };
+      await this.finish(record, "failed");
+      await this.options.jobs.addEvent(record.id, { level: "error", type: "message", message: `Fine-tuning failed: ${message}` });
+    } finally {
+      this.running.delete(record.id);
+    }
+  }
+}

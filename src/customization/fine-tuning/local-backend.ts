@@ -1,0 +1,220 @@
+/**
+ * The `local` backend: trains a GGUF model served by a `type: local` provider on this machine's CPU
+ * with llama.cpp's training engine (trainer/), in a child process, one job at a time. The result is
+ * written into that provider's models directory, so the provider serves it like any other file.
+ */
+import { fork } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { SwitchyardError } from "../../core/errors.js";
+import { modelsDirectory } from "../../models/store.js";
+import type { ProviderAdapter } from "../../providers/contract.js";
+import { localConfigSchema } from "../../providers/local/config.js";
+import { resolveLocalModel } from "../../providers/local/resolve-model.js";
+import type { Runtime } from "../../config/resolve.js";
+import type { Route } from "../../routing/model-registry.js";
+import type { DatasetStatistics } from "../files/dataset-validation.js";
+import type { FineTuningConfig } from "../config-schema.js";
+import type { TrainMessage, TrainProcessInput } from "../trainer/train-process.js";
+import type { Estimate, FineTuningBackend, JobRecord, RunHooks, RunResult } from "./types.js";
+
+/** Full-weight AdamW on a tiny model: this rate learns a new name in a few epochs without wrecking grammar. */
+const BASE_LEARNING_RATE = 5e-4;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function trainerEntry(): string {
+  const compiled = path.join(here, "..", "trainer", "train-process.js");
+  return existsSync(compiled) ? compiled : path.join(here, "..", "trainer", "train-process.ts");
+}
+
+export class LocalBackend implements FineTuningBackend {
+  readonly name = "local" as const;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly config: FineTuningConfig["local"],
+  ) {}
+
+  private localRoute(model: string): Route {
+    const entry = this.runtime.models.resolve(model);
+    const route = entry.routes.find((candidate) => candidate.provider.type === "local");
+    if (!route) {
+      throw new SwitchyardError(
+        "SWY_ERR_INVALID_REQUEST",
+        `The local fine-tuning backend trains GGUF models served by a local provider; '${model}' has no local route.`,
+        { param: "model" },
+      );
+    }
+    return route;
+  }
+
+  private providerSettings(provider: ProviderAdapter) {
+    const raw = this.runtime.config.providers[provider.name];
+    const config = localConfigSchema.parse(raw);
+    const modelsDir = config.models_dir
+      ? path.resolve(config.models_dir)
+      : modelsDirectory(this.runtime.config.server.data_dir);
+    return { config, modelsDir };
+  }
+
+  check(model: string): void {
+    this.localRoute(model);
+  }
+
+  estimate(statistics: DatasetStatistics, epochs: number): Estimate {
+    const trained = statistics.totalTokens * epochs;
+    const threads = this.threads();
+    return {
+      backend: "local",
+      trained_tokens: trained,
+      cost_usd: 0,
+      seconds: Math.ceil(trained / (this.config.tokens_per_second * threads)),
+    };
+  }
+
+  private threads(): number {
+    const cores = Math.max(1, availableParallelism());
+    return Math.min(this.config.threads ?? cores, cores);
+  }
+
+  routeFor(job: JobRecord): Route | undefined {
+    const provider = this.servingProvider(job);
+    return provider ? { provider, model: this.outputName(job.id) } : undefined;
+  }
+
+  private servingProvider(job: JobRecord): ProviderAdapter | undefined {
+    if (this.config.provider) return this.runtime.providers.get(this.config.provider);
+    try {
+      return this.localRoute(job.request.model).provider;
+    } catch {
+      return [...this.runtime.providers.values()].find((provider) => provider.type === "local");
+    }
+  }
+
+  private outputName(jobId: string): string {
+    return `ft-${jobId.replace(/[^A-Za-z0-9]/g, "").toLowerCase()}`;
+  }
+
+  run(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
+    // One training run at a time: two would fight over the same cores.
+    const run = this.queue.then(() => this.train(job, data, hooks));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async train(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
+    hooks.signal.throwIfAborted();
+    const baseRoute = this.localRoute(job.request.model);
+    const provider = this.config.provider ? this.runtime.providers.get(this.config.provider) : baseRoute.provider;
+    if (!provider) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `No provider '${this.config.provider}' to serve fine-tuned models.`);
+    const base = this.providerSettings(baseRoute.provider);
+    const serving = this.providerSettings(provider);
+    const settings = await resolveLocalModel(baseRoute.model, base.config, base.modelsDir);
+    const name = this.outputName(job.id);
+    const workDirectory = path.join(path.resolve(this.runtime.config.server.data_dir), "fine-tuning", job.id);
+    await mkdir(workDirectory, { recursive: true });
+    await mkdir(serving.modelsDir, { recursive: true });
+
+    // A job resumed after a restart continues from its last checkpoint with the epochs it had left.
+    const resumeFrom = typeof job.state.backend.lastCheckpoint === "string" && existsSync(job.state.backend.lastCheckpoint)
+      ? { path: job.state.backend.lastCheckpoint, epoch: Number(job.state.backend.lastEpoch ?? 0) }
+      : undefined;
+    const epochs = job.request.hyperparameters.n_epochs - (resumeFrom?.epoch ?? 0);
+    if (resumeFrom) await hooks.event(`Resuming from the checkpoint after epoch ${resumeFrom.epoch}`);
+    const partial = path.join(workDirectory, "model.partial.gguf");
+    const input: TrainProcessInput = {
+      modelPath: resumeFrom?.path ?? settings.path,
+      outputPath: partial,
+      trainingTexts: data.training,
+      validationTexts: data.validation,
+      epochs,
+      learningRate: BASE_LEARNING_RATE * job.request.hyperparameters.learning_rate_multiplier,
+      contextSize: this.config.context_size,
+      threads: this.threads(),
+      checkpointDirectory: workDirectory,
+    };
+    const inputPath = path.join(workDirectory, "input.json");
+    await writeFile(inputPath, JSON.stringify(input));
+    const offset = resumeFrom?.epoch ?? 0;
+    const result = await this.spawn(inputPath, hooks, async (message) => {
+      if (message.type === "step") {
+        hooks.metric({ step: message.step + (message.epoch - 1 + offset) * message.totalSteps, epoch: message.epoch + offset, train_loss: message.trainLoss });
+      } else if (message.type === "epoch") {
+        const epoch = message.epoch + offset;
+        await hooks.event(
+          `Epoch ${epoch}/${job.request.hyperparameters.n_epochs}: train loss ${message.trainLoss.toFixed(4)}` +
+            (message.validationLoss !== null ? `, validation loss ${message.validationLoss.toFixed(4)}` : ""),
+          { type: "metrics", data: { epoch, train_loss: message.trainLoss, valid_loss: message.validationLoss } },
+        );
+        if (message.checkpoint) {
+          const checkpointName = `${name}-epoch-${epoch}`;
+          await rename(message.checkpoint, path.join(serving.modelsDir, `${checkpointName}.gguf`));
+          const kept = path.join(serving.modelsDir, `${checkpointName}.gguf`);
+          await hooks.save({ lastCheckpoint: kept, lastEpoch: epoch });
+          await hooks.checkpoint(
+            {
+              epoch,
+              step_number: epoch,
+              fine_tuned_model_checkpoint: `ft:${job.request.model}${job.request.suffix ? `:${job.request.suffix}` : ""}:${job.id}:ckpt-epoch-${epoch}`,
+              metrics: { train_loss: message.trainLoss, ...(message.validationLoss !== null ? { valid_loss: message.validationLoss } : {}) },
+            },
+            { provider, model: checkpointName },
+          );
+        }
+      }
+    });
+    await rename(partial, path.join(serving.modelsDir, `${name}.gguf`));
+    await rm(workDirectory, { recursive: true, force: true });
+    return {
+      fineTunedModel: name,
+      route: { provider, model: name },
+      trainedTokens: result.trainTokens * epochs,
+      evaluation: { base_valid_loss: result.baseValidationLoss, final_valid_loss: result.finalValidationLoss },
+    };
+  }
+
+  private spawn(
+    inputPath: string,
+    hooks: RunHooks,
+    onMessage: (message: TrainMessage) => Promise<void>,
+  ): Promise<Extract<TrainMessage, { type: "done" }>["result"]> {
+    const entry = trainerEntry();
+    return new Promise((resolve, reject) => {
+      const child = fork(entry, [inputPath], {
+        execArgv: entry.endsWith(".ts") ? ["--import", "tsx"] : [],
+        stdio: ["ignore", "ignore", "pipe", "ipc"],
+      });
+      let stderrTail = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+      });
+      let pending = Promise.resolve();
+      let outcome: TrainMessage | undefined;
+      child.on("message", (raw) => {
+        const message = raw as TrainMessage;
+        if (message.type === "done" || message.type === "error") outcome = message;
+        pending = pending.then(() => onMessage(message)).catch(() => undefined);
+      });
+      const abort = () => child.kill("SIGKILL");
+      hooks.signal.addEventListener("abort", abort, { once: true });
+      child.on("exit", (code, signal) => {
+        hooks.signal.removeEventListener("abort", abort);
+        void pending.then(() => {
+          if (hooks.signal.aborted) return reject(hooks.signal.reason);
+          if (outcome?.type === "done") return resolve(outcome.result);
+          const reason = outcome?.type === "error" ? outcome.message : lastLines(stderrTail) || `exit ${code ?? signal}`;
+          reject(new SwitchyardError("SWY_ERR_INTERNAL", `Local training failed: ${reason}`));
+        });
+      });
+    });
+  }
+}
+
+function lastLines(text: string): string {
+  return text.trim().split("\n").slice(-3).join(" | ");
+}

@@ -1,0 +1,100 @@
+import type { Route } from "../../routing/model-registry.js";
+import type { DatasetStatistics } from "../files/dataset-validation.js";
+
+export type JobStatus = "validating_files" | "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export type BackendName = "local" | "openai";
+
+export const terminalStatuses: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
+
+export interface Hyperparameters {
+  n_epochs: number;
+  learning_rate_multiplier: number;
+  batch_size: number;
+}
+
+/** The create request after defaults are settled. */
+export interface JobRequest {
+  model: string;
+  training_file: string;
+  validation_file: string | null;
+  hyperparameters: Hyperparameters;
+  seed: number;
+  suffix: string | null;
+  metadata: Record<string, string> | null;
+  backend: BackendName;
+}
+
+export interface StepMetric {
+  step: number;
+  epoch: number;
+  train_loss: number;
+  valid_loss?: number;
+}
+
+export interface Checkpoint {
+  id: string;
+  created_at: number;
+  step_number: number;
+  epoch: number;
+  /** A routable model name (for the local backend, served like the final model). */
+  fine_tuned_model_checkpoint: string;
+  metrics: { train_loss: number; valid_loss?: number };
+}
+
+export interface JobState {
+  fine_tuned_model: string | null;
+  trained_tokens: number | null;
+  error: { code: string; message: string; param: string | null } | null;
+  started_at: number | null;
+  estimated_finish: number | null;
+  metrics: StepMetric[];
+  checkpoints: Checkpoint[];
+  /** Backend-private progress that survives a restart (e.g. the upstream job id). */
+  backend: Record<string, unknown>;
+  /** Base vs fine-tuned held-out loss (local backend). */
+  evaluation?: { base_valid_loss: number | null; final_valid_loss: number | null };
+  statistics?: DatasetStatistics;
+}
+
+export interface JobRecord {
+  id: string;
+  projectId: string;
+  status: JobStatus;
+  createdAt: number;
+  finishedAt: number | null;
+  request: JobRequest;
+  state: JobState;
+}
+
+export interface RunHooks {
+  signal: AbortSignal;
+  event(message: string, options?: { level?: "info" | "warn" | "error"; type?: "message" | "metrics"; data?: unknown }): Promise<void>;
+  metric(metric: StepMetric): void;
+  checkpoint(checkpoint: Omit<Checkpoint, "id" | "created_at">, route: Route): Promise<void>;
+  /** Persists backend-private progress at once (so a restart can pick it up). */
+  save(backendState: Record<string, unknown>): Promise<void>;
+}
+
+export interface RunResult {
+  fineTunedModel: string;
+  route: Route;
+  trainedTokens: number;
+  evaluation?: JobState["evaluation"];
+}
+
+export interface Estimate {
+  backend: BackendName;
+  trained_tokens: number;
+  cost_usd: number;
+  seconds: number;
+}
+
+export interface FineTuningBackend {
+  readonly name: BackendName;
+  estimate(statistics: DatasetStatistics, epochs: number): Estimate;
+  /** Throws a 4xx SwitchyardError when this backend cannot fine-tune the model. */
+  check(model: string): void;
+  run(job: JobRecord, data: { training: string[]; validation: string[]; trainingContent: Buffer; validationContent: Buffer | null }, hooks: RunHooks): Promise<RunResult>;
+  /** The route of a model this backend made earlier (re-registration after a restart). */
+  routeFor(job: JobRecord, model: string): Route | undefined;
+}

@@ -1,0 +1,60 @@
+/**
+ * Child-process entry for one local training run. llama.cpp blocks the thread it trains on and
+ * aborts the whole process on a failed assertion, so training never runs inside the server.
+ * Protocol: argv[2] is a JSON file with TrainOptions (minus callbacks) and `checkpointDirectory`;
+ * progress goes to the parent as IPC messages (see TrainMessage).
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { trainLlama, type EpochResult, type TrainOptions, type TrainResult, type TrainStep } from "./llama-trainer.js";
+
+export type TrainProcessInput = Omit<TrainOptions, "onStep" | "onEpoch" | "shouldStop" | "checkpointPath"> & {
+  checkpointDirectory?: string;
+};
+
+export type TrainMessage =
+  | ({ type: "step" } & TrainStep)
+  | ({ type: "epoch"; checkpoint?: string } & EpochResult)
+  | { type: "done"; result: TrainResult }
+  | { type: "error"; message: string };
+
+function send(message: TrainMessage): void {
+  process.send?.(message);
+}
+
+/** The last message, then close the channel once it is flushed so the process can exit. */
+function finish(message: TrainMessage): void {
+  if (process.send) process.send(message, undefined, {}, () => process.disconnect());
+}
+
+function main(inputPath: string | undefined): void {
+  if (!inputPath) {
+    finish({ type: "error", message: "train-process: no input file" });
+    process.exitCode = 2;
+    return;
+  }
+  run(JSON.parse(readFileSync(inputPath, "utf8")) as TrainProcessInput);
+}
+
+function run(input: TrainProcessInput): void {
+  try {
+    const checkpoints = new Map<number, string>();
+    const result = trainLlama({
+      ...input,
+      checkpointPath: (epoch) => {
+        if (!input.checkpointDirectory || epoch >= input.epochs) return undefined;
+        const file = path.join(input.checkpointDirectory, `checkpoint-epoch-${epoch}.gguf`);
+        checkpoints.set(epoch, file);
+        return file;
+      },
+      onStep: (step) => send({ type: "step", ...step }),
+      onEpoch: (epoch) => send({ type: "epoch", ...epoch, checkpoint: checkpoints.get(epoch.epoch) }),
+    });
+    finish({ type: "done", result });
+  } catch (error) {
+    finish({ type: "error", message: error instanceof Error ? error.message : String(error) });
+    process.exitCode = 1;
+  }
+}
+
+main(process.argv[2]);
