@@ -14,7 +14,9 @@ export function createDispatcher(options: { connectTimeoutMs?: number } = {}): A
   return new Agent({
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
-    connections: 256,
+    // No cap per origin: streams hold a connection for their whole length, and a cap would queue
+    // the next request behind long generations (1,000 open streams need 1,000 connections).
+    connections: null,
     connectTimeout: options.connectTimeoutMs ?? 10_000,
     // Streams may pause for long stretches while a model thinks; the request deadline bounds them instead.
     bodyTimeout: 0,
