@@ -26,6 +26,8 @@ describe("official openai SDK -> gateway -> Anthropic Messages API", () => {
   beforeAll(async () => {
     primary = await startAnthropicEmulator({ apiKey: "sk-ant-primary" });
     secondary = await startAnthropicEmulator({ apiKey: "sk-ant-secondary" });
+    // Node's 5 s default lets a busy test machine reuse a socket the emulator already closed (ECONNRESET).
+    for (const emulator of [primary, secondary]) emulator.server.keepAliveTimeout = 120_000;
     gateway = await startGateway(
       {
         providers: {

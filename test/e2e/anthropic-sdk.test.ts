@@ -196,7 +196,7 @@ describe("official @anthropic-ai/sdk -> gateway (POST /v1/messages)", () => {
     });
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     const text = await response.text();
-    const events = [...text.matchAll(/^event: (\S+)\ndata: (.*)$/gm)].map((match) => [match[1], JSON.parse(match[2]!)] as const);
+    const events = [...text.matchAll(/^event: (\S+)\ndata: (.*)$/gm)].map((match) => [match[1]!, JSON.parse(match[2]!)] as const);
     for (const [name, data] of events) expect(data.type).toBe(name);
     const sequence = events.map(([name, data]) => (name === "content_block_delta" ? `delta:${data.delta.type}@${data.index}` : "index" in data ? `${name}@${data.index}` : name));
     expect(sequence[0]).toBe("message_start");
