@@ -10,6 +10,9 @@ const weatherTool = { type: "function" as const, function: { name: "get_weather"
 const timeTool = { type: "function" as const, function: { name: "get_time", parameters: { type: "object", properties: { zone: { type: "string" } } } } };
 const pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
+// Fault-injection tests fail a route on purpose; a breaker opened by them would skew the tests after.
+const noBreaker = { circuit_breaker: { enabled: false } };
+
 describe("official openai SDK -> gateway -> Bedrock (Converse, SigV4)", () => {
   let bedrock: BedrockEmulator;
   let backup: OpenaiEmulator;
@@ -19,6 +22,8 @@ describe("official openai SDK -> gateway -> Bedrock (Converse, SigV4)", () => {
   beforeAll(async () => {
     bedrock = await startBedrockEmulator({ credentials });
     backup = await startOpenaiEmulator();
+    // Node's 5 s keep-alive default lets a busy machine reuse a socket the emulator already closed.
+    for (const emulator of [bedrock, backup]) emulator.server.keepAliveTimeout = 120_000;
     gateway = await startGateway(
       {
         providers: {
@@ -26,10 +31,10 @@ describe("official openai SDK -> gateway -> Bedrock (Converse, SigV4)", () => {
           backup: { type: "openai", base_url: backup.baseURL, api_key: "none" },
         },
         models: {
-          sonnet: { routes: [{ provider: "aws", model: claude }] },
-          "sonnet-with-backup": { routes: [{ provider: "aws", model: claude }, { provider: "backup", model: "gpt-4o-mini" }] },
-          titan: { routes: [{ provider: "aws", model: "amazon.titan-embed-text-v2:0" }] },
-          cohere: { routes: [{ provider: "aws", model: "cohere.embed-multilingual-v3" }] },
+          sonnet: { routes: [{ provider: "aws", model: claude }], strategy: noBreaker },
+          "sonnet-with-backup": { routes: [{ provider: "aws", model: claude }, { provider: "backup", model: "gpt-4o-mini" }], strategy: noBreaker },
+          titan: { routes: [{ provider: "aws", model: "amazon.titan-embed-text-v2:0" }], strategy: noBreaker },
+          cohere: { routes: [{ provider: "aws", model: "cohere.embed-multilingual-v3" }], strategy: noBreaker },
         },
       },
       { env: { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken, AWS_REGION: "us-east-1" } },

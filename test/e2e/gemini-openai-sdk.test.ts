@@ -14,6 +14,9 @@ const weatherTool = {
 const timeTool = { type: "function" as const, function: { name: "get_time", parameters: { type: "object", properties: { zone: { type: "string" } } } } };
 const pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
+// Fault-injection tests fail a route on purpose; a breaker opened by them would skew the tests after.
+const noBreaker = { circuit_breaker: { enabled: false } };
+
 describe("official openai SDK -> gateway -> Gemini (AI Studio and Vertex)", () => {
   let gemini: GeminiEmulator;
   let backup: OpenaiEmulator;
@@ -23,6 +26,8 @@ describe("official openai SDK -> gateway -> Gemini (AI Studio and Vertex)", () =
   beforeAll(async () => {
     gemini = await startGeminiEmulator({ apiKey: "gm-key", accessToken: "ya29.token" });
     backup = await startOpenaiEmulator();
+    // Node's 5 s keep-alive default lets a busy machine reuse a socket the emulator already closed.
+    for (const emulator of [gemini, backup]) emulator.server.keepAliveTimeout = 120_000;
     gateway = await startGateway(
       {
         providers: {
@@ -31,10 +36,10 @@ describe("official openai SDK -> gateway -> Gemini (AI Studio and Vertex)", () =
           backup: { type: "openai", base_url: backup.baseURL, api_key: "none" },
         },
         models: {
-          flash: { routes: [{ provider: "studio", model: "gemini-2.0-flash" }] },
-          "vertex-flash": { routes: [{ provider: "vertex", model: "gemini-2.0-flash" }] },
-          "flash-with-backup": { routes: [{ provider: "studio", model: "gemini-2.0-flash" }, { provider: "backup", model: "gpt-4o-mini" }] },
-          embed: { routes: [{ provider: "studio", model: "text-embedding-004" }] },
+          flash: { routes: [{ provider: "studio", model: "gemini-2.0-flash" }], strategy: noBreaker },
+          "vertex-flash": { routes: [{ provider: "vertex", model: "gemini-2.0-flash" }], strategy: noBreaker },
+          "flash-with-backup": { routes: [{ provider: "studio", model: "gemini-2.0-flash" }, { provider: "backup", model: "gpt-4o-mini" }], strategy: noBreaker },
+          embed: { routes: [{ provider: "studio", model: "text-embedding-004" }], strategy: noBreaker },
         },
       },
       { env: { GEMINI_API_KEY: "gm-key", VERTEX_TOKEN: "ya29.token" } },

@@ -8,6 +8,9 @@ const weatherTool = { type: "function" as const, function: { name: "get_weather"
 const timeTool = { type: "function" as const, function: { name: "get_time", parameters: { type: "object", properties: { zone: { type: "string" } } } } };
 const pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
+// Fault-injection tests fail a route on purpose; a breaker opened by them would skew the tests after.
+const noBreaker = { circuit_breaker: { enabled: false } };
+
 describe("official openai SDK -> gateway -> Mistral", () => {
   let mistral: MistralEmulator;
   let backup: OpenaiEmulator;
@@ -17,6 +20,8 @@ describe("official openai SDK -> gateway -> Mistral", () => {
   beforeAll(async () => {
     mistral = await startMistralEmulator({ apiKey: "ms-key" });
     backup = await startOpenaiEmulator();
+    // Node's 5 s keep-alive default lets a busy machine reuse a socket the emulator already closed.
+    for (const emulator of [mistral, backup]) emulator.server.keepAliveTimeout = 120_000;
     gateway = await startGateway(
       {
         providers: {
@@ -24,9 +29,9 @@ describe("official openai SDK -> gateway -> Mistral", () => {
           backup: { type: "openai", base_url: backup.baseURL, api_key: "none" },
         },
         models: {
-          large: { routes: [{ provider: "mistral", model: "mistral-large-latest" }] },
-          "large-with-backup": { routes: [{ provider: "mistral", model: "mistral-large-latest" }, { provider: "backup", model: "gpt-4o-mini" }] },
-          embed: { routes: [{ provider: "mistral", model: "mistral-embed" }] },
+          large: { routes: [{ provider: "mistral", model: "mistral-large-latest" }], strategy: noBreaker },
+          "large-with-backup": { routes: [{ provider: "mistral", model: "mistral-large-latest" }, { provider: "backup", model: "gpt-4o-mini" }], strategy: noBreaker },
+          embed: { routes: [{ provider: "mistral", model: "mistral-embed" }], strategy: noBreaker },
         },
       },
       { env: { MISTRAL_API_KEY: "ms-key" } },
