@@ -63,4 +63,14 @@ describe("two gateway nodes sharing PostgreSQL and Redis", () => {
     const usage = await nodes[1]!.admin("GET", `/admin/usage?key_id=${key.keyId}`);
     expect(usage.json.data[0].requests).toBe(1);
   });
+
+  // Last: it stops the shared Redis.
+  it("refuses limited keys with a clear 503 while Redis is unreachable", async () => {
+    const limited = await createKey(nodes[0]!.admin, "redis-down-limited", { rpm: 1000 });
+    await redis.stop();
+    const refused = await nodes[0]!.chat(limited.secret);
+    expect(refused.status).toBe(503);
+    expect(refused.json.error.code).toBe("SWY_ERR_LIMITS_UNAVAILABLE");
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+  });
 });

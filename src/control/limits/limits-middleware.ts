@@ -44,7 +44,16 @@ export function createLimitsMiddleware(options: LimitsMiddlewareOptions): ChatMi
       const parallel = grant.key.maxParallel === undefined ? undefined : { key: `p:key:${grant.key.id}`, limit: grant.key.maxParallel };
       if (plan.budgets.length === 0 && plan.rates.length === 0 && !parallel) return next(context);
 
-      const decision = await counters.acquire({ budgets: plan.budgets, estimateNano, rates: plan.rates, parallel });
+      let decision: AcquireResult;
+      try {
+        decision = await counters.acquire({ budgets: plan.budgets, estimateNano, rates: plan.rates, parallel });
+      } catch (error) {
+        // Failing closed: an unreachable counter store must not turn budgets off.
+        throw new SwitchyardError("SWY_ERR_LIMITS_UNAVAILABLE", "Rate limits and budgets cannot be checked right now; try again shortly.", {
+          cause: error,
+          retryAfterSeconds: 1,
+        });
+      }
       if (!decision.ok) throw denial(decision, plan, grant.key.name || grant.key.id, parallel?.limit);
       Object.assign(context.responseHeaders, limitHeaders(plan, decision));
       const fraction = remainingFraction(plan, decision.budgetRemaining);

@@ -2,6 +2,9 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, 
 import { join } from "node:path";
 import type { UsageRow } from "./usage-record.js";
 
+/** Segments open in this process (several gateways may share one process in tests and embeddings). */
+const openHere = new Set<string>();
+
 export interface SealedSegment {
   path: string;
   rows: UsageRow[];
@@ -37,6 +40,7 @@ export class UsageJournal {
   seal(): SealedSegment | undefined {
     if (this.fd === undefined) return undefined;
     closeSync(this.fd);
+    openHere.delete(this.path!);
     const sealed = { path: this.path!, rows: this.rows };
     this.fd = undefined;
     this.path = undefined;
@@ -50,7 +54,7 @@ export class UsageJournal {
     for (const name of readdirSync(this.dir).sort()) {
       if (!name.endsWith(".jsonl")) continue;
       const path = join(this.dir, name);
-      if (path === this.path || ownedByLiveProcess(name)) continue;
+      if (openHere.has(path) || ownedByLiveProcess(name)) continue;
       const rows: UsageRow[] = [];
       for (const line of readFileSync(path, "utf8").split("\n")) {
         if (line.length === 0) continue;
@@ -75,12 +79,14 @@ export class UsageJournal {
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
+    if (this.path !== undefined) openHere.delete(this.path);
     this.fd = undefined;
   }
 
   private open(): void {
     this.path = join(this.dir, `usage-${Date.now()}-${process.pid}-${++this.sequence}.jsonl`);
     this.fd = openSync(this.path, "a");
+    openHere.add(this.path);
   }
 }
 
