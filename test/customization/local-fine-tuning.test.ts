@@ -23,14 +23,17 @@ const scenario = hasStories
       prompt: "Once upon a time, there was a dragon named",
       learned: "Zorblax",
       epochs: 3,
+      learningRateMultiplier: 1,
     }
   : {
       label: "a tiny generated model learns a sentence",
-      training: completionJsonl(tinySentences(12)),
+      training: completionJsonl(tinySentences(80)),
       validation: completionJsonl(tinySentences(2)),
       prompt: "the big red",
-      learned: "dog sat on the mat",
-      epochs: 4,
+      learned: " on the ",
+      epochs: 8,
+      // A random model starts far from any text, so it needs bigger steps than a trained one.
+      learningRateMultiplier: 30,
     };
 
 function multipart(purpose: string, filename: string, content: string) {
@@ -92,7 +95,7 @@ describe(`local fine-tuning end to end: ${scenario.label}`, () => {
         training_file: training.id,
         validation_file: validation.id,
         suffix: "demo",
-        hyperparameters: { n_epochs: scenario.epochs },
+        hyperparameters: { n_epochs: scenario.epochs, learning_rate_multiplier: scenario.learningRateMultiplier },
       },
     });
     expect(created.statusCode, created.body).toBe(200);
