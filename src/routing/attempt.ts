@@ -36,7 +36,8 @@ export async function openAttempt(context: GatewayContext, route: Route, options
   const started = performance.now();
   const controller = new AbortController();
   const onClientAbort = () => controller.abort(context.signal.reason);
-  context.signal.addEventListener("abort", onClientAbort, { once: true });
+  if (context.signal.aborted) controller.abort(context.signal.reason);
+  else context.signal.addEventListener("abort", onClientAbort, { once: true });
   let timedOut: { kind: TimeoutKind; ms: number } | undefined;
   const timers: Array<ReturnType<typeof setTimeout>> = [];
   const arm = (kind: TimeoutKind, ms: number | undefined) => {
@@ -101,7 +102,8 @@ export async function openAttempt(context: GatewayContext, route: Route, options
     throw mapped;
   }
   if (firstTokenTimer) clearTimeout(firstTokenTimer);
-  return { result: { stream: replay(held, iterator, settle, failure, context.signal) }, firstPartMs: performance.now() - started };
+  const timeoutError = () => (timedOut ? failure(undefined) : undefined);
+  return { result: { stream: replay(held, iterator, settle, failure, timeoutError, context.signal) }, firstPartMs: performance.now() - started };
 }
 
 async function* replay(
@@ -109,6 +111,7 @@ async function* replay(
   iterator: AsyncIterator<StreamPart>,
   settle: (outcome: AttemptOutcome, error?: SwitchyardError) => void,
   failure: (error: unknown) => SwitchyardError,
+  timeoutError: () => SwitchyardError | undefined,
   clientSignal: AbortSignal,
 ): AsyncGenerator<StreamPart> {
   try {
@@ -124,6 +127,13 @@ async function* replay(
         return;
       }
       if (next.done) {
+        // A provider may end its stream quietly when its signal aborts; a timeout must still be reported.
+        const timeout = timeoutError();
+        if (timeout) {
+          settle("failure", timeout);
+          yield { type: "error", error: timeout };
+          return;
+        }
         settle("success");
         return;
       }

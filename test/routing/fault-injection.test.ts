@@ -41,6 +41,7 @@ beforeEach(async () => {
           ],
           strategy,
         },
+        slow: { routes: [{ provider: "shaky", model: "gpt-4o-mini", timeout_ms: 600 }] },
         spread: {
           routes: [
             { provider: "flaky", model: "gpt-4o-mini", weight: 3 },
@@ -183,6 +184,18 @@ describe("fault injection behind a healthy fallback", () => {
     expect(result.body).toMatch(/"error"/);
     expect(result.body).not.toContain("data: [DONE]");
     expect(shaky.requests).toHaveLength(0);
+  });
+
+  it("ends a stream that runs past the route's total timeout with an error event", async () => {
+    shaky.options.eventDelayMs = 150;
+    try {
+      const result = await chat("slow", true, "Write a long sentence about rivers and mountains.");
+      expect(result.status).toBe(200);
+      expect(result.body).toContain("no total within 600 ms");
+      expect(result.body).not.toContain("data: [DONE]");
+    } finally {
+      shaky.options.eventDelayMs = undefined;
+    }
   });
 
   it("opens the breaker after repeated failures, shows it on the admin API and skips the endpoint", async () => {
