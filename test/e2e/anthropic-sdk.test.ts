@@ -145,6 +145,39 @@ describe("official @anthropic-ai/sdk -> gateway (POST /v1/messages)", () => {
     });
   }
 
+  for (const model of ["gpt-backed", "claude-backed"]) {
+    it(`answers output_format json_schema with JSON text via ${model}`, async () => {
+      const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
+      const request = { model, max_tokens: 100, messages: [{ role: "user", content: "largest city" }], output_format: { type: "json_schema", schema } };
+      const message = await client.messages.create(request as unknown as Anthropic.MessageCreateParamsNonStreaming);
+      expect(message.content).toHaveLength(1);
+      expect(JSON.parse((message.content[0] as Anthropic.TextBlock).text)).toEqual({ city: "Paris" });
+      expect(message.stop_reason).toBe("end_turn");
+    });
+  }
+
+  it("aborts the upstream request when the Anthropic client disconnects", async () => {
+    anthropic.options.eventDelayMs = 50;
+    try {
+      const controller = new AbortController();
+      const stream = client.messages.stream(
+        { model: "claude-backed", max_tokens: 100, messages: [{ role: "user", content: "a very long answer that takes a while to stream out" }] },
+        { signal: controller.signal },
+      );
+      const before = anthropic.aborted;
+      await new Promise<void>((resolve) => {
+        stream.on("text", () => {
+          controller.abort();
+          resolve();
+        });
+      });
+      await stream.done().catch(() => undefined);
+      await expect.poll(() => anthropic.aborted, { timeout: 5000 }).toBe(before + 1);
+    } finally {
+      anthropic.options.eventDelayMs = 0;
+    }
+  });
+
   it("carries extended thinking and its signature to and from an Anthropic upstream", async () => {
     const request = {
       model: "claude-backed",
