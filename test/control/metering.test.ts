@@ -66,6 +66,43 @@ describe("metering", () => {
     expect(error).toMatchObject({ http_status: 502, error_code: "SWY_ERR_UPSTREAM_ERROR", cost_usd: 0 });
   });
 
+  it("records a mid-stream failure once, and a client that hangs up as aborted", async () => {
+    const { keyId, secret } = await newKey(fx, "stream-ends");
+    fx.emulator.faults.push({ kind: "error-event", afterEvents: 2, message: "overloaded" });
+    const broken = await fx.gateway.server.inject({
+      method: "POST",
+      url: "/v1/chat/completions",
+      headers: { authorization: `Bearer ${secret}` },
+      payload: { model: "gpt-4o", stream: true, messages: [{ role: "user", content: "one two three four five six seven eight" }] },
+    });
+    expect(broken.body).toContain('"error"');
+
+    fx.emulator.options.eventDelayMs = 200;
+    fx.emulator.options.chunkSize = 1;
+    try {
+      const controller = new AbortController();
+      const response = await fetch(`${fx.gateway.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "a long answer please" }] }),
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      await reader.read();
+      controller.abort();
+      await reader.closed.catch(() => undefined);
+      for (let attempt = 0; attempt < 100 && fx.emulator.aborted === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      fx.emulator.options.eventDelayMs = 0;
+      fx.emulator.options.chunkSize = undefined;
+    }
+    await fx.gateway.control.ledger.flush();
+    const rows = (await fx.admin("GET", `/admin/usage/records?key_id=${keyId}`)).json.data as Array<Record<string, unknown>>;
+    expect(rows.map((row) => row.status).sort()).toEqual(["aborted", "error"]);
+    expect(rows.find((row) => row.status === "error")).toMatchObject({ stream: true, provider: "up" });
+    expect(rows.find((row) => row.status === "aborted")).toMatchObject({ http_status: 499 });
+  });
+
   it("writes no database query on the request path once the key and its budget are known", async () => {
     const { keyId, secret } = await newKey(fx, "hot-path", { budgets: { daily_usd: 1000 }, rpm: 100_000 });
     const warm = await fx.chat(secret);

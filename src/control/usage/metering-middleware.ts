@@ -40,24 +40,25 @@ export function createMeteringMiddleware(ledger: UsageLedger, prices: PriceBook)
 
   async function* finishing(stream: AsyncIterable<StreamPart>, context: GatewayContext, publicModel: string, startedAt: number): AsyncGenerator<StreamPart> {
     let outcome: Outcome = { status: "aborted", httpStatus: 499 };
+    let written = false;
     try {
       for await (const part of stream) {
-        if (part.type === "error") {
+        if (part.type === "error" && !written) {
           const failure = toSwitchyardError(part.error);
-          outcome = { status: "error", httpStatus: failure.status, errorCode: failure.code };
           // The edge ends the response when it sees this part: the row must already be journaled.
-          await write(context, publicModel, startedAt, outcome);
-          outcome = { status: "error", httpStatus: -1 };
+          written = true;
+          await write(context, publicModel, startedAt, { status: "error", httpStatus: failure.status, errorCode: failure.code });
         }
         yield part;
       }
-      outcome = { status: "success", httpStatus: 200 };
+      // A provider may end its stream quietly when the client's hang-up aborts the upstream call.
+      outcome = context.signal.aborted ? { status: "aborted", httpStatus: 499 } : { status: "success", httpStatus: 200 };
     } catch (error) {
       const failure = toSwitchyardError(error);
       outcome = { status: "error", httpStatus: failure.status, errorCode: failure.code };
       throw error;
     } finally {
-      if (outcome.httpStatus !== -1) await write(context, publicModel, startedAt, outcome);
+      if (!written) await write(context, publicModel, startedAt, outcome);
     }
   }
 
