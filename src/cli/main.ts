@@ -2,6 +2,7 @@
 import { routerCommand } from "./router-command.js";
 import { modelsCommand } from "./models.js";
 import { serveCommand } from "./serve.js";
+import { finetuneCommand } from "./finetune.js";
 
 export type Command = (argv: string[]) => Promise<number>;
 
@@ -10,6 +11,7 @@ const commands: Record<string, Command> = {
   serve: serveCommand,
   models: modelsCommand,
   router: routerCommand,
+  finetune: finetuneCommand,
 };
 
 const usage = `Usage: switchyard <command> [options]
@@ -19,6 +21,7 @@ Commands:
   models pull <hf:owner/repo:quant | url>       download a GGUF model (resumable, checksummed)
   models list                                   list downloaded models
   router train|eval [options]                   learn and evaluate the cost/quality router
+  finetune upload|create|list|get|events|cancel|watch   files and fine-tuning jobs (progress bar)
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -143,7 +143,12 @@ export class LocalBackend implements FineTuningBackend {
     const offset = resumeFrom?.epoch ?? 0;
     const result = await this.spawn(inputPath, hooks, async (message) => {
       if (message.type === "step") {
-        hooks.metric({ step: message.step + (message.epoch - 1 + offset) * message.totalSteps, epoch: message.epoch + offset, train_loss: message.trainLoss });
+        hooks.metric({
+          step: message.step + (message.epoch - 1 + offset) * message.totalSteps,
+          total_steps: message.totalSteps * job.request.hyperparameters.n_epochs,
+          epoch: message.epoch + offset,
+          train_loss: message.trainLoss,
+        });
       } else if (message.type === "epoch") {
         const epoch = message.epoch + offset;
         await hooks.event(

@@ -26,6 +26,8 @@ export interface JobRequest {
 
 export interface StepMetric {
   step: number;
+  /** Steps the whole job will take, when the backend knows it (progress bars). */
+  total_steps?: number;
   epoch: number;
   train_loss: number;
   valid_loss?: number;

@@ -28,7 +28,7 @@ export interface LlamaTrainingLibrary {
   };
 }
 
-const functionNames = [
+export const functionNames = [
   "llama_backend_init",
   "llama_log_set",
   "llama_model_default_params",

@@ -83,7 +83,6 @@ export async function startFineTuningEmulator(options: { apiKey?: string } = {})
   const files: FineTuningEmulator["files"] = new Map();
   const jobs: FineTuningEmulator["jobs"] = new Map();
   const log: string[] = [];
-  let emulator: FineTuningEmulator;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -151,7 +150,7 @@ export async function startFineTuningEmulator(options: { apiKey?: string } = {})
   };
 
   const running = await startServer(handle);
-  emulator = { ...running, baseURL: `${running.url}/v1`, files, jobs, log };
+  const emulator: FineTuningEmulator = { ...running, baseURL: `${running.url}/v1`, files, jobs, log };
   return emulator;
 }
 
