@@ -2,11 +2,13 @@ import { luhnValid } from "./checksums.js";
 import { scanRegex, type Detector } from "./types.js";
 
 // 13-19 digits, optionally grouped by single spaces or dashes.
-const CARD = /(?<![\d.,-])\d(?:[ -]?\d){12,18}(?![\d-]|[.,]\d)/g;
+const CARD = /(?<![\d.,+-])\d(?:[ -]?\d){12,18}(?![\d-]|[.,]\d)/g;
 
 /** Issuer prefixes (IIN ranges) of the major card networks, with their lengths. */
 function knownIssuer(digits: string): boolean {
   const length = digits.length;
+  // 17- and 18-digit cards are rare; such runs are far more often tracking or reference numbers.
+  if (length === 17 || length === 18) return false;
   const two = Number(digits.slice(0, 2));
   const three = Number(digits.slice(0, 3));
   const four = Number(digits.slice(0, 4));

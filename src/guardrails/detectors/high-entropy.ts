@@ -27,6 +27,9 @@ export function looksRandom(token: string): boolean {
   if (upper / length < 0.12 || lower / length < 0.12) return false;
   // Paths and dotted names are structured, not random.
   if ((core.match(/[/_-]/g)?.length ?? 0) > length / 6) return false;
+  // camelCase / PascalCase identifiers are mostly word-shaped runs ("getUserAccountById2024").
+  const wordy = core.match(/[A-Z]?[a-z]{3,}/g)?.join("").length ?? 0;
+  if (wordy / length > 0.5) return false;
   const threshold = Math.min(4.5, Math.log2(length) - 0.6);
   return shannonEntropy(core) >= threshold;
 }

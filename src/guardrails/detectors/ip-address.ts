@@ -9,8 +9,12 @@ const IPV6_CANDIDATE = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}
 // "version 1.2.3.4", "v 10.0.0.1": a four-part version, not an address.
 const VERSION_CONTEXT = /\b(?:version|ver|v|release|build|firmware)\.?\s*$/i;
 
+// A regex that opens with a lookbehind gets no fast first-character scan; test for the shape first.
+const MAY_MATCH = /\d\.\d|[0-9A-Fa-f]?::?[0-9A-Fa-f]/;
+
 export const ipAddressDetector: Detector = {
   category: "ip_address",
+  mayMatch: (text) => MAY_MATCH.test(text),
   detect(text) {
     const findings = scanRegex(
       text,

@@ -8,8 +8,8 @@ export const builtinCategories = [
   "iban",
   "credit_card",
   "us_ssn",
-  "phone",
   "ip_address",
+  "phone",
   "high_entropy",
 ] as const;
 

@@ -1,7 +1,8 @@
 import { scanRegex, type Detector } from "./types.js";
 
-// Formatted SSNs anywhere; bare nine digits only right after an SSN label.
-const FORMATTED = /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g;
+// Formatted SSNs anywhere, but not as the tail of a longer number ("+44 855 64 2901");
+// bare nine digits only right after an SSN label.
+const FORMATTED = /(?<![\d+-])(?<![\d+][ -])(?<!\+\d{1,3}[ -])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-]|[ -]\d)/g;
 const LABELLED = /\b(?:ssn|social security(?: number| no\.?)?)\s*(?:#|no\.?|number)?\s*[:=]?\s*(\d{9})(?!\d)/gi;
 
 /** Numbers the SSA never issues or that are publicly known samples. */
