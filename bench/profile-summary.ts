@@ -4,7 +4,8 @@ import { join } from "node:path";
 /**
  * Summarises V8 .cpuprofile files (from `npm run bench -- --profile`, or `node --cpu-prof`): self time
  * per function and per package, so the hot path's cost is visible without a flame-graph viewer.
- *   tsx bench/profile-summary.ts [DIR or FILE] [--top=N]
+ *   tsx bench/profile-summary.ts [DIR or FILE] [--top=N] [--skip=SECONDS]
+ * --skip leaves out the first seconds of each profile (start-up: module loading, migrations).
  */
 interface ProfileNode {
   id: number;
@@ -22,6 +23,7 @@ interface Profile {
 
 const args = process.argv.slice(2);
 const top = Number(args.find((arg) => arg.startsWith("--top="))?.slice(6) ?? 30);
+const skipMicros = Number(args.find((arg) => arg.startsWith("--skip="))?.slice(7) ?? 0) * 1e6;
 const target = args.find((arg) => !arg.startsWith("--")) ?? "bench/out/profiles";
 const files = target.endsWith(".cpuprofile") ? [target] : readdirSync(target).filter((name) => name.endsWith(".cpuprofile")).map((name) => join(target, name));
 
@@ -30,8 +32,16 @@ const byPackage = new Map<string, number>();
 let total = 0;
 for (const file of files) {
   const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  const hitsById = new Map<number, number>();
+  if (skipMicros > 0 && profile.samples && profile.timeDeltas) {
+    let elapsed = 0;
+    profile.samples.forEach((id, index) => {
+      elapsed += profile.timeDeltas![index] ?? 0;
+      if (elapsed >= skipMicros) hitsById.set(id, (hitsById.get(id) ?? 0) + 1);
+    });
+  }
   for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
+    const hits = skipMicros > 0 ? (hitsById.get(node.id) ?? 0) : (node.hitCount ?? 0);
     if (hits === 0) continue;
     total += hits;
     const url = node.callFrame.url.replace(/^file:\/\//, "").replace(process.cwd() + "/", "");

@@ -29,6 +29,7 @@ const { values } = parseArgs({
     profile: { type: "boolean", default: false },
     output: { type: "string", default: "bench/RESULTS.md" },
     "mock-latency": { type: "string", default: "0" },
+    rate: { type: "string", default: "1000" },
   },
   strict: true,
 });
@@ -38,7 +39,7 @@ const settings = {
   rounds: Number(values.rounds ?? (quick ? 1 : 3)),
   durationS: Number(values.duration ?? (quick ? 2 : 5)),
   connections: 50,
-  rate: 1000,
+  rate: Number(values.rate),
   rateDurationS: quick ? 3 : 8,
   ttfbCount: quick ? 100 : 400,
   openStreams: 1000,
@@ -78,6 +79,13 @@ async function main(): Promise<void> {
   }
   const switchyardNodeFlags = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${outDir}/profiles`] : [];
   const stack = await startStack({ outDir, mockLatencyMs: settings.mockLatencyMs, switchyardNodeFlags, withPortkey: !values["no-portkey"] });
+  // Ctrl-C or a timeout still stops every server this run started.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void stack.stop().finally(() => process.exit(130));
+    });
+  }
   const names = (values["no-portkey"] ? ["direct", "bare", "switchyard"] : ["direct", "bare", "portkey", "switchyard"]) as Array<keyof typeof stack.targets>;
   const serviceOf = (name: string) => stack.services.find((service) => service.name === (name === "direct" ? "mock" : name))!;
   const rssByService = () => Object.fromEntries(stack.services.map((service) => [service.name, service.rssMb()]));
@@ -90,6 +98,7 @@ async function main(): Promise<void> {
       node: process.version,
       date: new Date().toISOString(),
     },
+    switchyardAuth: stack.switchyardAuth,
     command: `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
     targets: names.map((name) => stack.targets[name].name),
     throughput: {},
@@ -140,7 +149,7 @@ async function main(): Promise<void> {
         for (const name of rateNames.map((_, index) => rateNames[(index + round) % rateNames.length]!)) {
           const sample = await fixedRate(stack.targets[name], body, { rate: settings.rate, durationS: settings.rateDurationS });
           (samples[name] ??= []).push(sample);
-          log(`${phase} @${settings.rate}/s ${name}: p50 ${sample.p50Ms.toFixed(3)} ms p99 ${sample.p99Ms.toFixed(3)} ms (${sample.achievedRate.toFixed(0)}/s, ${sample.errors} errors)`);
+          log(`${phase} @${settings.rate}/s ${name}: p50 ${sample.p50Ms.toFixed(3)} ms p99 ${sample.p99Ms.toFixed(3)} ms (${sample.achievedRate.toFixed(0)}/s, ${sample.errors} errors, ${sample.dropped} not sent)`);
         }
       }
       results.rate[phase] = Object.fromEntries(Object.entries(samples).map(([name, list]) => [name, medianSample(list)]));
@@ -193,6 +202,7 @@ function medianSample(list: LatencySample[]): LatencySample {
   return {
     count: list.reduce((sum, item) => sum + item.count, 0),
     errors: list.reduce((sum, item) => sum + item.errors, 0),
+    dropped: list.reduce((sum, item) => sum + item.dropped, 0),
     p50Ms: median(list.map((item) => item.p50Ms)),
     p90Ms: median(list.map((item) => item.p90Ms)),
     p99Ms: median(list.map((item) => item.p99Ms)),

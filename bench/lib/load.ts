@@ -41,6 +41,8 @@ export async function throughput(target: Target, body: string, options: { connec
 export interface LatencySample {
   count: number;
   errors: number;
+  /** Requests not sent because `maxInFlight` were already waiting (the target could not keep up). */
+  dropped: number;
   p50Ms: number;
   p90Ms: number;
   p99Ms: number;
@@ -52,11 +54,12 @@ export function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 }
 
-function summarize(latencies: number[], errors: number, seconds: number): LatencySample {
+function summarize(latencies: number[], errors: number, seconds: number, dropped = 0): LatencySample {
   const sorted = latencies.sort((a, b) => a - b);
   return {
     count: sorted.length,
     errors,
+    dropped,
     p50Ms: percentile(sorted, 0.5),
     p90Ms: percentile(sorted, 0.9),
     p99Ms: percentile(sorted, 0.99),
@@ -71,9 +74,11 @@ const agent = new Agent({ connections: 2048, keepAliveTimeout: 30_000, bodyTimeo
  * finished), timing each full response with a high-resolution clock: sub-millisecond precision,
  * which autocannon's millisecond histogram lacks.
  */
-export async function fixedRate(target: Target, body: string, options: { rate: number; durationS: number }): Promise<LatencySample> {
+export async function fixedRate(target: Target, body: string, options: { rate: number; durationS: number; maxInFlight?: number }): Promise<LatencySample> {
   const latencies: number[] = [];
+  const maxInFlight = options.maxInFlight ?? 256;
   let errors = 0;
+  let dropped = 0;
   let sent = 0;
   const inFlight = new Set<Promise<void>>();
   const total = Math.round(options.rate * options.durationS);
@@ -93,13 +98,18 @@ export async function fixedRate(target: Target, body: string, options: { rate: n
   while (sent < total) {
     const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * options.rate));
     for (; sent < due; sent++) {
+      // A target that cannot keep up would otherwise build an unbounded backlog (and a run without end).
+      if (inFlight.size >= maxInFlight) {
+        dropped++;
+        continue;
+      }
       const promise = one().finally(() => inFlight.delete(promise));
       inFlight.add(promise);
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await Promise.all(inFlight);
-  return summarize(latencies, errors, (performance.now() - started) / 1000);
+  return summarize(latencies, errors, (performance.now() - started) / 1000, dropped);
 }
 
 /** Time to the first body byte of streamed responses, one request at a time (no queueing). */

@@ -11,6 +11,8 @@ export interface Stack {
   services: Service[];
   targets: Record<"direct" | "bare" | "portkey" | "switchyard", Target>;
   switchyard: Service;
+  /** How Switchyard requests authenticate: a virtual key with limits, or the master key. */
+  switchyardAuth: string;
   stop(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     services.push(switchyard);
 
+    const virtualKey = await createVirtualKey(switchyard.url);
     const json = { "content-type": "application/json" };
     const targets: Stack["targets"] = {
       direct: { name: "direct (mock)", url: `${upstream}/v1/chat/completions`, headers: json },
@@ -82,13 +85,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         url: `${portkey?.url ?? "http://127.0.0.1:1"}/v1/chat/completions`,
         headers: { ...json, "x-portkey-provider": "openai", authorization: "Bearer x", "x-portkey-custom-host": `${upstream}/v1` },
       },
-      switchyard: { name: "Switchyard", url: `${switchyard.url}/v1/chat/completions`, headers: { ...json, authorization: `Bearer ${BENCH_KEY}` } },
+      switchyard: { name: "Switchyard", url: `${switchyard.url}/v1/chat/completions`, headers: { ...json, authorization: `Bearer ${virtualKey ?? BENCH_KEY}` } },
     };
     return {
       mock,
       services,
       targets,
       switchyard,
+      switchyardAuth: virtualKey
+        ? "a virtual key of a project, both with rate limits and budgets (checked and metered on every request, usage written to SQLite)"
+        : "the master key (the admin API for virtual keys was not available)",
       async stop() {
         await Promise.all(services.map((service) => service.stop()));
       },
@@ -109,4 +115,23 @@ function switchyardConfig(port: number, upstream: string, outDir: string): Recor
       hold: { routes: [{ provider: "mock", model: "hold" }] },
     },
   };
+}
+
+/**
+ * Creates a project and a virtual key through the admin API, both with limits high enough never to
+ * trip, so every benchmark request pays for key lookup, rate-limit and budget checks and metering.
+ */
+async function createVirtualKey(url: string): Promise<string | undefined> {
+  const admin = { "content-type": "application/json", authorization: `Bearer ${BENCH_KEY}` };
+  const limits = { rpm: 1_000_000_000, tpm: 1_000_000_000_000, budgets: { daily_usd: 1_000_000 } };
+  try {
+    const project = await fetch(`${url}/admin/projects`, { method: "POST", headers: admin, body: JSON.stringify({ name: "bench", ...limits }) });
+    if (!project.ok) return undefined;
+    const { id } = (await project.json()) as { id: string };
+    const key = await fetch(`${url}/admin/keys`, { method: "POST", headers: admin, body: JSON.stringify({ project_id: id, name: "bench", ...limits }) });
+    if (!key.ok) return undefined;
+    return ((await key.json()) as { key: string }).key;
+  } catch {
+    return undefined;
+  }
 }

@@ -28,6 +28,21 @@ export async function writeSse(
   encoder: SseEncoder,
 ): Promise<void> {
   response.writeHead(200, { ...SSE_HEADERS, ...headers });
+  // Frames produced in the same tick (an upstream chunk often carries several events) leave in one
+  // write instead of one syscall each; uncorking on the next tick adds no waiting.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    response.uncork();
+  };
+  const write = (frames: string): boolean => {
+    if (!corked) {
+      corked = true;
+      response.cork();
+      process.nextTick(uncork);
+    }
+    return response.write(frames);
+  };
   try {
     for await (const part of parts) {
       if (response.destroyed) return;
@@ -36,7 +51,7 @@ export async function writeSse(
         return;
       }
       const frames = encoder.frames(part);
-      if (frames.length > 0 && !response.write(frames)) await drained(response);
+      if (frames.length > 0 && !write(frames)) await drained(response);
     }
     if (!response.destroyed) response.end(encoder.end());
   } catch (error) {
