@@ -7,7 +7,7 @@ const PHONE_CONTEXT = /(?:phone|tel|telephone|call|mobile|cell|fax|whatsapp|sms|
 const DIGITS = /\d[\d\s().-]{5,}\d/;
 // Runs of digits and phone punctuation: only these are handed to libphonenumber, whose matcher
 // is far slower than a regex over the whole text.
-const CANDIDATE = /(?<![\w.])(?:\+|\()?\d[\d \t().\/-]{4,28}\d\)?(?![\w])/g;
+const CANDIDATE = /(?<![\w.])(?:\+|\()?\d[\d \t()./-]{4,28}\d\)?(?![\w])/g;
 
 const groups = (value: string) => (value.match(/\d+/g) ?? []).map((group) => group.length).join(",");
 
