@@ -76,7 +76,7 @@ describe("training", () => {
   });
 
   it("round-trips through ROUTER.json and sets the threshold from the target share", () => {
-    const { file } = trainRouter(train, { strong: "strong", weak: "weak", targetStrong: 0.25, folds: 3, grid: [{ label: "strong-wins", lambdaSparse: 1e-3 }] });
+    const { file } = trainRouter(train, { strong: "strong", weak: "weak", targetStrong: 0.25, folds: 3, grid: [{ label: "strong-wins", sparseStrength: 0.65 }] });
     const loaded = parseRouterFile(JSON.parse(JSON.stringify(file)), "ROUTER.json");
     const prompt = test[0]!.prompt;
     expect(loaded.score(prompt)).toBeCloseTo(new LearnedRouter(file).score(prompt), 6);

@@ -106,7 +106,7 @@ describe("fallback triggers", () => {
 });
 
 describe("auto decision", () => {
-  const { file } = trainRouter(syntheticRows(200, 5), { strong: "strong", weak: "weak", folds: 3, grid: [{ label: "strong-wins", lambdaSparse: 1e-3 }] });
+  const { file } = trainRouter(syntheticRows(200, 5), { strong: "strong", weak: "weak", folds: 3, grid: [{ label: "strong-wins", sparseStrength: 0.65 }] });
   const auto: AutoEntry = { router: new LearnedRouter(file), strong: "big", weak: "small", targetStrong: 0.4, budgetFloor: 0.25, crossTierFallback: true };
   const hard = { model: "auto", messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "Eli has 512 coins, sells 25% of them, then buys 40 more and then gives away a third. How many coins are left?" }] }] };
   const easy = { model: "auto", messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "Eli has 5 coins. How many coins does Eli have?" }] }] };

@@ -21,6 +21,11 @@ export interface FitOptions {
   lambdaDense: number;
   iterations: number;
   learningRate: number;
+  /**
+   * Where the dense weights are pulled to instead of zero (standardised units). With little data the
+   * model stays close to this prior; with more, the data moves it away.
+   */
+  densePrior?: ArrayLike<number>;
 }
 
 export const defaultFitOptions: FitOptions = { lambdaSparse: 1e-3, lambdaDense: 1e-2, iterations: 150, learningRate: 0.08 };
@@ -83,6 +88,7 @@ export function fitLogistic(rows: Features[], labels: number[], sparseWidth: num
     denseScale: scale,
     bias: 0,
   };
+  if (options.densePrior) for (let index = 0; index < denseWidth; index++) model.denseWeights[index] = options.densePrior[index] ?? 0;
   const positive = labels.reduce((sum, label) => sum + label, 0) / Math.max(labels.length, 1);
   model.bias = Math.log(Math.max(positive, 1e-3) / Math.max(1 - positive, 1e-3));
 
@@ -102,7 +108,9 @@ export function fitLogistic(rows: Features[], labels: number[], sparseWidth: num
 
   for (let step = 1; step <= options.iterations; step++) {
     for (const index of touched) sparseGradient[index] = options.lambdaSparse * model.sparseWeights[index]!;
-    for (let index = 0; index < denseWidth; index++) denseGradient[index] = options.lambdaDense * model.denseWeights[index]!;
+    for (let index = 0; index < denseWidth; index++) {
+      denseGradient[index] = options.lambdaDense * (model.denseWeights[index]! - (options.densePrior?.[index] ?? 0));
+    }
     biasGradient[0] = 0;
     for (let row = 0; row < count; row++) {
       const features = rows[row]!;

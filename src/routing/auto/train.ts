@@ -1,5 +1,5 @@
 import { pairRows, shuffled, type PairedRow, type RoutingRow } from "./dataset.js";
-import { defaultFeatureSpec, featurize, sparseWidth, type FeatureSpec, type Features } from "./features.js";
+import { defaultFeatureSpec, denseFeatureNames, featurize, sparseWidth, type FeatureSpec, type Features } from "./features.js";
 import { defaultFitOptions, fitLogistic, predict, type FitOptions } from "./logistic.js";
 import { routingMetrics } from "./metrics.js";
 import { encodeWeights, thresholdForShare, type RouterFile } from "./router-file.js";
@@ -23,21 +23,42 @@ export interface TrainOptions {
   folds?: number;
   seed?: number;
   features?: FeatureSpec;
-  /** Candidate settings compared by cross-validation; the defaults suit small and mid-size data. */
-  grid?: Array<{ label: LabelKind; lambdaSparse: number }>;
+  /**
+   * Candidate settings compared by cross-validation. `sparseStrength` is the L2 prior strength on
+   * the hashed features; the penalty used is strength / rows, so small data sets are held closer to
+   * the prior (a MAP fit with a fixed prior, not a fixed penalty).
+   */
+  grid?: Array<{ label: LabelKind; sparseStrength: number }>;
   onProgress?: (message: string) => void;
 }
 
 export interface TrainResult {
   file: RouterFile;
-  crossValidation: Array<{ label: LabelKind; lambdaSparse: number; apgr: number }>;
+  crossValidation: Array<{ label: LabelKind; sparseStrength: number; apgr: number }>;
 }
 
-const defaultGrid: Array<{ label: LabelKind; lambdaSparse: number }> = [
-  { label: "strong-wins", lambdaSparse: 1e-3 },
-  { label: "strong-wins", lambdaSparse: 1e-2 },
-  { label: "weak-shortfall", lambdaSparse: 1e-3 },
+const defaultGrid: Array<{ label: LabelKind; sparseStrength: number }> = [
+  { label: "strong-wins", sparseStrength: 0.65 },
+  { label: "strong-wins", sparseStrength: 6.5 },
+  { label: "weak-shortfall", sparseStrength: 0.65 },
 ];
+
+/**
+ * The dense counts are few and hand-made, so they are held firmly to a prior: "a longer prompt needs
+ * the strong model more" (the usual baseline), one standard deviation of length = +1 logit. With
+ * little data the router stays close to that baseline; the hashed n-grams carry what the data adds.
+ */
+const DENSE_STRENGTH = 65;
+
+function lengthPrior(): Float64Array {
+  const prior = new Float64Array(denseFeatureNames.length);
+  prior[denseFeatureNames.indexOf("log_chars")] = 1;
+  return prior;
+}
+
+function fitOptionsFor(sparseStrength: number, rows: number): FitOptions {
+  return { ...defaultFitOptions, lambdaSparse: sparseStrength / rows, lambdaDense: DENSE_STRENGTH / rows, densePrior: lengthPrior() };
+}
 
 interface Prepared {
   row: PairedRow;
@@ -57,11 +78,12 @@ function quantiles(values: number[]): number[] {
 }
 
 /** Out-of-fold scores: each row scored by a model that never saw it. */
-function outOfFold(prepared: Prepared[], folds: number, label: LabelKind, fit: FitOptions, width: number): number[] {
+function outOfFold(prepared: Prepared[], folds: number, label: LabelKind, sparseStrength: number, width: number): number[] {
   const scores = new Array<number>(prepared.length).fill(0);
   for (let fold = 0; fold < folds; fold++) {
     const trainRows: Prepared[] = [];
     for (const [index, item] of prepared.entries()) if (index % folds !== fold) trainRows.push(item);
+    const fit = fitOptionsFor(sparseStrength, trainRows.length);
     const model = fitLogistic(trainRows.map((item) => item.features), trainRows.map((item) => labelFor(item.row, label)), width, fit);
     for (const [index, item] of prepared.entries()) if (index % folds === fold) scores[index] = predict(model, item.features);
   }
@@ -77,17 +99,16 @@ export function trainRouter(data: RoutingRow[], options: TrainOptions): TrainRes
   const prepared: Prepared[] = paired.map((row) => ({ row, features: featurize(row.prompt, spec) }));
 
   const crossValidation: TrainResult["crossValidation"] = [];
-  let best: { label: LabelKind; lambdaSparse: number; apgr: number; scores: number[] } | undefined;
+  let best: { label: LabelKind; sparseStrength: number; apgr: number; scores: number[] } | undefined;
   for (const candidate of options.grid ?? defaultGrid) {
-    const fit = { ...defaultFitOptions, lambdaSparse: candidate.lambdaSparse };
-    const scores = outOfFold(prepared, folds, candidate.label, fit, width);
+    const scores = outOfFold(prepared, folds, candidate.label, candidate.sparseStrength, width);
     const { apgr } = routingMetrics(prepared.map((item, index) => ({ score: scores[index]!, strong: item.row.strong, weak: item.row.weak })));
     crossValidation.push({ ...candidate, apgr });
-    options.onProgress?.(`cv ${candidate.label} lambda=${candidate.lambdaSparse}: APGR ${apgr.toFixed(3)}`);
+    options.onProgress?.(`cv ${candidate.label} strength=${candidate.sparseStrength}: APGR ${apgr.toFixed(3)}`);
     if (!best || apgr > best.apgr) best = { ...candidate, apgr, scores };
   }
   const chosen = best!;
-  const fit = { ...defaultFitOptions, lambdaSparse: chosen.lambdaSparse };
+  const fit = fitOptionsFor(chosen.sparseStrength, prepared.length);
   const model = fitLogistic(prepared.map((item) => item.features), prepared.map((item) => labelFor(item.row, chosen.label)), width, fit);
   const calibration = quantiles(chosen.scores);
   const file: RouterFile = {
@@ -110,7 +131,9 @@ export function trainRouter(data: RoutingRow[], options: TrainOptions): TrainRes
     training: {
       rows: prepared.length,
       folds,
-      lambdaSparse: chosen.lambdaSparse,
+      sparseStrength: chosen.sparseStrength,
+      denseStrength: DENSE_STRENGTH,
+      lambdaSparse: fit.lambdaSparse,
       lambdaDense: fit.lambdaDense,
       iterations: fit.iterations,
       crossValidatedApgr: chosen.apgr,
