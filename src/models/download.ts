@@ -84,11 +84,21 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   return { sha256, sizeBytes: received, resumedFrom: resumed ? existing : 0 };
 }
 
+const HEADERS_TIMEOUT_MS = 30_000;
+
+/** A fetch that gives up when no response headers arrive in time (no network, dead host); the body may take as long as it needs. */
 async function request(url: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Response> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`no response in ${HEADERS_TIMEOUT_MS / 1000} s`)), HEADERS_TIMEOUT_MS);
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    return await fetch(url, { headers, signal, redirect: "follow" });
+    return await fetch(url, { headers, signal: controller.signal, redirect: "follow" });
   } catch (error) {
-    throw new SwitchyardError("SWY_ERR_UPSTREAM_UNAVAILABLE", `Cannot reach ${new URL(url).host}: ${(error as Error).message}`, { cause: error });
+    const reason = controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason.message : (error as Error).message;
+    throw new SwitchyardError("SWY_ERR_UPSTREAM_UNAVAILABLE", `Cannot reach ${new URL(url).host}: ${reason}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -11,6 +11,8 @@ export interface ResolvedDownload {
   sizeBytes?: number;
 }
 
+const CONNECT_TIMEOUT_MS = 30_000;
+
 const treeSchema = z.array(
   z.object({
     type: z.string(),
@@ -35,8 +37,10 @@ export async function resolveDownload(source: ModelSource, options: ResolveOptio
   }
   const endpoint = (options.endpoint ?? "https://huggingface.co").replace(/\/+$/, "");
   const treeUrl = `${endpoint}/api/models/${source.repository}/tree/${encodeURIComponent(source.revision)}?recursive=true`;
-  const response = await fetch(treeUrl, { headers: authorization(options.token), signal: options.signal }).catch((error: unknown) => {
-    throw new SwitchyardError("SWY_ERR_UPSTREAM_UNAVAILABLE", `Cannot reach ${endpoint}: ${(error as Error).message}`, { cause: error });
+  const signals = [AbortSignal.timeout(CONNECT_TIMEOUT_MS), ...(options.signal ? [options.signal] : [])];
+  const response = await fetch(treeUrl, { headers: authorization(options.token), signal: AbortSignal.any(signals) }).catch((error: unknown) => {
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    throw new SwitchyardError("SWY_ERR_UPSTREAM_UNAVAILABLE", `Cannot reach ${endpoint}: ${(error as Error).message}${cause ? ` (${cause})` : ""}`, { cause: error });
   });
   if (!response.ok) {
     throw new SwitchyardError(

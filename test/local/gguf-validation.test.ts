@@ -7,6 +7,9 @@ import { validateGgufFile } from "../../src/models/gguf-validation.js";
 import { probeModelLoad } from "../../src/models/load-probe.js";
 import { CHATML_TEMPLATE, tinyLlamaGguf, writeTinyLlamaGguf } from "./gguf-writer.js";
 
+// Child processes that load llama.cpp are slow on a shared two-core machine.
+const SLOW = { timeout: 180_000 };
+
 const directory = mkdtempSync(join(tmpdir(), "swy-gguf-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const file = (name: string, bytes: Buffer) => {
@@ -43,7 +46,7 @@ describe("GGUF validation", () => {
   });
 });
 
-describe("probe load in a child process", () => {
+describe("probe load in a child process", SLOW, () => {
   it("reports a file that aborts llama.cpp as an error while this process lives on", async () => {
     // Skipping validation on purpose: this file trips a GGML_ASSERT that would abort an in-process load.
     const path = file("crash.gguf", tinyLlamaGguf({ omitKeys: ["llama.feed_forward_length"] }));

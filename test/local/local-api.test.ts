@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
 import { createModelFixtures, localConfig, type ModelFixtures } from "./fixtures.js";
 
+// Model loads and child processes are slow on a shared two-core machine.
+const SLOW = { timeout: 180_000 };
+
 let fixtures: ModelFixtures;
 let app: App;
 
@@ -17,7 +20,7 @@ afterAll(async () => {
 
 const post = (url: string, payload: Record<string, unknown>) => app.server.inject({ method: "POST", url, payload });
 
-describe("local provider through the OpenAI edge", () => {
+describe("local provider through the OpenAI edge", SLOW, () => {
   it("answers a chat completion with real token counts", async () => {
     const response = await post("/v1/chat/completions", {
       model: "tiny-chat",

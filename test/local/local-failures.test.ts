@@ -8,6 +8,9 @@ import { createModelFixtures, localConfig, type ModelFixtures } from "./fixtures
 import { tinyLlamaGguf } from "./gguf-writer.js";
 import { writeFileSync } from "node:fs";
 
+// Model loads and child processes are slow on a shared two-core machine.
+const SLOW = { timeout: 180_000 };
+
 let fixtures: ModelFixtures;
 let app: App;
 
@@ -40,7 +43,7 @@ afterAll(async () => {
 const chat = (model: string, extra: Record<string, unknown> = {}) =>
   app.server.inject({ method: "POST", url: "/v1/chat/completions", payload: { model, messages: [{ role: "user", content: "hi" }], max_tokens: 4, ...extra } });
 
-describe("local models that cannot serve", () => {
+describe("local models that cannot serve", SLOW, () => {
   it("answers 503 naming the problem for a malformed GGUF, and the server keeps serving", async () => {
     const response = await chat("local/broken");
     expect(response.statusCode).toBe(503);
@@ -80,7 +83,7 @@ describe("local models that cannot serve", () => {
   });
 });
 
-describe("local concurrency", () => {
+describe("local concurrency", SLOW, () => {
   it("queues up to queue_size and refuses the rest with 429 and Retry-After", async () => {
     expect((await chat("tiny-chat")).statusCode).toBe(200);
     // One running (parallel 1), one waiting (queue_size 1), the third refused.

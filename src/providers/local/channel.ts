@@ -1,5 +1,9 @@
-/** A single-consumer async queue: a producer pushes, the consumer iterates; `end` finishes it. */
-export class Channel<T> implements AsyncIterable<T> {
+/**
+ * A single-consumer async queue: a producer pushes, the consumer iterates; `end` finishes it.
+ * The consumer receives everything queued since its last turn as one batch, so a slow reader
+ * (a client on a slow socket) gets fewer, larger pieces instead of falling behind.
+ */
+export class Channel<T> implements AsyncIterable<T[]> {
   private readonly items: T[] = [];
   private ended = false;
   private wake: (() => void) | undefined;
@@ -21,10 +25,11 @@ export class Channel<T> implements AsyncIterable<T> {
     wake?.();
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<T[]> {
     for (;;) {
-      while (this.items.length > 0) yield this.items.shift()!;
-      if (this.ended) return;
+      if (this.items.length > 0) yield this.items.splice(0);
+      if (this.ended && this.items.length === 0) return;
+      if (this.items.length > 0) continue;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });

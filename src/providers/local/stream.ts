@@ -72,9 +72,20 @@ export function streamGeneration(job: GenerationJob): AsyncIterable<StreamPart> 
 
   return (async function* () {
     try {
-      yield* channel;
+      for await (const batch of channel) yield* mergeTextDeltas(batch);
     } finally {
       if (!finished) controller.abort(new DOMException("The consumer stopped reading.", "AbortError"));
     }
   })();
+}
+
+/** Adjacent text deltas in one batch become one delta: one SSE frame instead of many. */
+function mergeTextDeltas(batch: StreamPart[]): StreamPart[] {
+  const merged: StreamPart[] = [];
+  for (const part of batch) {
+    const last = merged.at(-1);
+    if (part.type === "text-delta" && last?.type === "text-delta") merged[merged.length - 1] = { type: "text-delta", text: last.text + part.text };
+    else merged.push(part);
+  }
+  return merged;
 }
