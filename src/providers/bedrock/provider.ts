@@ -49,10 +49,10 @@ export function createBedrockProvider(settings: BedrockSettings): ProviderAdapte
 
     async stream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamPart>> {
       const streaming = options.stream ?? true;
-      const { body, warnings, jsonTool } = toBedrockRequest(request);
+      const { body, warnings, jsonTool, jsonWrapped } = toBedrockRequest(request);
       if (streaming) {
         const response = await post(modelUrl(request.model, "converse-stream"), body, "application/vnd.amazon.eventstream", options);
-        const parts = converseEventsToParts(readEventStream(response.body), settings.name, { jsonTool, signal: options.signal });
+        const parts = converseEventsToParts(readEventStream(response.body), settings.name, { jsonTool, jsonWrapped, signal: options.signal });
         return prepend(warnings, parts);
       }
       const response = await post(modelUrl(request.model, "converse"), body, "application/json", options);
@@ -63,7 +63,7 @@ export function createBedrockProvider(settings: BedrockSettings): ProviderAdapte
           upstream: { provider: settings.name, body: text.slice(0, 2000) },
         });
       }
-      return prepend(warnings, converseResponseToParts(parsed.data, jsonTool));
+      return prepend(warnings, converseResponseToParts(parsed.data, jsonTool, jsonWrapped));
     },
 
     async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {

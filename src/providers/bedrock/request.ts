@@ -15,6 +15,8 @@ export interface BedrockRequest {
   warnings: Warning[];
   /** Set when JSON output rides on the forced tool; its input is then the answer text. */
   jsonTool?: string;
+  /** The forced tool's input is `{value: ...}` because the requested schema is not an object. */
+  jsonWrapped?: boolean;
 }
 
 /** Canonical request -> Converse body (the model id goes in the URL). */
@@ -50,6 +52,7 @@ export function toBedrockRequest(request: ChatRequest): BedrockRequest {
   }
 
   let jsonTool: string | undefined;
+  let jsonWrapped = false;
   const tools = (request.tools ?? []).map((tool) => ({
     toolSpec: {
       name: tool.name,
@@ -76,11 +79,14 @@ export function toBedrockRequest(request: ChatRequest): BedrockRequest {
       warnings.push({ type: "unsupported-setting", setting: "response_format", message: "Bedrock JSON output cannot be combined with tools; ignored" });
     } else {
       jsonTool = JSON_TOOL_NAME;
+      const schema = request.responseFormat.schema ?? { type: "object" };
+      // Tool inputs must be objects: any other schema travels wrapped as {value} and is unwrapped on return.
+      jsonWrapped = schema.type !== "object";
       tools.push({
         toolSpec: {
           name: JSON_TOOL_NAME,
           description: request.responseFormat.description ?? "Respond with the answer as this JSON object.",
-          inputSchema: { json: request.responseFormat.schema ?? { type: "object" } },
+          inputSchema: { json: jsonWrapped ? { type: "object", properties: { value: schema }, required: ["value"] } : schema },
         },
       });
       toolChoice = { tool: { name: JSON_TOOL_NAME } };
@@ -95,7 +101,7 @@ export function toBedrockRequest(request: ChatRequest): BedrockRequest {
     warnings.push({ type: "unsupported-setting", setting: "parallel_tool_calls", message: "Bedrock cannot be told to call one tool at a time" });
   }
   Object.assign(body, request.providerOptions?.bedrock);
-  return { body, warnings, jsonTool };
+  return { body, warnings, jsonTool, jsonWrapped };
 }
 
 function toMessages(messages: Message[]): BedrockMessage[] {

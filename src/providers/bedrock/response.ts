@@ -6,7 +6,7 @@ import type { ConverseResponse } from "./wire.js";
  * A whole Converse body -> the parts a stream of it would have produced. With JSON output riding on
  * the forced tool, that tool's input is the answer text and `tool_use` means a normal stop.
  */
-export function* converseResponseToParts(response: ConverseResponse, jsonTool?: string): Generator<StreamPart> {
+export function* converseResponseToParts(response: ConverseResponse, jsonTool?: string, jsonWrapped = false): Generator<StreamPart> {
   yield { type: "response-metadata" };
   let toolIndex = 0;
   let answeredAsJson = false;
@@ -19,7 +19,7 @@ export function* converseResponseToParts(response: ConverseResponse, jsonTool?: 
       const input = JSON.stringify(block.toolUse.input ?? {});
       if (jsonTool !== undefined && block.toolUse.name === jsonTool) {
         answeredAsJson = true;
-        yield { type: "text-delta", text: input };
+        yield { type: "text-delta", text: jsonWrapped ? unwrapJsonValue(input) : input };
         continue;
       }
       const index = toolIndex++;
@@ -30,6 +30,16 @@ export function* converseResponseToParts(response: ConverseResponse, jsonTool?: 
   }
   if (response.usage) yield { type: "usage", usage: convertBedrockUsage(response.usage) };
   yield { type: "finish", reason: finishFor(response.stopReason, answeredAsJson) };
+}
+
+/** The `value` of a wrapped JSON answer, as JSON text (the text itself when it is not readable). */
+export function unwrapJsonValue(input: string): string {
+  try {
+    const parsed = JSON.parse(input) as { value?: unknown };
+    return JSON.stringify(parsed.value ?? null);
+  } catch {
+    return input;
+  }
 }
 
 export function finishFor(stopReason: string | null | undefined, answeredAsJson: boolean): FinishReason {

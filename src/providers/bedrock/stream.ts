@@ -3,7 +3,7 @@ import type { FinishReason, StreamPart, Usage } from "../../core/types.js";
 import { streamExceptionError } from "./errors.js";
 import { headerString, type EventStreamMessage } from "./event-stream.js";
 import { convertBedrockUsage } from "./finish-reason.js";
-import { finishFor } from "./response.js";
+import { finishFor, unwrapJsonValue } from "./response.js";
 import {
   contentBlockDeltaSchema,
   contentBlockStartSchema,
@@ -23,10 +23,12 @@ const decoder = new TextDecoder();
 export async function* converseEventsToParts(
   messages: AsyncIterable<EventStreamMessage>,
   provider: string,
-  options: { jsonTool?: string; signal?: AbortSignal } = {},
+  options: { jsonTool?: string; jsonWrapped?: boolean; signal?: AbortSignal } = {},
 ): AsyncGenerator<StreamPart> {
   const toolIndexes = new Map<number, number>();
   let jsonBlock: number | undefined;
+  // A wrapped answer can only be unwrapped whole, so its pieces are held until the block ends.
+  let wrappedInput = "";
   let stopReason: string | null | undefined;
   let sawStop = false;
   let usage: Usage | undefined;
@@ -64,7 +66,10 @@ export async function* converseEventsToParts(
           const { delta, contentBlockIndex } = event.data;
           if (delta.text) yield { type: "text-delta", text: delta.text };
           if (delta.toolUse?.input) {
-            if (contentBlockIndex === jsonBlock) yield { type: "text-delta", text: delta.toolUse.input };
+            if (contentBlockIndex === jsonBlock) {
+              if (options.jsonWrapped) wrappedInput += delta.toolUse.input;
+              else yield { type: "text-delta", text: delta.toolUse.input };
+            }
             const index = toolIndexes.get(contentBlockIndex);
             if (index !== undefined) yield { type: "tool-call-delta", index, argumentsDelta: delta.toolUse.input };
           }
@@ -76,6 +81,9 @@ export async function* converseEventsToParts(
         }
         case "contentBlockStop": {
           const event = contentBlockStopSchema.safeParse(payload);
+          if (event.success && event.data.contentBlockIndex === jsonBlock && options.jsonWrapped) {
+            yield { type: "text-delta", text: unwrapJsonValue(wrappedInput) };
+          }
           const index = event.success ? toolIndexes.get(event.data.contentBlockIndex) : undefined;
           if (index !== undefined) yield { type: "tool-call-end", index };
           break;

@@ -18,7 +18,7 @@ export function fixtureBytes(name: string): Buffer {
     .filter((line) => line.trim())
     .map((line) => {
       const { event, exception, payload } = JSON.parse(line) as { event?: string; exception?: string; payload: unknown };
-      const headers = exception
+      const headers: Record<string, { type: "string"; value: string }> = exception
         ? { ":exception-type": str(exception), ":content-type": str("application/json"), ":message-type": str("exception") }
         : { ":event-type": str(event!), ":content-type": str("application/json"), ":message-type": str("event") };
       return eventStreamCodec.encode({ headers, body: new TextEncoder().encode(JSON.stringify(payload)) });

@@ -58,6 +58,29 @@ describe("Bedrock request translation", () => {
     expect(request.jsonTool).toBe("json_response");
     expect(request.body.toolConfig).toMatchObject({ toolChoice: { tool: { name: "json_response" } } });
   });
+
+  it("wraps a non-object JSON schema as {value} and unwraps the answer", async () => {
+    const request = toBedrockRequest({
+      model: "m",
+      messages: [{ role: "user", content: [{ type: "text", text: "cities" }] }],
+      responseFormat: { type: "json", schema: { type: "array", items: { type: "string" } } },
+    });
+    expect(request.jsonWrapped).toBe(true);
+    expect((request.body.toolConfig as any).tools[0].toolSpec.inputSchema.json).toEqual({
+      type: "object",
+      properties: { value: { type: "array", items: { type: "string" } } },
+      required: ["value"],
+    });
+    const parts = await collect(
+      converseResponseToParts(
+        { output: { message: { content: [{ toolUse: { toolUseId: "t", name: "json_response", input: { value: ["Paris", "Oslo"] } } }] } }, stopReason: "tool_use" },
+        request.jsonTool,
+        request.jsonWrapped,
+      ),
+    );
+    expect(parts.filter((part) => part.type === "text-delta")).toEqual([{ type: "text-delta", text: '["Paris","Oslo"]' }]);
+    expect(parts.at(-1)).toEqual({ type: "finish", reason: { unified: "stop", raw: "tool_use" } });
+  });
 });
 
 describe("Bedrock Converse responses (recorded bodies)", () => {
