@@ -26,7 +26,9 @@ export async function* anthropicEventsToParts(
   let stopped = false;
   try {
     for await (const event of events) {
-      if (event.event === "ping" || event.data === "") continue;
+      // Read on to the end of the body after message_stop, as the official SDK does, so that undici can
+      // keep the connection; a break after message_stop still counts as a complete response.
+      if (stopped || event.event === "ping" || event.data === "") continue;
       const parsed = streamEventSchema.safeParse(safeJson(event.data));
       if (!parsed.success) {
         yield streamErrorPart(provider, "SWY_ERR_UPSTREAM_ERROR", `invalid stream event: ${event.data.slice(0, 200)}`);
@@ -92,10 +94,10 @@ export async function* anthropicEventsToParts(
           // Unknown event types are to be ignored, as Anthropic's versioning policy says.
           break;
       }
-      if (stopped) break;
     }
   } catch (error) {
     if (signal?.aborted) return;
+    if (stopped) return yield* finalParts(usage, finish, answeredInJson);
     yield streamErrorPart(provider, "SWY_ERR_STREAM_INTERRUPTED", `stream broke off: ${(error as Error).message}`);
     return;
   }
@@ -104,8 +106,13 @@ export async function* anthropicEventsToParts(
     yield streamErrorPart(provider, "SWY_ERR_STREAM_INTERRUPTED", "stream ended before message_stop");
     return;
   }
+  yield* finalParts(usage, finish, answeredInJson);
+}
+
+function* finalParts(usage: AnthropicUsage, finish: FinishReason | undefined, answeredInJson: boolean): Generator<StreamPart> {
   yield { type: "usage", usage: convertAnthropicUsage(usage) };
   const reason = finish ?? { unified: "stop" };
+  // The forced JSON tool is how the answer arrived, not a tool call the client has to run.
   yield { type: "finish", reason: answeredInJson && reason.unified === "tool-calls" ? { unified: "stop", raw: reason.raw } : reason };
 }
 

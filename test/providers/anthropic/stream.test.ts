@@ -72,6 +72,17 @@ describe("Anthropic stream -> canonical parts", () => {
     expect((last as { error: SwitchyardError }).error.code).toBe("SWY_ERR_STREAM_INTERRUPTED");
   });
 
+  it("ignores what follows message_stop and treats a break after it as a complete stream", async () => {
+    async function* tail() {
+      yield* fixtureEvents("text.chunks.txt");
+      yield { event: "content_block_delta", data: '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"late"}}', id: undefined };
+      throw new Error("socket closed");
+    }
+    const parts = await collectParts(anthropicEventsToParts(tail(), "anthropic"));
+    expect(parts.filter((part) => part.type === "text-delta").map((part) => (part as { text: string }).text)).toEqual(["Hello", "!"]);
+    expect(parts.at(-1)).toEqual({ type: "finish", reason: { unified: "stop", raw: "end_turn" } });
+  });
+
   it("turns the forced JSON tool back into text and a stop", async () => {
     const jsonTool = { name: "json_response", wrapped: false, forced: true };
     const response = await collectStream(anthropicEventsToParts(fixtureEvents("json-tool.chunks.txt"), "anthropic", { jsonTool }));
