@@ -66,9 +66,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   });
   // Observability is outermost (it sees cache hits too); the cache is innermost, after limits and guardrails.
   const guardrails = await createGuardrails(runtime, { env, storage: control.storage });
-  const middlewares = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(guardrails ? [guardrails.middleware] : []), ...(cache ? [cache.middleware] : [])];
-  const routing = createRoutingEngine(runtime, env);
   const customization = await createCustomization(runtime, { storage: control.storage, env });
+  // Deployments rewrite the model name before the cache keys on it.
+  const middlewares = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(guardrails ? [guardrails.middleware] : []), customization.middleware, ...(cache ? [cache.middleware] : [])];
+  const routing = createRoutingEngine(runtime, env);
   const gateway = new Gateway(runtime, { middlewares, routing, authenticator: controlPieces.authenticator });
   const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) });
   return {

@@ -6,6 +6,7 @@ import { cacheSchema } from "../cache/config-schema.js";
 import { telemetrySchema } from "../observability/config-schema.js";
 import { guardrailsSchema } from "../guardrails/config.js";
 import { fineTuningConfigSchema } from "../customization/config-schema.js";
+import { deploymentSpecSchema } from "../customization/deployments/spec.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -66,6 +67,8 @@ export const configSchema = z
     guardrails: guardrailsSchema.optional(),
     /** Files, datasets and fine-tuning jobs (docs/customization.md). */
     fine_tuning: fineTuningConfigSchema.default(fineTuningConfigSchema.parse({})),
+    /** Named deployments (model + prompt template + defaults + A/B variants); docs/customization.md. */
+    deployments: z.record(z.string(), deploymentSpecSchema).default({}),
   })
   .strict();
 

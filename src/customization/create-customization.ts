@@ -10,11 +10,18 @@ import { JobStore } from "./fine-tuning/job-store.js";
 import { LocalBackend } from "./fine-tuning/local-backend.js";
 import { OpenaiBackend } from "./fine-tuning/openai-backend.js";
 import type { FineTuningBackend } from "./fine-tuning/types.js";
+import type { ChatMiddleware } from "../gateway/pipeline.js";
+import { DeploymentStore } from "./deployments/deployment-store.js";
+import { deploymentMiddleware } from "./deployments/middleware.js";
+import { deploymentRoutes } from "./deployments/routes.js";
+import { syncDeploymentModels } from "./deployments/registry-sync.js";
 
 export interface Customization {
   files: FileStore;
   jobs: JobStore;
   service: JobService;
+  deployments: DeploymentStore;
+  middleware: ChatMiddleware;
   routes: RouteRegistrar;
   close(): Promise<void>;
 }
@@ -37,13 +44,22 @@ export async function createCustomization(runtime: Runtime, options: { storage: 
   await service.recover();
   const registerFiles = fileRoutes({ files, maxFileBytes: config.max_file_bytes, maxTokensPerExample: config.max_tokens_per_example, backends });
   const registerJobs = fineTuningRoutes(service, jobs);
+  const deployments = new DeploymentStore(options.storage);
+  await deployments.load();
+  for (const [name, spec] of Object.entries(runtime.config.deployments)) await deployments.save(name, spec, "config");
+  const sync = syncDeploymentModels(deployments, runtime.models);
+  sync();
+  const registerDeployments = deploymentRoutes(deployments, sync);
   return {
     files,
     jobs,
     service,
-    routes: async (app) => {
+    deployments,
+    middleware: deploymentMiddleware(deployments),
+    routes: async (app, gateway) => {
       await registerFiles(app);
       registerJobs(app);
+      await registerDeployments(app, gateway);
     },
     close: () => service.close(),
   };

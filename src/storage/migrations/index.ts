@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as controlPlane from "./001-control-plane.js";
 import * as guardrails from "./007-guardrails.js";
 import * as customization from "./009-customization.js";
+import * as deployments from "./010-deployments.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "001-control-plane": controlPlane,
   "007-guardrails": guardrails,
   "009-customization": customization,
+  "010-deployments": deployments,
 };
