@@ -57,7 +57,8 @@ export function toAnthropicRequest(
     }
   }
   if (tools.length > 0) body.tools = tools;
-  if (request.parallelToolCalls === false && tools.length > 0) {
+  // `none` takes no disable_parallel_tool_use: there is nothing to run in parallel.
+  if (request.parallelToolCalls === false && tools.length > 0 && toolChoice?.type !== "none") {
     toolChoice = { ...(toolChoice ?? { type: "auto" }), disable_parallel_tool_use: true };
   }
   if (toolChoice) body.tool_choice = toolChoice;

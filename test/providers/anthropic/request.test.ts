@@ -90,6 +90,7 @@ describe("canonical request -> Anthropic Messages body", () => {
     expect(choice({ toolChoice: { type: "tool", name: "weather" } })).toEqual({ type: "tool", name: "weather" });
     expect(choice({ parallelToolCalls: false })).toEqual({ type: "auto", disable_parallel_tool_use: true });
     expect(choice({ toolChoice: { type: "required" }, parallelToolCalls: false })).toEqual({ type: "any", disable_parallel_tool_use: true });
+    expect(choice({ toolChoice: { type: "none" }, parallelToolCalls: false })).toEqual({ type: "none" });
   });
 
   it("emulates JSON output with a forced tool, wrapping non-object schemas", () => {
