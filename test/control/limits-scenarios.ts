@@ -25,17 +25,17 @@ export async function burnBudget(chat: Chat, secret: string): Promise<number> {
  * A key whose daily budget fits ~30 requests; 26 are spent one by one, then 200 go at once,
  * spread over the given gateway nodes. Returns what happened and the spend the ledger recorded.
  */
-export async function concurrentAgainstBudget(nodes: ControlFixture[], name: string) {
+export async function concurrentAgainstBudget(nodes: ControlFixture[], name: string, request: Record<string, unknown> = { max_tokens: 5 }) {
   const first = nodes[0]!;
   // "hello there" -> the emulator counts 5 prompt and 4 completion tokens: $52.5e-6 per call on gpt-4o.
   const perCall = (5 * 2.5 + 4 * 10) / 1e6;
   const budgetUsd = 30 * perCall;
   const key = await createKey(first.admin, name, { budgets: { daily_usd: budgetUsd } });
   for (let index = 0; index < 26; index++) {
-    const response = await nodes[index % nodes.length]!.chat(key.secret, { max_tokens: 5 });
+    const response = await nodes[index % nodes.length]!.chat(key.secret, request);
     expect(response.status).toBe(200);
   }
-  const responses = await Promise.all(Array.from({ length: 200 }, (_, index) => nodes[index % nodes.length]!.chat(key.secret, { max_tokens: 5 })));
+  const responses = await Promise.all(Array.from({ length: 200 }, (_, index) => nodes[index % nodes.length]!.chat(key.secret, request)));
   const successes = responses.filter((response) => response.status === 200).length;
   const budgetRefusals = responses.filter((response) => response.status === 429 && response.json.error.code === "SWY_ERR_BUDGET_EXCEEDED").length;
   const otherStatuses = responses.filter((response) => response.status !== 200 && response.status !== 429).map((response) => response.status);

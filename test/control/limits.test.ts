@@ -92,3 +92,26 @@ describe("limits and budgets on one node", () => {
     expect(outcome.spentUsd).toBeLessThanOrEqual(outcome.budgetUsd + 1e-12);
   });
 });
+
+describe("budgets when reservations underestimate", () => {
+  let fx: ControlFixture;
+
+  beforeAll(async () => {
+    // One output token assumed per request without max_tokens: each reservation is below the real cost.
+    fx = await startControlFixture({ control: { default_output_estimate: 1 } });
+  });
+  afterAll(async () => {
+    await fx?.close();
+  });
+
+  it("overspends by at most what the admitted requests cost beyond their reservations", async () => {
+    const outcome = await concurrentAgainstBudget([fx], "underestimated", {});
+    expect(outcome.otherStatuses).toEqual([]);
+    expect(outcome.budgetRefusals).toBeGreaterThan(150);
+    // The prompt estimate is 8 tokens and the output estimate 1: $30e-6 reserved against $52.5e-6 spent.
+    const reserved = (8 * 2.5 + 1 * 10) / 1e6;
+    const bound = outcome.budgetUsd + outcome.successes * (outcome.perCall - reserved);
+    expect(outcome.spentUsd).toBeLessThanOrEqual(bound + 1e-12);
+    expect(outcome.successes).toBeLessThan(10);
+  });
+});
