@@ -116,7 +116,8 @@ export async function measurePipelineLatency(iterations: number) {
       guarded.push(await run(true));
     }
     const added = guarded.map((value, index) => value - base[index]!);
-    rows.push({ label, p50: median(added), p95: quantile(added, 0.95), baselineP50: median(base) });
+    const mean = added.reduce((sum, value) => sum + value, 0) / added.length;
+    rows.push({ label, p50: median(added), p95: quantile(added, 0.95), mean, baselineP50: median(base) });
   }
   return rows;
 }

@@ -22,6 +22,9 @@ export interface PhoneDetectorOptions {
 }
 
 export function createPhoneDetector(options: PhoneDetectorOptions = {}): Detector {
+  // libphonenumber compiles its metadata patterns lazily; the first calls cost tens of ms, so pay
+  // that at startup rather than on a client's request.
+  findPhoneNumbersInText("+1 415 555 2671, +44 20 7946 0958, (415) 555-2671", { defaultCountry: options.defaultCountry });
   return {
     category: "phone",
     mayMatch: (text) => DIGITS.test(text),
