@@ -18,7 +18,6 @@ export const bedrockConfigSchema = z
     /** Overrides the endpoint (`https://bedrock-runtime.{region}.amazonaws.com`): VPC endpoints, proxies, tests. */
     base_url: z.string().url().optional(),
     headers: z.record(z.string(), z.string()).optional(),
-    timeout_ms: z.number().int().positive().optional(),
     models: z.array(z.string()).optional(),
   })
   .strict()

@@ -27,7 +27,6 @@ export const geminiConfigSchema = z
     /** API version path segment: `v1beta` for AI Studio and `v1` for Vertex by default. */
     api_version: z.string().regex(/^v[0-9a-z]+$/).optional(),
     headers: z.record(z.string(), z.string()).optional(),
-    timeout_ms: z.number().int().positive().optional(),
     models: z.array(z.string()).optional(),
   })
   .strict()

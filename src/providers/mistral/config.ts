@@ -9,7 +9,6 @@ export const mistralConfigSchema = z
     /** Prepends Mistral's safety system prompt to every request. */
     safe_prompt: z.boolean().optional(),
     headers: z.record(z.string(), z.string()).optional(),
-    timeout_ms: z.number().int().positive().optional(),
     models: z.array(z.string()).optional(),
   })
   .strict();
