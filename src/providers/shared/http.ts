@@ -112,7 +112,7 @@ export function statusError(
   const code = codeForStatus(status);
   return new SwitchyardError(code, `${provider}: ${message}`, {
     upstream: { provider, url, status, body, headers },
-    retryAfterSeconds: status === 429 || status === 503 ? parseRetryAfter(headers) : undefined,
+    retryAfterSeconds: status === 429 || status === 503 || status === 529 ? parseRetryAfter(headers) : undefined,
   });
 }
 
