@@ -75,8 +75,9 @@ export function fileRoutes(options: FileRoutesOptions) {
         }
         const stored = await options.files.create({ projectId: projectOf(request), filename: upload.filename, purpose: upload.purpose, content: upload.content, report });
         if (report && stored.dataset) {
-          const epochs = 3;
-          stored.dataset = { ...stored.dataset, estimates: options.backends.map((backend) => backend.estimate(report.statistics, epochs)) } as typeof stored.dataset;
+          // OpenAI's default of 3 epochs; the job estimate uses the job's own epochs.
+          const statistics = report.statistics;
+          stored.dataset = { ...stored.dataset, estimates: options.backends.map((backend) => backend.estimate(statistics, 3)) };
         }
         return stored;
       });

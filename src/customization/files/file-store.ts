@@ -8,6 +8,7 @@ import { SwitchyardError } from "../../core/errors.js";
 import { createId, unixSeconds } from "../../core/ids.js";
 import type { Storage } from "../../storage/database.js";
 import "../tables.js";
+import type { Estimate } from "../fine-tuning/types.js";
 import type { DatasetReport } from "./dataset-validation.js";
 
 export const filePurposes = ["fine-tune", "batch", "assistants", "fine-tune-results"] as const;
@@ -22,7 +23,7 @@ export interface StoredFile {
   purpose: string;
   status: "processed";
   /** Switchyard's dataset validation summary (fine-tune files). */
-  dataset?: Omit<DatasetReport, "texts">;
+  dataset?: Omit<DatasetReport, "texts"> & { estimates?: Estimate[] };
 }
 
 interface FileRow {

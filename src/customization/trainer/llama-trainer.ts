@@ -88,6 +88,7 @@ function tokenStream(library: LlamaTrainingLibrary, native: Native, texts: strin
 
 /** Windows of contextSize+1 tokens (inputs and next-token labels), half-overlapping. */
 function windows(stream: number[], contextSize: number): number[][] {
+  if (stream.length === 0) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", "The training data tokenizes to nothing.");
   const padded = [...stream];
   while (padded.length < contextSize + 1) padded.push(...stream);
   const stride = Math.max(1, Math.floor(contextSize / 2));
