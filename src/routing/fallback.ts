@@ -1,4 +1,5 @@
 import { SwitchyardError, isAbortError, toSwitchyardError } from "../core/errors.js";
+import { reportCircuitState } from "../observability/hooks.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { ChatResult } from "../gateway/pipeline.js";
 import { openAttempt } from "./attempt.js";
@@ -55,6 +56,7 @@ export async function runWithFallback(
       let probe = false;
       if (breakerConfig.enabled) {
         const permit = await services.breakers.acquire(key, breakerConfig, Date.now());
+        reportCircuitState(key, permit.state);
         if (!permit.allowed) {
           soonestProbe = Math.min(soonestProbe ?? Infinity, permit.retryInMs ?? breakerConfig.cooldown_ms);
           context.attempts.push({ provider: route.provider.name, model: route.model, error: "SWY_ERR_CIRCUIT_OPEN", durationMs: 0 });
@@ -75,7 +77,10 @@ export async function runWithFallback(
             const failed = outcome === "failure" && error !== undefined && countsAgainstBreaker(error);
             // An abandoned or client-side outcome says nothing about health, but must free a probe slot.
             if (outcome === "abandoned" && !probe) return;
-            void services.breakers.record(key, breakerConfig, !failed, probe, Date.now()).catch(() => undefined);
+            services.breakers.record(key, breakerConfig, !failed, probe, Date.now()).then(
+              (state) => reportCircuitState(key, state),
+              () => undefined,
+            );
           },
         });
         services.stats.observe(statsKey, opened.firstPartMs);

@@ -15,7 +15,7 @@ let gateway: RunningGateway;
 
 const strategy = {
   retry: { attempts: 1, initial_delay_ms: 5, max_delay_ms: 20, max_retry_after_ms: 100 },
-  timeouts: { first_token_ms: 1_500 },
+  timeouts: { first_token_ms: 2_500 },
   circuit_breaker: { consecutive_failures: 4, min_requests: 10, error_rate: 0.7, cooldown_ms: 200 },
 };
 
@@ -40,6 +40,13 @@ beforeEach(async () => {
             { provider: "healthy", model: "gpt-4o-mini" },
           ],
           strategy,
+        },
+        guarded: {
+          routes: [
+            { provider: "flaky", model: "gpt-4o-mini" },
+            { provider: "healthy", model: "gpt-4o-mini" },
+          ],
+          strategy: { circuit_breaker: { consecutive_failures: 3, cooldown_ms: 60_000 } },
         },
         slow: { routes: [{ provider: "shaky", model: "gpt-4o-mini", timeout_ms: 600 }] },
         spread: {
@@ -96,7 +103,7 @@ const faultKinds: Array<[string, Fault]> = [
   ["503", { kind: "status", status: 503 }],
   ["429 retry-after 1s", { kind: "status", status: 429 }],
   ["connection reset", { kind: "reset" }],
-  ["stall 4s", { kind: "stall", ms: 4_000 }],
+  ["stall 6s", { kind: "stall", ms: 6_000 }],
   ["stream cut before first token", { kind: "cut", afterEvents: 0 }],
   ["in-stream error event before first token", { kind: "error-event", afterEvents: 0 }],
 ];
@@ -164,7 +171,7 @@ describe("fault injection behind a healthy fallback", () => {
 
   it("fails over when the first token does not come in time", async () => {
     // Two stalls: the timed-out first try and its retry on the same route.
-    flaky.faults.push({ kind: "stall", ms: 4_000 }, { kind: "stall", ms: 4_000 });
+    flaky.faults.push({ kind: "stall", ms: 6_000 }, { kind: "stall", ms: 6_000 });
     const result = await chat("chat", true);
     expect(failed(result, true)).toBe(false);
     expect(result.headers.get("x-switchyard-provider")).toBe("shaky");
@@ -199,9 +206,9 @@ describe("fault injection behind a healthy fallback", () => {
   });
 
   it("opens the breaker after repeated failures, shows it on the admin API and skips the endpoint", async () => {
-    const model = "chat";
+    const model = "guarded";
     flaky.faults.standing = { kind: "status", status: 500 };
-    for (let index = 0; index < 4; index++) expect((await chat(model, false)).status).toBe(200);
+    for (let index = 0; index < 3; index++) expect((await chat(model, false)).status).toBe(200);
     const before = flaky.requests.length;
     const skipped = await chat(model, false);
     expect(skipped.status).toBe(200);
@@ -212,6 +219,8 @@ describe("fault injection behind a healthy fallback", () => {
     const body = (await response.json()) as { store: string; breakers: Array<{ key: string; state: string }> };
     expect(body.store).toBe("memory");
     expect(body.breakers.find((item) => item.key === "flaky")?.state).toBe("open");
+    const metrics = await (await fetch(`${gateway.url}/metrics`, { headers })).text();
+    expect(metrics).toMatch(/switchyard_circuit_state\{provider="flaky"\} 2/);
     flaky.faults.clear();
   });
 

@@ -31,7 +31,8 @@ export interface BreakerSnapshot {
 export interface BreakerStore {
   readonly kind: "memory" | "redis";
   acquire(key: string, config: CircuitBreakerConfig, now: number): Promise<BreakerPermit>;
-  record(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): Promise<void>;
+  /** Returns the state after the outcome is applied. */
+  record(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): Promise<BreakerState>;
   snapshot(now: number): Promise<BreakerSnapshot[]>;
   close(): Promise<void>;
 }

@@ -41,7 +41,7 @@ export class MemoryBreakerStore implements BreakerStore {
     return { allowed: true, state: "closed" };
   }
 
-  async record(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): Promise<void> {
+  async record(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): Promise<BreakerState> {
     const breaker = this.get(key, now);
     if (now - breaker.windowStart > config.window_ms) {
       breaker.windowStart = now;
@@ -62,12 +62,13 @@ export class MemoryBreakerStore implements BreakerStore {
       } else {
         this.open(breaker, config, now);
       }
-      return;
+      return breaker.state;
     }
     if (breaker.state === "closed" && !success) {
       const rateTripped = breaker.windowRequests >= config.min_requests && breaker.windowFailures / breaker.windowRequests >= config.error_rate;
       if (breaker.consecutiveFailures >= config.consecutive_failures || rateTripped) this.open(breaker, config, now);
     }
+    return breaker.state;
   }
 
   private open(breaker: Breaker, config: CircuitBreakerConfig, now: number): void {

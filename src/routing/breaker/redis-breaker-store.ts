@@ -103,8 +103,8 @@ export class RedisBreakerStore implements BreakerStore {
     return { allowed: allowed === 1, state: state as BreakerState, retryInMs: allowed === 1 ? undefined : retryInMs, probe: probe === 1 };
   }
 
-  async record(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): Promise<void> {
-    await this.commands.swyBreakerRecord(
+  async record(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): Promise<BreakerState> {
+    const state = await this.commands.swyBreakerRecord(
       this.prefix + key,
       now,
       success ? "1" : "0",
@@ -115,6 +115,7 @@ export class RedisBreakerStore implements BreakerStore {
       config.consecutive_failures,
       config.cooldown_ms,
     );
+    return state as BreakerState;
   }
 
   async snapshot(now: number): Promise<BreakerSnapshot[]> {
