@@ -88,6 +88,15 @@ async function main(): Promise<void> {
   }
   const names = (values["no-portkey"] ? ["direct", "bare", "switchyard"] : ["direct", "bare", "portkey", "switchyard"]) as Array<keyof typeof stack.targets>;
   const serviceOf = (name: string) => stack.services.find((service) => service.name === (name === "direct" ? "mock" : name))!;
+  /** Waits (up to 30 s) until every server has used under 5% of a core for a second. */
+  const quiet = async () => {
+    for (let second = 0; second < 30; second++) {
+      const before = stack.services.reduce((sum, service) => sum + service.cpuSeconds(), 0);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const after = stack.services.reduce((sum, service) => sum + service.cpuSeconds(), 0);
+      if (after - before < 0.05) return;
+    }
+  };
   const rssByService = () => Object.fromEntries(stack.services.map((service) => [service.name, service.rssMb()]));
   const results: BenchResults = {
     settings,
@@ -166,14 +175,18 @@ async function main(): Promise<void> {
 
     results.rssAfterLoad = rssByService();
 
-    for (const name of names.filter((item) => item !== "direct")) {
-      const service = stack.services.find((item) => item.name === name)!;
+    // Switchyard first and Portkey last: a target that falls behind keeps working through its backlog
+    // after the test and would starve the next one; quiet() waits for that to end.
+    for (const name of ["switchyard", "bare", "portkey"].filter((item) => names.includes(item as never)) as Array<keyof typeof stack.targets>) {
+      await quiet();
+      const service = serviceOf(name);
       const before = service.rssMb();
       const { opened, value } = await holdOpenStreams(stack.targets[name], holdBody, settings.openStreams, () => service.rssMb());
       results.openStreams[name] = { opened, rssBeforeMb: before, rssOpenMb: value, rssAfterMb: service.rssMb() };
       log(`${settings.openStreams} open streams ${name}: ${opened} opened, RSS ${before.toFixed(1)} -> ${value.toFixed(1)} MB`);
     }
 
+    await quiet();
     log(`soak: Switchyard at ${settings.soakRate}/s for ${settings.soakS} s (half streamed)`);
     const soakStarted = Date.now();
     const sampler = setInterval(() => {

@@ -58,7 +58,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       throw error;
     });
   const controlPieces = control.bind(runtime);
-  const observability = createObservability(loaded.config.telemetry, logger);
+  const observability = await createObservability(loaded.config.telemetry, logger);
   const cache = createResponseCache(loaded.config, {
     env,
     logger,

@@ -158,7 +158,7 @@ export async function holdOpenStreams<T>(target: Target, body: string, count: nu
       })().catch(() => undefined),
     );
   }
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   while (opened < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   // Let the server settle (garbage from connection setup) before sampling.
   await new Promise((resolve) => setTimeout(resolve, 1000));

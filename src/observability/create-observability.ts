@@ -16,9 +16,9 @@ export interface Observability {
   close(): Promise<void>;
 }
 
-export function createObservability(config: TelemetryConfig, logger: Logger): Observability {
+export async function createObservability(config: TelemetryConfig, logger: Logger): Promise<Observability> {
   const metrics = config.metrics ? createMetrics() : undefined;
-  const tracer = createChatTracer(config);
+  const tracer = await createChatTracer(config);
   return {
     metrics,
     middleware: createObservabilityMiddleware({ tracer }),

@@ -1,7 +1,4 @@
 import { SpanKind, SpanStatusCode, type Span, type Tracer } from "@opentelemetry/api";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace-base";
 import { toSwitchyardError } from "../core/errors.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { TelemetryConfig } from "./config-schema.js";
@@ -14,9 +11,17 @@ export interface ChatTracer {
   shutdown(): Promise<void>;
 }
 
-/** Undefined when no OTLP endpoint is configured: tracing then costs nothing on the request path. */
-export function createChatTracer(config: TelemetryConfig | undefined): ChatTracer | undefined {
+/**
+ * Undefined when no OTLP endpoint is configured: tracing then costs nothing on the request path, and
+ * the SDK and exporter (about 15 MB resident) are never loaded.
+ */
+export async function createChatTracer(config: TelemetryConfig | undefined): Promise<ChatTracer | undefined> {
   if (!config?.otlp_endpoint) return undefined;
+  const [{ OTLPTraceExporter }, { resourceFromAttributes }, { BasicTracerProvider, BatchSpanProcessor, TraceIdRatioBasedSampler }] = await Promise.all([
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/sdk-trace-base"),
+  ]);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ "service.name": config.service_name }),
     sampler: new TraceIdRatioBasedSampler(config.sample_ratio),
