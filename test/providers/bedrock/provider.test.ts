@@ -1,4 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatRequest } from "../../../src/core/types.js";
 import { bedrockProvider } from "../../../src/providers/bedrock/index.js";
@@ -69,6 +71,25 @@ describe("Bedrock provider against the emulator", () => {
     const error = await provider.stream(hello, call).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "SWY_ERR_UPSTREAM_RATE_LIMITED", retryable: true });
     expect((error as Error).message).toContain("Too many requests");
+  });
+
+  it("signs with a profile from the shared credentials file through the AWS SDK's chain", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "swy-aws-"));
+    writeFileSync(join(directory, "credentials"), `[gateway]\naws_access_key_id = ${credentials.accessKeyId}\naws_secret_access_key = ${credentials.secretAccessKey}\naws_session_token = tok\n`);
+    writeFileSync(join(directory, "config"), "[profile gateway]\nregion = ap-south-1\n");
+    const saved = { credentials: process.env.AWS_SHARED_CREDENTIALS_FILE, config: process.env.AWS_CONFIG_FILE };
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(directory, "credentials");
+    process.env.AWS_CONFIG_FILE = join(directory, "config");
+    try {
+      const provider = make({ region: "ap-south-1", profile: "gateway" }, {});
+      await collect(await provider.stream(hello, { ...call, stream: false }));
+      expect(emulator.requests.at(-1)!.headers.authorization).toContain(`Credential=${credentials.accessKeyId}/`);
+    } finally {
+      for (const [key, value] of [["AWS_SHARED_CREDENTIALS_FILE", saved.credentials], ["AWS_CONFIG_FILE", saved.config]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 
   it("needs a region", () => {
