@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { SwitchyardError } from "../core/errors.js";
 import { InvalidGgufError } from "./gguf-validation.js";
 
 /**
@@ -22,6 +23,8 @@ process.stdout.write(JSON.stringify({ ok: true, tokens: tokens.length }));
 `;
 
 const cache = new Map<string, Promise<void>>();
+/** Probe failures caused by a slow machine, not by the file: these are tried again next time. */
+const timedOut = new WeakSet<object>();
 let scriptPath: Promise<string> | undefined;
 
 // A file, not `node -e`: node-llama-cpp forks helpers that inherit execArgv, which must not carry an inline script.
@@ -43,9 +46,12 @@ export async function probeModelLoad(path: string, options: ProbeOptions = {}): 
   const key = `${path}\u0000${stats.size}\u0000${stats.mtimeMs}`;
   let pending = cache.get(key);
   if (!pending) {
+    // Failures stay cached too: a broken file must not cost a child process per request. A replaced file has a new key.
     pending = runProbe(path, options.timeoutMs ?? 120_000);
     cache.set(key, pending);
-    pending.catch(() => cache.delete(key));
+    pending.catch((error: unknown) => {
+      if (error instanceof Error && timedOut.has(error)) cache.delete(key);
+    });
   }
   return pending;
 }
@@ -61,6 +67,14 @@ async function runProbe(path: string, timeoutMs: number): Promise<void> {
       (error, stdout, stderr) => {
         if (!error && stdout.includes('"ok":true')) return resolve();
         const detail = lastLines(stderr) || (error?.signal ? `killed by ${error.signal}` : `exit code ${String(error?.code ?? "?")}`);
+        if (error?.killed) {
+          const slow = new SwitchyardError("SWY_ERR_MODEL_UNAVAILABLE", `Checking the model file '${basename(path)}' took longer than ${timeoutMs / 1000} s; try again.`, {
+            cause: error,
+            retryable: true,
+          });
+          timedOut.add(slow);
+          return reject(slow);
+        }
         reject(new InvalidGgufError(path, `llama.cpp failed to load it in a probe process (${detail})`, error));
       },
     );
