@@ -1,29 +1,10 @@
 import type { ChatRequest } from "../../core/types.js";
-
-interface Encoder {
-  encode(text: string): number[];
-}
-
-let encoder: Encoder | undefined;
-let loading: Promise<Encoder> | undefined;
-
-/**
- * Loads the o200k tokenizer once, on first need: parsing its ranks takes about a second of CPU, and
- * most providers report usage, so many gateways never pay it.
- */
-export function loadTokenizer(): Promise<Encoder> {
-  if (encoder) return Promise.resolve(encoder);
-  loading ??= Promise.all([import("js-tiktoken/lite"), import("js-tiktoken/ranks/o200k_base")]).then(([lite, ranks]) => {
-    encoder = new lite.Tiktoken(ranks.default);
-    return encoder;
-  });
-  return loading;
-}
+import { countTokensOffThread } from "./token-counter-worker.js";
 
 /** Tokens in a text, counted with o200k_base: exact for current OpenAI models, close for others. */
 export async function countTokens(text: string): Promise<number> {
   if (text.length === 0) return 0;
-  return (await loadTokenizer()).encode(text).length;
+  return (await countTokensOffThread([text]))[0]!;
 }
 
 /** The text a request sends, for counting: every message, tool definition and schema. */

@@ -1,0 +1,63 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+
+/**
+ * Counts tokens on a worker thread: building the o200k tokenizer parses a few MB of ranks (about a
+ * second of CPU, far more on a busy machine), which must not stall the event loop serving requests.
+ * The worker is plain CommonJS given as source, with absolute module paths, so it runs the same
+ * from TypeScript sources, the built package and tests.
+ */
+const require = createRequire(import.meta.url);
+
+function workerSource(): string {
+  const lite = JSON.stringify(require.resolve("js-tiktoken/lite"));
+  const ranks = JSON.stringify(require.resolve("js-tiktoken/ranks/o200k_base"));
+  return `
+const { parentPort } = require("node:worker_threads");
+const { Tiktoken } = require(${lite});
+const ranks = require(${ranks});
+const encoder = new Tiktoken(ranks.default ?? ranks);
+parentPort.on("message", (message) => {
+  parentPort.postMessage({ id: message.id, counts: message.texts.map((text) => (text.length === 0 ? 0 : encoder.encode(text).length)) });
+});
+`;
+}
+
+interface Pending {
+  resolve(counts: number[]): void;
+  reject(error: unknown): void;
+}
+
+let worker: Worker | undefined;
+let nextId = 0;
+const pending = new Map<number, Pending>();
+
+function start(): Worker {
+  const created = new Worker(workerSource(), { eval: true });
+  created.unref();
+  created.on("message", (message: { id: number; counts: number[] }) => {
+    pending.get(message.id)?.resolve(message.counts);
+    pending.delete(message.id);
+    // Idle, the worker must not keep the process alive.
+    if (pending.size === 0) created.unref();
+  });
+  const fail = (error: unknown) => {
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+    worker = undefined;
+  };
+  created.on("error", fail);
+  created.on("exit", (code) => fail(new Error(`token counter exited with ${code}`)));
+  return created;
+}
+
+/** Token counts of several texts, counted off the main thread. */
+export function countTokensOffThread(texts: string[]): Promise<number[]> {
+  worker ??= start();
+  const id = nextId++;
+  return new Promise<number[]>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker!.ref();
+    worker!.postMessage({ id, texts });
+  });
+}
