@@ -14,8 +14,10 @@ describe("two gateway nodes sharing PostgreSQL and Redis", () => {
     const databaseUrl = await postgres.createDatabase();
     const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url };
     // One after the other: the first applies the migrations.
-    nodes.push(await startControlFixture({}, env));
-    nodes.push(await startControlFixture({}, env));
+    // Rows reach PostgreSQL when a test flushes, and keys stay cached: the hot-path test then sees only request-path queries.
+    const tuning = { control: { usage_flush_ms: 600_000, key_cache_ms: 600_000 } };
+    nodes.push(await startControlFixture(tuning, env));
+    nodes.push(await startControlFixture(tuning, env));
   });
   afterAll(async () => {
     await Promise.allSettled(nodes.map((node) => node.close()));
@@ -54,6 +56,18 @@ describe("two gateway nodes sharing PostgreSQL and Redis", () => {
       expect(response.json.error.code).toBe("SWY_ERR_RATE_LIMITED");
       expect(Number(response.headers["retry-after"])).toBeGreaterThanOrEqual(1);
     }
+  });
+
+  it("makes no PostgreSQL query on the request path once a key is known", async () => {
+    const key = await createKey(nodes[0]!.admin, "two-node-hot-path", { budgets: { daily_usd: 100 }, rpm: 100_000, tpm: 10_000_000 });
+    for (const node of nodes) expect((await node.chat(key.secret)).status).toBe(200);
+    await Promise.all(nodes.map((node) => node.gateway.control.ledger.flush()));
+    const queries: string[] = [];
+    const stops = nodes.map((node) => node.gateway.control.storage.observeQueries((sql) => queries.push(sql)));
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, index) => nodes[index % 2]!.chat(key.secret)));
+    stops.forEach((stop) => stop());
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
+    expect(queries).toEqual([]);
   });
 
   it("sees keys created on one node from the other", async () => {
