@@ -149,6 +149,8 @@ describe(`local fine-tuning end to end: ${scenario.label}`, () => {
     app = await createApp({ config: config() });
     const again = (await app.server.inject({ method: "GET", url: `/v1/fine_tuning/jobs/${job.id}` })).json() as { status: string };
     expect(again.status).toBe("succeeded");
+    const listed = (await app.server.inject({ method: "GET", url: "/v1/models" })).json() as { data: Array<{ id: string }> };
+    expect(listed.data.map((model) => model.id)).toContain(checkpoints.data[0]!.fine_tuned_model_checkpoint);
     expect(await complete(current.fine_tuned_model!)).toContain(scenario.learned);
   }, 180_000);
 });

@@ -34,6 +34,8 @@ export const deploymentSpecSchema = z
     parameters: parametersSchema.default({}),
     /** A/B variants, chosen by weight (sticky per `user` when the request names one). */
     variants: z.array(variantSchema).min(1).optional(),
+    /** A knowledge base id (`kb_...`): its chunks nearest the last user message ground every answer. */
+    knowledge_base: z.string().min(1).optional(),
   })
   .strict()
   .refine((spec) => (spec.model !== undefined) !== (spec.variants !== undefined), { message: "give either `model` or `variants`" })

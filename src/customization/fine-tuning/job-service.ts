@@ -101,6 +101,11 @@ export class JobService {
   /** After a restart: re-register finished models and resume unfinished jobs. */
   async recover(): Promise<void> {
     for (const record of await this.options.jobs.all()) {
+      const backend = this.options.backends[record.request.backend];
+      for (const checkpoint of record.state.checkpoints) {
+        const route = backend?.checkpointRouteFor?.(record, checkpoint);
+        if (route) this.options.models.register({ name: checkpoint.fine_tuned_model_checkpoint, routes: [route], origin: "runtime" });
+      }
       if (record.status === "succeeded" && record.state.fine_tuned_model) {
         const route = this.options.backends[record.request.backend]?.routeFor(record, record.state.fine_tuned_model);
         if (route) this.register(record, route);

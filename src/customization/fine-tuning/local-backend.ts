@@ -19,7 +19,7 @@ import type { Route } from "../../routing/model-registry.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
 import type { TrainMessage, TrainProcessInput } from "../trainer/train-process.js";
-import type { Estimate, FineTuningBackend, JobRecord, RunHooks, RunResult } from "./types.js";
+import type { Checkpoint, Estimate, FineTuningBackend, JobRecord, RunHooks, RunResult } from "./types.js";
 
 /** Full-weight AdamW on a tiny model: this rate learns a new name in a few epochs without wrecking grammar. */
 const BASE_LEARNING_RATE = 5e-4;
@@ -85,6 +85,11 @@ export class LocalBackend implements FineTuningBackend {
   routeFor(job: JobRecord): Route | undefined {
     const provider = this.servingProvider(job);
     return provider ? { provider, model: this.outputName(job.id) } : undefined;
+  }
+
+  checkpointRouteFor(job: JobRecord, checkpoint: Checkpoint): Route | undefined {
+    const provider = this.servingProvider(job);
+    return provider ? { provider, model: `${this.outputName(job.id)}-epoch-${checkpoint.epoch}` } : undefined;
   }
 
   private servingProvider(job: JobRecord): ProviderAdapter | undefined {

@@ -99,4 +99,6 @@ export interface FineTuningBackend {
   run(job: JobRecord, data: { training: string[]; validation: string[]; trainingContent: Buffer; validationContent: Buffer | null }, hooks: RunHooks): Promise<RunResult>;
   /** The route of a model this backend made earlier (re-registration after a restart). */
   routeFor(job: JobRecord, model: string): Route | undefined;
+  /** The route of one of a job's checkpoints, when checkpoints are servable. */
+  checkpointRouteFor?(job: JobRecord, checkpoint: Checkpoint): Route | undefined;
 }
