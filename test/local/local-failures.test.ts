@@ -87,12 +87,32 @@ describe("local concurrency", SLOW, () => {
   it("queues up to queue_size and refuses the rest with 429 and Retry-After", async () => {
     expect((await chat("tiny-chat")).statusCode).toBe(200);
     // One running (parallel 1), one waiting (queue_size 1), the third refused.
-    const responses = await Promise.all([0, 1, 2].map(() => chat("tiny-chat", { max_tokens: 400, temperature: 1 })));
+    const responses = await Promise.all([0, 1, 2].map(() => chat("tiny-chat", { max_tokens: 400, temperature: 1, seed: 5 })));
     const statuses = responses.map((response) => response.statusCode).sort();
     expect(statuses).toEqual([200, 200, 429]);
     const refused = responses.find((response) => response.statusCode === 429)!;
     expect(refused.json().error.code).toBe("SWY_ERR_QUEUE_FULL");
     expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+  });
+
+  it("runs parallel requests on one loaded model as separate sequences", async () => {
+    // No queue at all: the second request can only succeed by running next to the first.
+    const parallelApp = await createApp({ config: localConfig(fixtures, { parallel: 2, queue_size: 0 }) });
+    try {
+      const ask = () =>
+        parallelApp.server.inject({
+          method: "POST",
+          url: "/v1/completions",
+          payload: { model: "tiny-base", prompt: "the cat", max_tokens: 300, temperature: 1, seed: 5 },
+        });
+      expect((await ask()).statusCode).toBe(200);
+      const responses = await Promise.all([ask(), ask()]);
+      expect(responses.map((response) => response.statusCode)).toEqual([200, 200]);
+      const third = await Promise.all([ask(), ask(), ask()]);
+      expect(third.map((response) => response.statusCode).sort()).toEqual([200, 200, 429]);
+    } finally {
+      await parallelApp.close();
+    }
   });
 
   it("stops generating when the client disconnects", async () => {
