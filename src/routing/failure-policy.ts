@@ -12,10 +12,14 @@ export function triggersFallback(error: SwitchyardError, config: FallbackOnConfi
   return error.retryable;
 }
 
-/** Whether a failure says something about the endpoint's health (a bad request does not). */
+/**
+ * Whether a failure says something about the endpoint's health. A bad request does not, and neither
+ * does a 429: throttling is answered by Retry-After and fallback, and opening the breaker on it would
+ * turn a few seconds of rate limiting into a cooldown-long outage for single-route models.
+ */
 export function countsAgainstBreaker(error: SwitchyardError): boolean {
   if (error.code === "SWY_ERR_CIRCUIT_OPEN") return false;
   const status = error.upstream?.status;
-  if (status !== undefined) return status >= 500 || status === 408 || status === 429;
+  if (status !== undefined) return status >= 500 || status === 408;
   return error.code === "SWY_ERR_UPSTREAM_TIMEOUT" || error.code === "SWY_ERR_UPSTREAM_UNAVAILABLE" || error.code === "SWY_ERR_STREAM_INTERRUPTED" || error.code === "SWY_ERR_UPSTREAM_ERROR";
 }

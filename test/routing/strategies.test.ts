@@ -101,6 +101,7 @@ describe("fallback triggers", () => {
   it("count only endpoint-health failures against the breaker", () => {
     expect(countsAgainstBreaker(upstream(503))).toBe(true);
     expect(countsAgainstBreaker(upstream(400))).toBe(false);
+    expect(countsAgainstBreaker(upstream(429))).toBe(false);
     expect(countsAgainstBreaker(new SwitchyardError("SWY_ERR_UPSTREAM_UNAVAILABLE", "reset"))).toBe(true);
   });
 });
