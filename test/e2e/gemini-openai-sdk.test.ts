@@ -206,6 +206,41 @@ describe("official openai SDK -> gateway -> Gemini (AI Studio and Vertex)", () =
     expect(outcome).toBeInstanceOf(Error);
   });
 
+  it("carries Gemini 3 thought signatures through the tool call ids, so the next turn is accepted", async () => {
+    const first = await client.chat.completions.create({ model: "studio/gemini-3-pro-preview", messages: [{ role: "user", content: "use all tools" }], tools: [weatherTool, timeTool] });
+    const message = first.choices[0]!.message;
+    const calls = message.tool_calls!.filter((call) => call.type === "function");
+    const second = await client.chat.completions.create({
+      model: "studio/gemini-3-pro-preview",
+      messages: [
+        { role: "user", content: "use all tools" },
+        message,
+        ...calls.map((call) => ({ role: "tool" as const, tool_call_id: call.id, content: "done" })),
+      ],
+      tools: [weatherTool, timeTool],
+    });
+    expect(second.choices[0]!.message.content).toContain("The tool said");
+    const sentBack = gemini.requests[1]!.body.contents[1].parts;
+    expect(sentBack.map((part: any) => part.thoughtSignature)).toEqual([
+      Buffer.from("sig-gemini-3-pro-preview-0").toString("base64"),
+      Buffer.from("sig-gemini-3-pro-preview-1").toString("base64"),
+    ]);
+    // Without the signature Gemini 3 refuses the turn, as the real service does.
+    const unsigned = await client.chat.completions
+      .create({
+        model: "studio/gemini-3-pro-preview",
+        messages: [
+          { role: "user", content: "use all tools" },
+          { role: "assistant", content: null, tool_calls: [{ id: "call_plain", type: "function", function: { name: "get_weather", arguments: "{}" } }] },
+          { role: "tool", tool_call_id: "call_plain", content: "done" },
+        ],
+        tools: [weatherTool],
+      })
+      .catch((error: unknown) => error);
+    expect(unsigned).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((unsigned as Error).message).toContain("thought_signature");
+  });
+
   it("serves Vertex AI routes with the bearer token", async () => {
     const completion = await client.chat.completions.create({ model: "vertex-flash", messages: [{ role: "user", content: "vertex" }] });
     expect(completion.choices[0]!.message.content).toBe("You said: vertex");

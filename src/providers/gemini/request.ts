@@ -1,6 +1,7 @@
 import { SwitchyardError } from "../../core/errors.js";
 import type { ChatRequest, ImagePart, Message, ToolChoice, Warning } from "../../core/types.js";
 import { sanitizeSchemaForGemini } from "./json-schema.js";
+import { signatureFromToolCallId } from "./thought-signature.js";
 
 type GeminiPart = Record<string, unknown>;
 interface GeminiContent {
@@ -97,7 +98,11 @@ function toContents(messages: Message[], warnings: Warning[]): GeminiContent[] {
             if (part.text.length > 0) parts.push({ text: part.text });
           } else if (part.type === "tool-call") {
             callNames.set(part.id, part.name);
-            parts.push({ functionCall: { name: part.name, args: parseArguments(part.arguments, index) } });
+            const signature = signatureFromToolCallId(part.id);
+            parts.push({
+              functionCall: { name: part.name, args: parseArguments(part.arguments, index) },
+              ...(signature && { thoughtSignature: signature }),
+            });
           } else if (part.signature) {
             parts.push({ text: part.text, thought: true, thoughtSignature: part.signature });
           }

@@ -2,6 +2,7 @@ import { SwitchyardError } from "../../core/errors.js";
 import { createId } from "../../core/ids.js";
 import type { FinishReason, StreamPart, Usage } from "../../core/types.js";
 import { convertGeminiUsage, mapGeminiFinishReason } from "./finish-reason.js";
+import { toolCallIdWithSignature } from "./thought-signature.js";
 import type { GeminiResponse } from "./wire.js";
 
 /**
@@ -30,7 +31,7 @@ export class GeminiPartsConverter {
     for (const part of candidate?.content?.parts ?? []) {
       if (part.functionCall) {
         const index = this.toolCalls++;
-        const id = part.functionCall.id || createId("call_");
+        const id = toolCallIdWithSignature(part.functionCall.id || createId("call_"), part.thoughtSignature);
         yield { type: "tool-call-start", index, id, name: part.functionCall.name };
         yield { type: "tool-call-delta", index, argumentsDelta: JSON.stringify(part.functionCall.args ?? {}) };
         yield { type: "tool-call-end", index };

@@ -92,9 +92,13 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
     switch (method) {
       case "generateContent":
       case "streamGenerateContent": {
-        const invalid = validate(body);
+        const invalid = validate(body) ?? (model.startsWith("gemini-3") ? missingSignature(body) : undefined);
         if (invalid) return googleError(response, 400, invalid);
         const reply = (options.reply ?? geminiReply)(body);
+        // Gemini 3 signs its function calls and wants the signatures back on the next turn.
+        if (model.startsWith("gemini-3")) {
+          for (const [index, part] of reply.parts.entries()) if (part.functionCall) part.thoughtSignature = Buffer.from(`sig-${model}-${index}`).toString("base64");
+        }
         if (method === "generateContent") return sendJson(response, 200, wholeResponse(reply, model));
         if (url.searchParams.get("alt") !== "sse") return sendJson(response, 200, [wholeResponse(reply, model)]);
         return streamReply(response, reply, model, fault, options);
@@ -140,6 +144,17 @@ function validate(body: any): string | undefined {
     for (const declaration of tool.functionDeclarations ?? []) {
       const found = findRejectedKeyword(declaration.parameters, "tools.function_declarations.parameters");
       if (found) return `Invalid JSON payload received. Unknown name "${found.split(".").pop()}" at '${found}': Cannot find field.`;
+    }
+  }
+  return undefined;
+}
+
+function missingSignature(body: any): string | undefined {
+  for (const [index, content] of body.contents.entries()) {
+    if (content.role !== "model") continue;
+    const first = content.parts.find((part: any) => part.functionCall);
+    if (first && typeof first.thoughtSignature !== "string") {
+      return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${first.functionCall.name}\` , position ${index + 1}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.`;
     }
   }
   return undefined;

@@ -147,6 +147,31 @@ describe("Gemini request translation", () => {
   });
 });
 
+describe("Gemini thought signatures on function calls", () => {
+  it("keeps the signature in the tool call id and sends it back on the next turn", async () => {
+    const signature = Buffer.from("opaque-signature-bytes").toString("base64");
+    const parts = await collect(
+      geminiResponseToParts(
+        generateContentResponseSchema.parse({
+          candidates: [{ content: { role: "model", parts: [{ functionCall: { name: "get_weather", args: { city: "Oslo" } }, thoughtSignature: signature }] }, finishReason: "STOP" }],
+        }),
+        "gemini",
+      ),
+    );
+    const start = parts.find((part) => part.type === "tool-call-start") as { id: string };
+    expect(start.id).toMatch(/^call_[A-Za-z0-9]+__thought__[A-Za-z0-9_-]+$/);
+    const { body } = toGeminiRequest({
+      model: "m",
+      messages: [
+        { role: "user", content: [{ type: "text", text: "weather" }] },
+        { role: "assistant", content: [{ type: "tool-call", id: start.id, name: "get_weather", arguments: '{"city":"Oslo"}' }] },
+        { role: "tool", content: [{ type: "tool-result", toolCallId: start.id, content: [{ type: "text", text: "cold" }] }] },
+      ],
+    });
+    expect((body.contents as any)[1].parts[0]).toEqual({ functionCall: { name: "get_weather", args: { city: "Oslo" } }, thoughtSignature: signature });
+  });
+});
+
 describe("Gemini JSON Schema sanitising", () => {
   it("turns oneOf into anyOf, merges allOf, drops unsupported formats and stops at recursive refs", () => {
     const { schema, removed } = sanitizeSchemaForGemini({
