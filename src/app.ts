@@ -14,6 +14,7 @@ import { openControlPlane, type ControlPlane } from "./control/control-plane.js"
 import { controlPlaneRoutes } from "./api/admin/index.js";
 import { createGuardrails, type Guardrails } from "./guardrails/create-guardrails.js";
 import { createCustomization, type Customization } from "./customization/create-customization.js";
+import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -38,6 +39,8 @@ export interface App {
   guardrails?: Guardrails;
   /** Files, datasets and fine-tuning jobs. */
   customization: Customization;
+  /** Knowledge bases and retrieval-augmented chat. */
+  knowledge: Knowledge;
   close(): Promise<void>;
 }
 
@@ -67,11 +70,18 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // Observability is outermost (it sees cache hits too); the cache is innermost, after limits and guardrails.
   const guardrails = await createGuardrails(runtime, { env, storage: control.storage });
   const customization = await createCustomization(runtime, { storage: control.storage, env });
+  // `gateway` exists by the time anything embeds (the first request); retrieval runs outside deployments to see their names.
+  const knowledge = createKnowledge({
+    storage: control.storage,
+    embed: (request, principal, signal, requestId) => gateway.embed(request, principal, signal, requestId),
+    readFile: (projectId, fileId) => customization.files.content(projectId, fileId),
+    baseForModel: (model) => customization.deployments.get(model)?.spec.knowledge_base,
+  });
   // Deployments rewrite the model name before the cache keys on it.
-  const middlewares = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(guardrails ? [guardrails.middleware] : []), customization.middleware, ...(cache ? [cache.middleware] : [])];
+  const middlewares = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(guardrails ? [guardrails.middleware] : []), knowledge.middleware, customization.middleware, ...(cache ? [cache.middleware] : [])];
   const routing = createRoutingEngine(runtime, env);
   const gateway = new Gateway(runtime, { middlewares, routing, authenticator: controlPieces.authenticator });
-  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) });
+  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, knowledge.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) });
   return {
     runtime,
     gateway,
@@ -81,6 +91,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     control,
     guardrails,
     customization,
+    knowledge,
     async close() {
       await server.close();
       await customization.close();

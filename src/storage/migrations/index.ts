@@ -3,6 +3,7 @@ import * as controlPlane from "./001-control-plane.js";
 import * as guardrails from "./007-guardrails.js";
 import * as customization from "./009-customization.js";
 import * as deployments from "./010-deployments.js";
+import * as knowledge from "./011-knowledge.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "007-guardrails": guardrails,
   "009-customization": customization,
   "010-deployments": deployments,
+  "011-knowledge": knowledge,
 };
