@@ -74,9 +74,12 @@ export async function runWithFallback(
           settle: (outcome, error) => {
             services.stats.end(statsKey);
             if (!breakerConfig.enabled) return;
+            // An abandoned request says nothing about health, but a probe must give its slot back.
+            if (outcome === "abandoned") {
+              if (probe) services.breakers.release(key).catch(() => undefined);
+              return;
+            }
             const failed = outcome === "failure" && error !== undefined && countsAgainstBreaker(error);
-            // An abandoned or client-side outcome says nothing about health, but must free a probe slot.
-            if (outcome === "abandoned" && !probe) return;
             services.breakers.record(key, breakerConfig, !failed, probe, Date.now()).then(
               (state) => reportCircuitState(key, state),
               () => undefined,

@@ -55,6 +55,16 @@ describe.each(stores)("circuit breaker (%s)", (_name, make) => {
     expect(snapshot).toMatchObject({ key: "p", state: "closed", opens: 1, consecutiveFailures: 0 });
   });
 
+  it("gives a probe slot back when its request was abandoned", async () => {
+    const store = make("t5:");
+    const now = 6_000_000;
+    for (let index = 0; index < 3; index++) await store.record("a", config, false, false, now);
+    expect((await store.acquire("a", config, now + 1_000)).probe).toBe(true);
+    expect((await store.acquire("a", config, now + 1_000)).allowed).toBe(false);
+    await store.release("a");
+    expect(await store.acquire("a", config, now + 1_000)).toMatchObject({ allowed: true, probe: true });
+  });
+
   it("re-opens when the half-open probe fails", async () => {
     const store = make("t2:");
     const now = 2_000_000;

@@ -33,6 +33,8 @@ export interface BreakerStore {
   acquire(key: string, config: CircuitBreakerConfig, now: number): Promise<BreakerPermit>;
   /** Returns the state after the outcome is applied. */
   record(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): Promise<BreakerState>;
+  /** Frees a half-open probe slot whose request ended without a verdict (the client went away). */
+  release(key: string): Promise<void>;
   snapshot(now: number): Promise<BreakerSnapshot[]>;
   close(): Promise<void>;
 }

@@ -71,6 +71,11 @@ export class MemoryBreakerStore implements BreakerStore {
     return breaker.state;
   }
 
+  async release(key: string): Promise<void> {
+    const breaker = this.breakers.get(key);
+    if (breaker) breaker.probesInFlight = Math.max(0, breaker.probesInFlight - 1);
+  }
+
   private open(breaker: Breaker, config: CircuitBreakerConfig, now: number): void {
     breaker.state = "open";
     breaker.openUntil = now + config.cooldown_ms;

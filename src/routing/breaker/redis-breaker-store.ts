@@ -68,7 +68,14 @@ redis.call('PEXPIRE', key, math.max(windowMs, cooldown) * 10)
 return state
 `;
 
+const RELEASE = `
+local inFlight = tonumber(redis.call('HGET', KEYS[1], 'pif') or '0')
+if inFlight > 0 then redis.call('HSET', KEYS[1], 'pif', inFlight - 1) end
+return 1
+`;
+
 interface BreakerCommands {
+  swyBreakerRelease(key: string): Promise<number>;
   swyBreakerAcquire(key: string, index: string, now: number, probes: number, cooldown: number, name: string): Promise<[number, string, number, number]>;
   swyBreakerRecord(key: string, now: number, success: string, probe: string, windowMs: number, minRequests: number, errorRate: number, consecutive: number, cooldown: number): Promise<string>;
 }
@@ -84,6 +91,7 @@ export class RedisBreakerStore implements BreakerStore {
   ) {
     redis.defineCommand("swyBreakerAcquire", { numberOfKeys: 2, lua: ACQUIRE });
     redis.defineCommand("swyBreakerRecord", { numberOfKeys: 1, lua: RECORD });
+    redis.defineCommand("swyBreakerRelease", { numberOfKeys: 1, lua: RELEASE });
     this.commands = redis as unknown as BreakerCommands;
   }
 
@@ -116,6 +124,10 @@ export class RedisBreakerStore implements BreakerStore {
       config.cooldown_ms,
     );
     return state as BreakerState;
+  }
+
+  async release(key: string): Promise<void> {
+    await this.commands.swyBreakerRelease(this.prefix + key);
   }
 
   async snapshot(now: number): Promise<BreakerSnapshot[]> {
