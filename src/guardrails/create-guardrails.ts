@@ -1,3 +1,4 @@
+import { ConfigError } from "../config/load.js";
 import type { Runtime } from "../config/resolve.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
 import type { RouteRegistrar } from "../api/server.js";
@@ -27,6 +28,13 @@ export interface CreateGuardrailsOptions {
 export async function createGuardrails(runtime: Runtime, options: CreateGuardrailsOptions = {}): Promise<Guardrails | undefined> {
   const config: GuardrailsConfig | undefined = runtime.config.guardrails;
   if (config === undefined) return undefined;
+  const unknown = Object.keys(config.providers).filter((name) => !runtime.providers.has(name));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      "config",
+      unknown.map((name) => `guardrails.providers.${name}: no provider named "${name}" is configured (known: ${[...runtime.providers.keys()].join(", ") || "none"})`),
+    );
+  }
   let owned: Storage | undefined;
   let audit: AuditLog;
   if (config.audit.store === "memory") {

@@ -70,4 +70,15 @@ describe("guardrails on the Anthropic edge and without a guardrails section", ()
     const audit = await plain.server.inject({ method: "GET", url: "/admin/guardrails/audit" });
     expect(audit.statusCode).toBe(404);
   });
+
+  it("rejects a guardrails policy for a provider that is not configured", async () => {
+    const invalid = config({ guardrails: { providers: { nope: { exempt: true } } } });
+    invalid.providers.up.base_url = upstream.baseURL;
+    const failure = await createApp({
+      config: invalid,
+      logger: createLogger("silent"),
+      env: {},
+    }).catch((error: unknown) => error);
+    expect(String((failure as Error).message)).toContain('guardrails.providers.nope: no provider named "nope"');
+  });
 });
