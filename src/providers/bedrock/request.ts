@@ -1,5 +1,6 @@
 import { SwitchyardError } from "../../core/errors.js";
 import type { ChatRequest, ImagePart, Message, Warning } from "../../core/types.js";
+import { toBedrockToolUseId } from "./tool-use-id.js";
 
 type Block = Record<string, unknown>;
 interface BedrockMessage {
@@ -128,7 +129,7 @@ function toMessages(messages: Message[]): BedrockMessage[] {
           message.content.flatMap((part): Block[] => {
             if (part.type === "text") return part.text.length > 0 ? [{ text: part.text }] : [];
             if (part.type === "tool-call") {
-              return [{ toolUse: { toolUseId: part.id, name: part.name, input: parseInput(part.arguments, index) } }];
+              return [{ toolUse: { toolUseId: toBedrockToolUseId(part.id), name: part.name, input: parseInput(part.arguments, index) } }];
             }
             return part.signature ? [{ reasoningContent: { reasoningText: { text: part.text, signature: part.signature } } }] : [];
           }),
@@ -138,7 +139,7 @@ function toMessages(messages: Message[]): BedrockMessage[] {
           "user",
           message.content.map((result) => ({
             toolResult: {
-              toolUseId: result.toolCallId,
+              toolUseId: toBedrockToolUseId(result.toolCallId),
               content: result.content.map((inner) =>
                 inner.type === "text" ? { text: inner.text } : imageBlock(inner, `messages[${index}].content`),
               ),

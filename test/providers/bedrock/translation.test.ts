@@ -43,6 +43,23 @@ describe("Bedrock request translation", () => {
     expect(warnings.map((warning) => warning.setting)).toEqual(["seed"]);
   });
 
+  it("maps tool call ids Converse would reject to a stable id, the same for call and result", () => {
+    const long = `call_abc__thought__${"x".repeat(120)}`;
+    const { body } = toBedrockRequest({
+      model: "m",
+      messages: [
+        { role: "user", content: [{ type: "text", text: "go" }] },
+        { role: "assistant", content: [{ type: "tool-call", id: long, name: "f", arguments: "{}" }] },
+        { role: "tool", content: [{ type: "tool-result", toolCallId: long, content: [{ type: "text", text: "ok" }] }] },
+      ],
+      tools: [{ name: "f", parameters: { type: "object" } }],
+    });
+    const messages = body.messages as any[];
+    const callId = messages[1].content[0].toolUse.toolUseId;
+    expect(callId).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+    expect(messages[2].content[0].toolResult.toolUseId).toBe(callId);
+  });
+
   it("rejects remote image URLs with a clear 400 (Bedrock takes bytes)", () => {
     expect(() =>
       toBedrockRequest({ model: "m", messages: [{ role: "user", content: [{ type: "image", source: { kind: "url", url: "https://example.com/a.png" } }] }] }),
