@@ -29,6 +29,7 @@ const { values } = parseArgs({
     profile: { type: "boolean", default: false },
     output: { type: "string", default: "bench/RESULTS.md" },
     "mock-latency": { type: "string", default: "0" },
+    "soak-rate": { type: "string" },
     rate: { type: "string", default: "1000" },
   },
   strict: true,
@@ -44,7 +45,8 @@ const settings = {
   ttfbCount: quick ? 100 : 400,
   openStreams: 1000,
   soakS: Number(values.soak ?? (quick ? 10 : 60)),
-  soakRate: 300,
+  /** Requests per second in the soak; by default half of what Switchyard sustained in this run. */
+  soakRate: Number(values["soak-rate"] ?? 0),
   mockLatencyMs: Number(values["mock-latency"]),
 };
 const outDir = "bench/out";
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
     throughput: {},
     rate: {},
     ttfb: {},
+    sequential: {},
     openStreams: {},
     soak: { samples: [] },
     rssAfterLoad: {},
@@ -166,6 +169,10 @@ async function main(): Promise<void> {
 
     for (const round of [0, 1]) {
       for (const name of names.map((_, index) => names[(index + round) % names.length]!)) {
+        const json = await timeToFirstByte(stack.targets[name], nonStreamBody, Math.ceil(settings.ttfbCount / 2));
+        const previousJson = results.sequential[name];
+        results.sequential[name] = previousJson ? medianSample([previousJson, json]) : json;
+        log(`sequential JSON ${name}: p50 ${json.p50Ms.toFixed(3)} ms p99 ${json.p99Ms.toFixed(3)} ms`);
         const sample = await timeToFirstByte(stack.targets[name], streamBody, Math.ceil(settings.ttfbCount / 2));
         const previous = results.ttfb[name];
         results.ttfb[name] = previous ? medianSample([previous, sample]) : sample;
@@ -187,6 +194,10 @@ async function main(): Promise<void> {
     }
 
     await quiet();
+    if (!settings.soakRate) {
+      const sustained = Math.min(results.throughput.json?.switchyard?.requestsPerSecond ?? 100, results.throughput.stream?.switchyard?.requestsPerSecond ?? 100);
+      settings.soakRate = Math.max(10, Math.round(sustained / 2));
+    }
     log(`soak: Switchyard at ${settings.soakRate}/s for ${settings.soakS} s (half streamed)`);
     const soakStarted = Date.now();
     const sampler = setInterval(() => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, startService, type Service } from "./processes.js";
 import type { Target } from "./load.js";
@@ -63,6 +63,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const switchyardPort = await freePort();
     mkdirSync(options.outDir, { recursive: true });
+    // A fresh database each run: names from an earlier run would collide, and old usage would skew nothing but space.
+    rmSync(join(options.outDir, "data"), { recursive: true, force: true });
     const configPath = join(options.outDir, "switchyard.bench.json");
     writeFileSync(configPath, JSON.stringify(switchyardConfig(switchyardPort, upstream, options.outDir), null, 2));
     const switchyard = await startService({
@@ -125,7 +127,7 @@ async function createVirtualKey(url: string): Promise<string | undefined> {
   const admin = { "content-type": "application/json", authorization: `Bearer ${BENCH_KEY}` };
   const limits = { rpm: 1_000_000_000, tpm: 1_000_000_000_000, budgets: { daily_usd: 1_000_000 } };
   try {
-    const project = await fetch(`${url}/admin/projects`, { method: "POST", headers: admin, body: JSON.stringify({ name: "bench", ...limits }) });
+    const project = await fetch(`${url}/admin/projects`, { method: "POST", headers: admin, body: JSON.stringify({ name: `bench-${Date.now()}`, ...limits }) });
     if (!project.ok) return undefined;
     const { id } = (await project.json()) as { id: string };
     const key = await fetch(`${url}/admin/keys`, { method: "POST", headers: admin, body: JSON.stringify({ project_id: id, name: "bench", ...limits }) });
