@@ -61,3 +61,12 @@ export function countTokensOffThread(texts: string[]): Promise<number[]> {
     worker!.postMessage({ id, texts });
   });
 }
+
+/**
+ * Starts the counter and builds its tokenizer in the background, so the first request that needs a
+ * count does not wait seconds for it. Never keeps the process alive.
+ */
+export function warmTokenCounter(): void {
+  countTokensOffThread([""]).catch(() => undefined);
+  worker?.unref();
+}
