@@ -122,6 +122,20 @@ describe("retrieval-augmented chat through the official openai SDK", () => {
     expect(JSON.stringify(lastChat().messages)).not.toContain("Ignore all previous instructions");
   });
 
+  it("grounds Anthropic Messages requests the same way", async () => {
+    const town = await createBase("town-anthropic", [HARBOUR], { top_k: 1 });
+    const response = await fetch(`${baseURL}/messages`, {
+      method: "POST",
+      headers: { "x-api-key": key, "anthropic-version": "2023-06-01", "content-type": "application/json", "x-switchyard-knowledge-base": town },
+      body: JSON.stringify({ model: "chat", max_tokens: 32, system: "Be brief.", messages: [{ role: "user", content: "Who is the harbour master?" }] }),
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    expect((JSON.parse(response.headers.get("x-switchyard-sources")!) as Source[])[0]!.document_id).toBe(documents[HARBOUR]);
+    const messages = lastChat().messages;
+    expect(textOf(messages[0]!)).toBe("Be brief.");
+    expect(textOf(messages[1]!)).toContain(HARBOUR);
+  });
+
   it("an unknown knowledge base in the header is a 404 in OpenAI's format, and nothing reaches the upstream", async () => {
     const before = fixture.upstream.requests.length;
     const failure = await client.chat.completions
