@@ -22,9 +22,9 @@ export async function resolveLocalModel(name: string, config: LocalConfig, model
       if (pulled) candidates.push(pulled);
     }
     for (const path of candidates) if (await exists(path)) return { ...base, path };
-    const expected = candidates[0] ?? join(modelsDir, "<not pulled yet>");
+    const looked = candidates.length > 0 ? ` (looked for ${candidates.join(", ")})` : ` (nothing pulled into ${modelsDir})`;
     const pull = configured.source ? ` Pull it with: npx switchyard models pull ${configured.source}` : "";
-    throw new SwitchyardError("SWY_ERR_MODEL_UNAVAILABLE", `The local model '${name}' is not downloaded yet (looked for ${expected}).${pull}`, {
+    throw new SwitchyardError("SWY_ERR_MODEL_UNAVAILABLE", `The local model '${name}' is not downloaded yet${looked}.${pull}`, {
       retryable: true,
     });
   }
