@@ -4,6 +4,7 @@ const common = {
   base_url: z.string().url().optional(),
   api_key: z.string().optional().describe("A credential location: env:NAME, or none"),
   headers: z.record(z.string(), z.string()).optional(),
+  /** Longest wait for the upstream's response headers (ms); a timeout falls back like a 5xx. */
   timeout_ms: z.number().int().positive().optional(),
   /** Which field carries the output-token limit upstream; older compatible servers only know max_tokens. */
   max_tokens_field: z.enum(["max_tokens", "max_completion_tokens"]).optional(),

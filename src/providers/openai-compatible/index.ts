@@ -21,6 +21,7 @@ export const openaiProvider = defineProvider({
       headers: () => ({ ...(apiKey && { authorization: `Bearer ${apiKey}` }), ...config.headers }),
       maxTokensField: config.max_tokens_field ?? (isOpenai ? "max_completion_tokens" : "max_tokens"),
       models: config.models,
+      headersTimeoutMs: config.timeout_ms,
     });
   },
 });
@@ -41,6 +42,7 @@ export const azureOpenaiProvider = defineProvider({
       headers: () => ({ ...(apiKey && { "api-key": apiKey }), ...config.headers }),
       maxTokensField: config.max_tokens_field ?? "max_completion_tokens",
       models: config.models,
+      headersTimeoutMs: config.timeout_ms,
     });
   },
 });

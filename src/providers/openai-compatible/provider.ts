@@ -19,13 +19,15 @@ export interface OpenaiCompatibleSettings {
   maxTokensField: "max_tokens" | "max_completion_tokens";
   models?: string[];
   connectTimeoutMs?: number;
+  /** Longest wait for the upstream's response headers. */
+  headersTimeoutMs?: number;
 }
 
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** The base that OpenAI, Azure OpenAI and every OpenAI-compatible server (vLLM, Ollama, Groq...) share. */
 export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSettings): ProviderAdapter {
-  const dispatcher: Dispatcher = createDispatcher({ connectTimeoutMs: settings.connectTimeoutMs });
+  const dispatcher: Dispatcher = createDispatcher({ connectTimeoutMs: settings.connectTimeoutMs, headersTimeoutMs: settings.headersTimeoutMs });
   const requestSettings = { maxTokensField: settings.maxTokensField, optionsKey: settings.type };
 
   async function post(url: string, body: unknown, options: CallOptions) {

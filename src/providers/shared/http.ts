@@ -9,18 +9,19 @@ export interface UpstreamResponse {
   body: UpstreamBody;
 }
 
-/** One keep-alive pool per provider endpoint family. */
-export function createDispatcher(options: { connectTimeoutMs?: number } = {}): Agent {
+/**
+ * One keep-alive pool per provider endpoint family. `headersTimeoutMs` bounds the wait for the
+ * upstream's response headers; once a stream has begun, the request deadline bounds it instead,
+ * since a model may pause for long stretches while it thinks.
+ */
+export function createDispatcher(options: { connectTimeoutMs?: number; headersTimeoutMs?: number } = {}): Agent {
   return new Agent({
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
-    // No cap per origin: streams hold a connection for their whole length, and a cap would queue
-    // the next request behind long generations (1,000 open streams need 1,000 connections).
-    connections: null,
+    connections: 256,
     connectTimeout: options.connectTimeoutMs ?? 10_000,
-    // Streams may pause for long stretches while a model thinks; the request deadline bounds them instead.
     bodyTimeout: 0,
-    headersTimeout: 0,
+    headersTimeout: options.headersTimeoutMs ?? 0,
   });
 }
 
