@@ -18,6 +18,7 @@ describe.runIf(chromiumAvailable() && built)("web console in Chromium", () => {
   beforeAll(async () => {
     emulator = await startOpenaiEmulator({ eventDelayMs: 5 });
     gateway = await startGateway({
+      control: { usage_flush_ms: 50 },
       providers: { up: { type: "openai", base_url: emulator.baseURL, api_key: "none" } },
       models: {
         "model-a": { routes: [{ provider: "up", model: "a" }] },
@@ -54,6 +55,15 @@ describe.runIf(chromiumAvailable() && built)("web console in Chromium", () => {
     const models = emulator.requests.filter((request) => request.body?.stream).map((request) => request.body.model);
     expect(models.sort()).toEqual(["a", "b"]);
     await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), "swy-shot-")), "playground.png") });
+    await page.close();
+  });
+
+  it("charts usage by model after the playground run", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gateway.url}/console/#usage`);
+    await page.getByRole("button", { name: "by model" }).click();
+    await page.getByRole("cell", { name: "model-b" }).waitFor();
+    expect(await page.locator("svg.chart rect").count()).toBeGreaterThanOrEqual(4);
     await page.close();
   });
 });

@@ -4,14 +4,20 @@ import { BarChart } from "../components/bar-chart";
 import { ErrorNote } from "../components/error-note";
 
 interface UsageRow {
-  group: string;
+  /** The grouping dimension (day, model, key_id or project_id) comes back under its own name. */
+  [dimension: string]: string | number | null;
   requests: number;
   input_tokens: number;
   output_tokens: number;
   cost_usd: number;
 }
 
-const groupings = ["day", "model", "key", "project"] as const;
+const groupings = ["day", "model", "key", "project", "provider"] as const;
+
+/** The field a grouped row carries its label in. */
+function label(row: UsageRow, groupBy: string): string {
+  return String(row[groupBy] ?? row[`${groupBy}_id`] ?? "(none)");
+}
 
 /** Spend and tokens from the usage ledger, grouped by day, model, key or project. */
 export function UsagePage() {
@@ -20,7 +26,7 @@ export function UsagePage() {
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     setError(undefined);
-    getJson<{ data: UsageRow[] }>(`/admin/usage?group_by=${groupBy}`).then((result) => setRows(result.data), setError);
+    getJson<{ data: UsageRow[] }>(`/v1/usage?group_by=${groupBy}`).then((result) => setRows(result.data), setError);
   }, [groupBy]);
   return (
     <section>
@@ -34,9 +40,9 @@ export function UsagePage() {
       </div>
       <ErrorNote error={error} />
       <h2>Spend</h2>
-      <BarChart unit="$" bars={rows.map((row) => ({ label: row.group, value: row.cost_usd }))} />
+      <BarChart unit="$" bars={rows.map((row) => ({ label: label(row, groupBy), value: row.cost_usd }))} />
       <h2>Tokens</h2>
-      <BarChart unit="tokens" bars={rows.map((row) => ({ label: row.group, value: row.input_tokens + row.output_tokens }))} />
+      <BarChart unit="tokens" bars={rows.map((row) => ({ label: label(row, groupBy), value: row.input_tokens + row.output_tokens }))} />
       <table>
         <thead>
           <tr>
@@ -49,8 +55,8 @@ export function UsagePage() {
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={row.group}>
-              <td className="mono">{row.group}</td>
+            <tr key={label(row, groupBy)}>
+              <td className="mono">{label(row, groupBy)}</td>
               <td>{row.requests}</td>
               <td>{row.input_tokens}</td>
               <td>{row.output_tokens}</td>

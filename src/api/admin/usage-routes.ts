@@ -81,7 +81,8 @@ export function registerAdminUsageRoutes(app: FastifyInstance, control: ControlP
 export function registerKeyUsageRoutes(app: FastifyInstance, control: ControlPlane): void {
   const scoped = (request: FastifyRequest) => (filter: UsageFilter): UsageFilter => {
     const principal = request.principal;
-    if (principal.keyId === "master") return filter;
+    // Without a master key the gateway serves loopback only and its caller is the operator.
+    if (principal.keyId === "master" || principal.keyId === "anonymous") return filter;
     if (principal.projectId === undefined) throw new SwitchyardError("SWY_ERR_FORBIDDEN", "Usage is available to project keys and the master key.");
     if (filter.projectId !== undefined && filter.projectId !== principal.projectId) {
       throw new SwitchyardError("SWY_ERR_FORBIDDEN", "This key may only read its own project's usage.", { param: "project_id" });
