@@ -30,6 +30,10 @@ export function fromHttpError(error: unknown): SwitchyardError {
       return new SwitchyardError("SWY_ERR_PAYLOAD_TOO_LARGE", "The request body is larger than the server accepts.");
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return new SwitchyardError("SWY_ERR_UNSUPPORTED_MEDIA_TYPE", "Send the request body as application/json.");
+    case "FST_ERR_BAD_URL":
+      return new SwitchyardError("SWY_ERR_INVALID_REQUEST", "The request path is not a valid URL (bad percent-encoding).");
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return new SwitchyardError("SWY_ERR_INVALID_REQUEST", "A path parameter is longer than the server accepts.");
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return new SwitchyardError("SWY_ERR_INVALID_REQUEST", "The Content-Length header does not match the body.");
   }

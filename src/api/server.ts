@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import { SwitchyardError } from "../core/errors.js";
 import { createId } from "../core/ids.js";
 import { credentialFromHeaders } from "../gateway/auth.js";
@@ -38,6 +38,12 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
     requestTimeout: 0,
     keepAliveTimeout: 75_000,
     return503OnClosing: true,
+    // Malformed URLs and over-long path parameters are answered before routing; keep them in the API's format.
+    frameworkErrors: (error, request, generic) => {
+      const failure = fromHttpError(error);
+      const reply = generic as unknown as FastifyReply;
+      void reply.code(failure.status).headers(errorHeaders(failure)).send(errorBody(failure, wireFormatFor(request.url)));
+    },
   });
 
   // JSON only (multipart is added by the routes that take files): anything else is a clear 415.

@@ -31,18 +31,25 @@ async function readUpload(request: FastifyRequest): Promise<{ purpose: string; f
   }
   let purpose: string | undefined;
   let file: { filename: string; content: Buffer } | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === "file") {
-      if (part.fieldname !== "file") {
-        await part.toBuffer();
-        continue;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === "file") {
+        if (part.fieldname !== "file") {
+          await part.toBuffer();
+          continue;
+        }
+        const content = await part.toBuffer();
+        if (part.file.truncated) throw new SwitchyardError("SWY_ERR_PAYLOAD_TOO_LARGE", "The file is larger than `fine_tuning.max_file_bytes` allows.", { param: "file" });
+        file = { filename: part.filename || "upload", content };
+      } else if (part.fieldname === "purpose" && typeof part.value === "string") {
+        purpose = part.value;
       }
-      const content = await part.toBuffer();
-      if (part.file.truncated) throw new SwitchyardError("SWY_ERR_PAYLOAD_TOO_LARGE", "The file is larger than `fine_tuning.max_file_bytes` allows.", { param: "file" });
-      file = { filename: part.filename || "upload", content };
-    } else if (part.fieldname === "purpose" && typeof part.value === "string") {
-      purpose = part.value;
     }
+  } catch (error) {
+    // The multipart parser's own failures (no boundary, truncated body) carry no status: they are the client's.
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (error instanceof SwitchyardError || typeof status === "number") throw error;
+    throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `The multipart body could not be read: ${(error as Error).message}`);
   }
   if (!file) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", "The multipart body has no `file` part.", { param: "file" });
   if (!purpose) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", "The multipart body has no `purpose` field.", { param: "purpose" });
