@@ -66,4 +66,21 @@ describe.runIf(chromiumAvailable() && built)("web console in Chromium", () => {
     expect(await page.locator("svg.chart rect").count()).toBeGreaterThanOrEqual(4);
     await page.close();
   });
+
+  it("uploads a dataset with no code and shows a bad file's report", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gateway.url}/console/#data`);
+    const good = [
+      { messages: [{ role: "user", content: "Who is Zorblax?" }, { role: "assistant", content: "A small green dragon." }] },
+      { messages: [{ role: "user", content: "Where does Zorblax live?" }, { role: "assistant", content: "In a cave by the sea." }] },
+    ]
+      .map((row) => JSON.stringify(row))
+      .join("\n");
+    await page.locator("input[type=file]").setInputFiles({ name: "train.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(good) });
+    await page.getByText(/train\.jsonl accepted as file-/).waitFor();
+    await page.locator("input[type=file]").setInputFiles({ name: "bad.jsonl", mimeType: "application/jsonl", buffer: Buffer.from('{"messages": []}\nnot json\n') });
+    await page.locator("p.error").waitFor();
+    expect(await page.locator("p.error").textContent()).toMatch(/line/i);
+    await page.close();
+  });
 });
