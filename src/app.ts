@@ -15,6 +15,7 @@ import { controlPlaneRoutes } from "./api/admin/index.js";
 import { createGuardrails, type Guardrails } from "./guardrails/create-guardrails.js";
 import { createCustomization, type Customization } from "./customization/create-customization.js";
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
+import { deploymentModel } from "./customization/deployments/middleware.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -80,7 +81,14 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // Deployments rewrite the model name before the cache keys on it.
   const middlewares = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(guardrails ? [guardrails.middleware] : []), knowledge.middleware, customization.middleware, ...(cache ? [cache.middleware] : [])];
   const routing = createRoutingEngine(runtime, env);
-  const gateway = new Gateway(runtime, { middlewares, routing, authenticator: controlPieces.authenticator });
+  const gateway = new Gateway(runtime, {
+    middlewares,
+    routing,
+    authenticator: controlPieces.authenticator,
+    // Embeddings and text completions are limited and metered like chat, and answer deployment names.
+    callMiddlewares: controlPieces.middlewares,
+    aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
+  });
   const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, knowledge.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) });
   return {
     runtime,

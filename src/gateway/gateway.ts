@@ -1,5 +1,5 @@
 import { SwitchyardError } from "../core/errors.js";
-import type { EmbeddingRequest, EmbeddingResponse } from "../core/types.js";
+import type { CompletionRequest, EmbeddingRequest, EmbeddingResponse } from "../core/types.js";
 import type { Runtime } from "../config/resolve.js";
 import type { ModelEntry } from "../routing/model-registry.js";
 import { RoutingEngine } from "../routing/engine.js";
@@ -7,12 +7,17 @@ import type { Authenticator } from "./auth.js";
 import { createMasterKeyAuthenticator } from "./auth.js";
 import type { GatewayContext, Principal } from "./context.js";
 import { composeChat, type ChatHandler, type ChatMiddleware, type ChatResult } from "./pipeline.js";
+import { PlainCalls, type CallMeta, type CompletionCall } from "./plain-calls.js";
 
 export interface GatewayOptions {
   middlewares?: ChatMiddleware[];
   authenticator?: Authenticator;
   /** Breakers and balancing state; defaults to in-process. */
   routing?: RoutingEngine;
+  /** Middleware for embeddings and text completions (limits, metering); chat-only concerns stay out. */
+  callMiddlewares?: ChatMiddleware[];
+  /** A public name another model stands for (a deployment), for calls that skip the chat chain. */
+  aliasModel?: (name: string, user: string | undefined) => string | undefined;
 }
 
 /** The request path between the edges and the providers: auth, middleware, routing. */
@@ -21,6 +26,7 @@ export class Gateway {
   readonly routing: RoutingEngine;
   private readonly middlewares: ChatMiddleware[];
   private handler: ChatHandler;
+  private readonly calls: PlainCalls;
 
   constructor(
     readonly runtime: Runtime,
@@ -30,6 +36,12 @@ export class Gateway {
     this.middlewares = [...(options.middlewares ?? [])];
     this.routing = options.routing ?? new RoutingEngine(runtime);
     this.handler = composeChat(this.middlewares, (context) => this.route(context));
+    const alias = options.aliasModel;
+    this.calls = new PlainCalls(options.callMiddlewares ?? [], (name, principal, user) => {
+      this.resolveModel(name, principal);
+      const target = alias?.(name, user);
+      return target === undefined || target === name ? this.runtime.models.resolve(name) : this.runtime.models.resolve(target);
+    });
   }
 
   /** Adds a middleware at the inner end of the chain (closest to the providers). */
@@ -50,19 +62,20 @@ export class Gateway {
     return this.runtime.models.resolve(name);
   }
 
+  /** Embeddings through the call middleware; a deployment name embeds with its model. */
   async embed(request: EmbeddingRequest, principal: Principal, signal: AbortSignal, requestId: string): Promise<EmbeddingResponse> {
-    const entry = this.resolveModel(request.model, principal);
-    let lastError: unknown;
-    for (const route of entry.routes) {
-      if (!route.provider.embed) continue;
-      try {
-        return await route.provider.embed({ ...request, model: route.model }, { signal, requestId });
-      } catch (error) {
-        lastError = error;
-        if (!(error instanceof SwitchyardError) || !error.retryable) throw error;
-      }
-    }
-    throw lastError ?? new SwitchyardError("SWY_ERR_INVALID_REQUEST", `The model '${request.model}' does not support embeddings.`, { param: "model" });
+    const { responseHeaders: _headers, ...response } = await this.calls.embed(request, { principal, signal, requestId });
+    return response;
+  }
+
+  /** Embeddings with the response headers (rate limits, budget) the edge should send. */
+  embedCall(request: EmbeddingRequest, meta: CallMeta): ReturnType<PlainCalls["embed"]> {
+    return this.calls.embed(request, meta);
+  }
+
+  /** A text completion (`/v1/completions`) through the call middleware; parts stream as the provider sends them. */
+  complete(request: CompletionRequest, meta: CallMeta, stream: boolean): Promise<CompletionCall> {
+    return this.calls.complete(request, meta, stream);
   }
 
   private route(context: GatewayContext): Promise<ChatResult> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { SwitchyardError, toSwitchyardError } from "../../core/errors.js";
+import { toSwitchyardError } from "../../core/errors.js";
 import { createId, unixSeconds } from "../../core/ids.js";
 import type { CompletionRequest, FinishReason, StreamPart, Usage } from "../../core/types.js";
 import type { Gateway } from "../../gateway/gateway.js";
@@ -47,9 +47,10 @@ export function registerCompletionsRoute(app: FastifyInstance, gateway: Gateway)
     reply.raw.once("close", () => {
       if (!reply.raw.writableFinished) controller.abort();
     });
-    const { stream, provider, model } = await openCompletion(gateway, canonical, request.principal, controller.signal, request.id);
+    const call = { principal: request.principal, signal: controller.signal, requestId: request.id, headers: request.headers };
+    const { stream, provider, model, responseHeaders } = await gateway.complete(canonical, call, body.stream === true);
     const meta: Meta = { id: createId("cmpl-"), model: body.model, created: unixSeconds() };
-    const headers = { "x-switchyard-provider": provider, "x-switchyard-model": model };
+    const headers = { ...responseHeaders, "x-switchyard-provider": provider, "x-switchyard-model": model };
     if (body.stream !== true) {
       void reply.headers(headers);
       return collectCompletion(stream, meta);
@@ -58,34 +59,6 @@ export function registerCompletionsRoute(app: FastifyInstance, gateway: Gateway)
     await writeSse(reply.raw, headers, stream, completionSseEncoder(meta, body.stream_options?.include_usage === true));
     return reply;
   });
-}
-
-/** Tries the model's routes in order until one accepts; retryable failures (busy, model missing) fall through. */
-async function openCompletion(
-  gateway: Gateway,
-  request: CompletionRequest,
-  principal: Parameters<Gateway["resolveModel"]>[1],
-  signal: AbortSignal,
-  requestId: string,
-): Promise<{ stream: AsyncIterable<StreamPart>; provider: string; model: string }> {
-  const entry = gateway.resolveModel(request.model, principal);
-  let lastError: unknown;
-  for (const route of entry.routes) {
-    if (!route.provider.complete) continue;
-    try {
-      const stream = await route.provider.complete({ ...request, model: route.model }, { signal, requestId, stream: true });
-      return { stream, provider: route.provider.name, model: route.model };
-    } catch (error) {
-      lastError = error;
-      if (!(error instanceof SwitchyardError) || !error.retryable || signal.aborted) throw error;
-    }
-  }
-  throw (
-    lastError ??
-    new SwitchyardError("SWY_ERR_INVALID_REQUEST", `The model '${request.model}' does not serve /v1/completions; use /v1/chat/completions.`, {
-      param: "model",
-    })
-  );
 }
 
 async function collectCompletion(stream: AsyncIterable<StreamPart>, meta: Meta): Promise<Record<string, unknown>> {

@@ -19,17 +19,16 @@ export function registerEmbeddingsRoute(app: FastifyInstance, gateway: Gateway):
     reply.raw.once("close", () => {
       if (!reply.raw.writableFinished) controller.abort();
     });
-    const result = await gateway.embed(
+    const result = await gateway.embedCall(
       {
         model: body.model,
         input: typeof body.input === "string" ? [body.input] : body.input,
         dimensions: body.dimensions,
         user: body.user,
       },
-      request.principal,
-      controller.signal,
-      request.id,
+      { principal: request.principal, signal: controller.signal, requestId: request.id, headers: request.headers },
     );
+    void reply.headers(result.responseHeaders);
     return {
       object: "list",
       data: result.embeddings.map((embedding, index) => ({

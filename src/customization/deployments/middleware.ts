@@ -83,3 +83,11 @@ export function deploymentMiddleware(store: DeploymentStore): ChatMiddleware {
     },
   };
 }
+
+/** The model a deployment name stands for, for calls without messages (embeddings, text completions). */
+export function deploymentModel(store: DeploymentStore, name: string, user: string | undefined): string | undefined {
+  const deployment = store.get(name);
+  if (!deployment) return undefined;
+  const { spec } = deployment;
+  return spec.variants ? chooseVariant(spec.variants, user).model : spec.model;
+}
