@@ -69,7 +69,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     onLookup: (result) => observability.metrics?.cacheLookups.inc({ result }),
   });
   // Observability is outermost (it sees cache hits too); the cache is innermost, after limits and guardrails.
-  const guardrails = await createGuardrails(runtime, { env, storage: control.storage });
+  const guardrails = await createGuardrails(runtime, {
+    env,
+    storage: control.storage,
+    deploymentPolicy: (model) => customization.deployments.get(model)?.spec.guardrails,
+  });
   const customization = await createCustomization(runtime, { storage: control.storage, env });
   // `gateway` exists by the time anything embeds (the first request); retrieval runs outside deployments to see their names.
   const knowledge = createKnowledge({

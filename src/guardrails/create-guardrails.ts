@@ -6,7 +6,7 @@ import type { Storage } from "../storage/database.js";
 import { openConfiguredDatabase } from "../storage/from-config.js";
 import { guardrailsAdminRoutes } from "./admin-routes.js";
 import { InMemoryAuditLog, type AuditLog } from "./audit-log.js";
-import type { GuardrailsConfig } from "./config.js";
+import type { GuardrailsConfig, PolicyLayer } from "./config.js";
 import { createGuardrailsMiddleware } from "./middleware.js";
 import type { ProviderInfo } from "./resolve-policy.js";
 import { SqlAuditLog } from "./sql-audit-log.js";
@@ -22,6 +22,8 @@ export interface CreateGuardrailsOptions {
   env?: NodeJS.ProcessEnv;
   /** An already-open database to share; otherwise the configured one is opened when the audit store is `database`. */
   storage?: Storage;
+  /** The guardrail policy a deployment of this public name carries (deployments' `guardrails`). */
+  deploymentPolicy?: (model: string) => PolicyLayer | undefined;
 }
 
 /** The guardrails for an app, or undefined when the config has no `guardrails:` section. */
@@ -58,6 +60,7 @@ export async function createGuardrails(runtime: Runtime, options: CreateGuardrai
       }
     },
     allProviders: () => [...runtime.providers.keys()].map(providerInfo),
+    deploymentPolicy: options.deploymentPolicy,
   });
   return {
     middleware,

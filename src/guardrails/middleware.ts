@@ -3,7 +3,7 @@ import type { ChatRequest } from "../core/types.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
 import { applyInputPolicy, GuardrailBlockedError } from "./apply-input.js";
 import type { AuditLog, NewAuditEntry } from "./audit-log.js";
-import type { GuardrailsConfig, OutputAction } from "./config.js";
+import type { GuardrailsConfig, OutputAction, PolicyLayer } from "./config.js";
 import { DetectorSet } from "./detectors/index.js";
 import { scoreInjection } from "./injection.js";
 import { guardOutput } from "./output-stream.js";
@@ -19,6 +19,8 @@ export interface GuardrailsMiddlewareOptions {
    */
   candidateProviders(model: string): readonly ProviderInfo[] | undefined;
   allProviders(): readonly ProviderInfo[];
+  /** The guardrail policy a deployment of this public name carries, if any. */
+  deploymentPolicy?(model: string): PolicyLayer | undefined;
 }
 
 /** What the guardrails learned about a request, for later middleware (metering, logs). */
@@ -47,7 +49,7 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
       ]),
     ),
   });
-  const resolver = new PolicyResolver(config, detectors.categories);
+  const resolver = new PolicyResolver(config, detectors.categories, (model) => options.deploymentPolicy?.(model));
   const record = (entries: NewAuditEntry[]) => {
     if (config.audit.enabled && entries.length > 0) audit.record(entries);
   };

@@ -1,4 +1,4 @@
-import { defaultInputPolicy, defaultOutputPolicy, type GuardrailsConfig, type InputAction, type OutputAction } from "./config.js";
+import { defaultInputPolicy, defaultOutputPolicy, type GuardrailsConfig, type InputAction, type OutputAction, type PolicyLayer } from "./config.js";
 import { mergeLayers, strictest } from "./policy.js";
 
 export interface PolicySubject {
@@ -15,13 +15,16 @@ export interface ProviderInfo {
 
 /**
  * Turns the layered config into one action per category for a request.
- * Precedence, general to specific: built-in defaults, `input`/`output`, `models.<name>`,
- * `projects.<id>`, `keys.<id>`, then `providers.<name>` (what may reach that provider).
+ * Precedence, general to specific: built-in defaults, `input`/`output`, `models.<name>`, the
+ * deployment's own `guardrails` (a deployment is a public model name), `projects.<id>`, `keys.<id>`,
+ * then `providers.<name>` (what may reach that provider).
  */
 export class PolicyResolver {
   constructor(
     private readonly config: GuardrailsConfig,
     private readonly categories: readonly string[],
+    /** The policy a deployment of this public name carries, if any. */
+    private readonly deploymentLayer: (model: string) => PolicyLayer | undefined = () => undefined,
   ) {}
 
   isExempt(provider: ProviderInfo): boolean {
@@ -38,6 +41,7 @@ export class PolicyResolver {
       defaultInputPolicy,
       this.config.input,
       this.config.models[subject.model]?.input,
+      this.deploymentLayer(subject.model)?.input,
       subject.projectId === undefined ? undefined : this.config.projects[subject.projectId]?.input,
       this.config.keys[subject.keyId]?.input,
     ];
@@ -56,6 +60,7 @@ export class PolicyResolver {
       defaultOutputPolicy,
       this.config.output,
       this.config.models[subject.model]?.output,
+      this.deploymentLayer(subject.model)?.output,
       subject.projectId === undefined ? undefined : this.config.projects[subject.projectId]?.output,
       this.config.keys[subject.keyId]?.output,
       provider === undefined ? undefined : this.config.providers[provider]?.output,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { policyLayerSchema } from "../../guardrails/config.js";
 
 const parametersSchema = z
   .object({
@@ -36,6 +37,8 @@ export const deploymentSpecSchema = z
     variants: z.array(variantSchema).min(1).optional(),
     /** A knowledge base id (`kb_...`): its chunks nearest the last user message ground every answer. */
     knowledge_base: z.string().min(1).optional(),
+    /** Guardrail actions for calls to this name (`input`/`output` maps by category), over the global and `models.<name>` ones. */
+    guardrails: policyLayerSchema.optional(),
   })
   .strict()
   .refine((spec) => (spec.model !== undefined) !== (spec.variants !== undefined), { message: "give either `model` or `variants`" })
