@@ -53,12 +53,26 @@ export class KnowledgeService {
     this.index = new VectorIndex(store);
   }
 
+  /**
+   * Embeddings are idempotent, so one retryable failure (a reset keep-alive socket, a 429 or 503) is
+   * retried once after a short pause before the whole document add fails.
+   */
+  private async embedWithRetry(request: EmbeddingRequest, scope: CallScope): Promise<EmbeddingResponse> {
+    try {
+      return await this.embed(request, scope.principal, scope.signal, scope.requestId);
+    } catch (error) {
+      if (!(error instanceof SwitchyardError) || !error.retryable || scope.signal.aborted) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, (error.retryAfterSeconds ?? 0.2) * 1000)));
+      return this.embed(request, scope.principal, scope.signal, scope.requestId);
+    }
+  }
+
   private async embedTexts(base: { embedding_model: string; dimensions?: number }, texts: string[], scope: CallScope): Promise<Float32Array[]> {
     const vectors: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += EMBED_BATCH) {
       const input = texts.slice(start, start + EMBED_BATCH);
       const request: EmbeddingRequest = { model: base.embedding_model, input, ...(base.dimensions ? { dimensions: base.dimensions } : {}) };
-      const response = await this.embed(request, scope.principal, scope.signal, scope.requestId);
+      const response = await this.embedWithRetry(request, scope);
       if (response.embeddings.length !== input.length) {
         throw new SwitchyardError("SWY_ERR_UPSTREAM_ERROR", `The embedding model returned ${response.embeddings.length} vectors for ${input.length} inputs.`);
       }
