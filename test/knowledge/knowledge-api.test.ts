@@ -135,6 +135,19 @@ describe("/v1/knowledge_bases", () => {
     expect((await call(alpha, "GET", `/v1/knowledge_bases/${base.id}/documents`)).json().data).toHaveLength(1);
   });
 
+  it("retries one reset embedding call; a second failure fails the add and stores nothing", async () => {
+    const base = (await call(alpha, "POST", "/v1/knowledge_bases", { name: "faults", embedding_model: "embedder" })).json() as { id: string };
+    fixture.upstream.faults.push({ kind: "reset" });
+    const recovered = await call(alpha, "POST", `/v1/knowledge_bases/${base.id}/documents`, { text: HARBOUR });
+    expect(recovered.statusCode, recovered.body).toBe(200);
+    fixture.upstream.faults.push({ kind: "status", status: 503 }, { kind: "status", status: 503 });
+    const failed = await call(alpha, "POST", `/v1/knowledge_bases/${base.id}/documents`, { text: BAKERY });
+    expect(failed.statusCode).toBe(503);
+    expect(failed.json().error.type).toBe("upstream_error");
+    const stored = (await call(alpha, "GET", `/v1/knowledge_bases/${base.id}/documents`)).json().data as Array<{ id: string }>;
+    expect(stored.map((document) => document.id)).toEqual([(recovered.json() as { id: string }).id]);
+  });
+
   it("a second gateway on the same database sees new documents (the vector cache follows the revision)", async () => {
     const second = await fixture.open();
     const base = (await call(alpha, "POST", "/v1/knowledge_bases", { name: "shared", embedding_model: "embedder" })).json() as { id: string };
