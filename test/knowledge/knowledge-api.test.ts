@@ -148,6 +148,28 @@ describe("/v1/knowledge_bases", () => {
     expect(stored.map((document) => document.id)).toEqual([(recovered.json() as { id: string }).id]);
   });
 
+  it("a chat request without a knowledge base touches none of the knowledge tables", async () => {
+    const seen: string[] = [];
+    const stop = app.control.storage.observeQueries((sql) => seen.push(sql));
+    try {
+      const chat = await app.server.inject({ method: "POST", url: "/v1/chat/completions", headers: as(alpha), payload: { model: "chat", messages: [{ role: "user", content: "hi" }] } });
+      expect(chat.statusCode, chat.body).toBe(200);
+      expect(chat.headers["x-switchyard-sources"]).toBeUndefined();
+    } finally {
+      stop();
+    }
+    expect(seen.filter((sql) => sql.includes("knowledge"))).toEqual([]);
+    // The observer does see them when a request asks for retrieval.
+    const base = (await call(alpha, "POST", "/v1/knowledge_bases", { name: "observed", embedding_model: "embedder" })).json() as { id: string };
+    const watch = app.control.storage.observeQueries((sql) => seen.push(sql));
+    try {
+      await app.server.inject({ method: "POST", url: "/v1/chat/completions", headers: { ...as(alpha), "x-switchyard-knowledge-base": base.id }, payload: { model: "chat", messages: [{ role: "user", content: "hi" }] } });
+    } finally {
+      watch();
+    }
+    expect(seen.some((sql) => sql.includes("knowledge_bases"))).toBe(true);
+  });
+
   it("a second gateway on the same database sees new documents (the vector cache follows the revision)", async () => {
     const second = await fixture.open();
     const base = (await call(alpha, "POST", "/v1/knowledge_bases", { name: "shared", embedding_model: "embedder" })).json() as { id: string };
