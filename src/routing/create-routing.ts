@@ -1,5 +1,6 @@
 import type { Runtime } from "../config/resolve.js";
 import { createRedis } from "../storage/redis.js";
+import { FailOpenBreakerStore } from "./breaker/fail-open-breaker-store.js";
 import { RedisBreakerStore } from "./breaker/redis-breaker-store.js";
 import { RoutingEngine } from "./engine.js";
 
@@ -8,5 +9,6 @@ export function createRoutingEngine(runtime: Runtime, env: NodeJS.ProcessEnv): R
   const url = env.REDIS_URL || runtime.config.redis.url;
   if (!url) return new RoutingEngine(runtime);
   const redis = createRedis(url, { connectionName: "switchyard-breakers" });
-  return new RoutingEngine(runtime, { breakers: new RedisBreakerStore(redis, "swy:breaker:", true) });
+  const shared = new RedisBreakerStore(redis, "swy:breaker:", true);
+  return new RoutingEngine(runtime, { breakers: new FailOpenBreakerStore(shared, redis, runtime.logger) });
 }
