@@ -16,6 +16,7 @@ import { createGuardrails, type Guardrails } from "./guardrails/create-guardrail
 import { createCustomization, type Customization } from "./customization/create-customization.js";
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 import { deploymentModel } from "./customization/deployments/middleware.js";
+import { OpenedResources } from "./app-cleanup.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -54,27 +55,33 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       : loadConfigFile({ path: options.configPath, env });
   const logger = options.logger ?? createLogger(loaded.config.server.log_level);
   const control = await openControlPlane({ config: loaded.config, env, logger });
+  const opened = new OpenedResources();
+  opened.add(() => control.close());
   // Credentials stored through the admin API answer env:NAME references; the real environment wins.
-  const runtime = await Promise.resolve()
-    .then(async () => resolveConfig(loaded.config, { logger, env: { ...(await control.credentialEnvironment()), ...env }, source: loaded.source }))
-    .catch(async (error: unknown) => {
-      await control.close();
-      throw error;
-    });
-  const controlPieces = control.bind(runtime);
-  const observability = await createObservability(loaded.config.telemetry, logger);
-  const cache = createResponseCache(loaded.config, {
-    env,
-    logger,
-    onLookup: (result) => observability.metrics?.cacheLookups.inc({ result }),
-  });
+  const runtime = await opened.step(async () => resolveConfig(loaded.config, { logger, env: { ...(await control.credentialEnvironment()), ...env }, source: loaded.source }));
+  opened.add(() => runtime.close());
+  const controlPieces = await opened.step(() => control.bind(runtime));
+  const observability = await opened.step(() => createObservability(loaded.config.telemetry, logger));
+  opened.add(() => observability.close());
+  const cache = await opened.step(() =>
+    createResponseCache(loaded.config, {
+      env,
+      logger,
+      onLookup: (result) => observability.metrics?.cacheLookups.inc({ result }),
+    }),
+  );
+  opened.add(() => cache?.close());
   // Observability is outermost (it sees cache hits too); the cache is innermost, after limits and guardrails.
-  const guardrails = await createGuardrails(runtime, {
-    env,
-    storage: control.storage,
-    deploymentPolicy: (model) => customization.deployments.get(model)?.spec.guardrails,
-  });
-  const customization = await createCustomization(runtime, { storage: control.storage, env });
+  const guardrails = await opened.step(() =>
+    createGuardrails(runtime, {
+      env,
+      storage: control.storage,
+      deploymentPolicy: (model) => customization.deployments.get(model)?.spec.guardrails,
+    }),
+  );
+  opened.add(() => guardrails?.close());
+  const customization = await opened.step(() => createCustomization(runtime, { storage: control.storage, env }));
+  opened.add(() => customization.close());
   // `gateway` exists by the time anything embeds (the first request); retrieval runs outside deployments to see their names.
   const knowledge = createKnowledge({
     storage: control.storage,
@@ -84,7 +91,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   });
   // Deployments rewrite the model name before the cache keys on it.
   const middlewares = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(guardrails ? [guardrails.middleware] : []), knowledge.middleware, customization.middleware, ...(cache ? [cache.middleware] : [])];
-  const routing = createRoutingEngine(runtime, env);
+  const routing = await opened.step(() => createRoutingEngine(runtime, env));
+  opened.add(() => routing.close());
   const gateway = new Gateway(runtime, {
     middlewares,
     routing,
@@ -93,7 +101,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     callMiddlewares: controlPieces.middlewares,
     aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
   });
-  const server = await createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, knowledge.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) });
+  const server = await opened.step(() => createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, knowledge.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) }));
   return {
     runtime,
     gateway,
