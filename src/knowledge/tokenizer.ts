@@ -1,4 +1,5 @@
 import type { Tiktoken } from "js-tiktoken/lite";
+import { boundTokenizer } from "../core/bounded-tokenizer.js";
 
 let encoder: Promise<Tiktoken> | undefined;
 
@@ -8,6 +9,6 @@ let encoder: Promise<Tiktoken> | undefined;
  * and chunk sizes leave headroom below every embedding model's input limit.
  */
 export function loadTokenizer(): Promise<Tiktoken> {
-  encoder ??= Promise.all([import("js-tiktoken/lite"), import("js-tiktoken/ranks/cl100k_base")]).then(([lite, ranks]) => new lite.Tiktoken(ranks.default));
+  encoder ??= Promise.all([import("js-tiktoken/lite"), import("js-tiktoken/ranks/cl100k_base")]).then(([lite, ranks]) => boundTokenizer(new lite.Tiktoken(ranks.default)));
   return encoder;
 }

@@ -267,6 +267,70 @@ describe("bad-input sweep over every route", () => {
     }, 300_000);
   }
 
+  /** A valid body per route; each field (three levels deep) is then replaced by wrong values or removed. */
+  const validBodies = (): Record<string, Record<string, unknown>> => ({
+    "POST /v1/chat/completions": { model: "chat", messages: [{ role: "user", content: "hi" }], max_tokens: 5, temperature: 0.5, tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }] },
+    "POST /v1/completions": { model: "chat", prompt: "hi", max_tokens: 5 },
+    "POST /v1/embeddings": { model: "embedder", input: ["hi"] },
+    "POST /v1/messages": { model: "chat", max_tokens: 5, system: "s", messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] },
+    "POST /v1/messages/count_tokens": { model: "chat", messages: [{ role: "user", content: "hi" }] },
+    "POST /v1/fine_tuning/jobs": { model: "gpt-4o-mini", training_file: real.files!, hyperparameters: { n_epochs: 1 }, suffix: "s" },
+    "POST /v1/knowledge_bases": { name: "kb2", embedding_model: "embedder", chunk_tokens: 100 },
+    "POST /v1/knowledge_bases/:id/documents": { text: "hello world", name: "d", metadata: { a: "b" } },
+    "POST /v1/knowledge_bases/:id/search": { query: "hello", top_k: 2 },
+    "POST /admin/projects": { name: "p", budgets: { daily_usd: 1 }, rpm: 10, metadata: { a: 1 } },
+    "PATCH /admin/projects/:id": { name: "p2", budgets: { monthly_usd: 5 } },
+    "POST /admin/keys": { project_id: real.projects!, name: "k", models: ["chat"], max_parallel: 2, tags: ["t"], expires_at: 4_000_000_000 },
+    "PATCH /admin/keys/:id": { name: "k2", models: ["chat"], expires_at: "2099-01-01T00:00:00Z" },
+    "PUT /admin/credentials/:name": { provider: "up", value: "secret" },
+    "PUT /admin/deployments/:name": { model: "chat", system_prompt: "Hi {{x}}", variables: { x: "y" }, parameters: { temperature: 0.2 } },
+    "POST /admin/deployments/:name/rollback": { version: 1 },
+  });
+  const WRONG_VALUES: unknown[] = [null, 0, -1, 1.5, 1e308, "", LONG, UNICODE, "../../etc/passwd", [], {}, true, [null], { a: { b: [1] } }];
+
+  /** Every body obtained by replacing or deleting one value at most three levels deep. */
+  function mutations(body: unknown, depth = 0): unknown[] {
+    if (depth >= 3 || body === null || typeof body !== "object") return [];
+    const out: unknown[] = [];
+    const entries = Array.isArray(body) ? body.map((value, index) => [index, value] as const) : Object.entries(body);
+    for (const [key, value] of entries) {
+      const replaced = (next: unknown) => (Array.isArray(body) ? body.map((each, index) => (index === key ? next : each)) : { ...body, [key]: next });
+      for (const wrong of WRONG_VALUES) out.push(replaced(wrong));
+      if (!Array.isArray(body)) {
+        const { [key as string]: _removed, ...rest } = body as Record<string, unknown>;
+        out.push(rest);
+      }
+      for (const deeper of mutations(value, depth + 1)) out.push(replaced(deeper));
+    }
+    return out;
+  }
+
+  it("never answers 5xx to a valid body with one field made wrong", async () => {
+    const auth = { authorization: `Bearer ${MASTER}` };
+    const project = await app.server.inject({ method: "POST", url: "/admin/projects", headers: auth, payload: { name: "mutated" } });
+    const key = await app.server.inject({ method: "POST", url: "/admin/keys", headers: auth, payload: { project_id: (project.json() as { id: string }).id } });
+    // The mutated project and key are throwaways, so the rest of the sweep keeps working ids.
+    const ids: Record<string, string> = { ...real, projects: (project.json() as { id: string }).id, keys: (key.json() as { id: string }).id };
+    const failures = new Set<string>();
+    let covered = 0;
+    for (const [route, body] of Object.entries(validBodies())) {
+      const [method, pattern] = route.split(" ") as [string, string];
+      if (!routes.some((each) => each.method === method && each.url === pattern)) continue;
+      covered += 1;
+      const url = pattern.replace(/\/([a-z_]+)\/:[A-Za-z]+/g, (_whole, collection: string) => `/${collection}/${ids[collection] ?? "xyz"}`);
+      for (const mutated of [body, ...mutations(body)]) {
+        const response = await app.server.inject({ method: method as "POST", url, headers: { ...auth, "content-type": "application/json" }, payload: JSON.stringify(mutated) });
+        try {
+          checkResponse(`${route} with ${JSON.stringify(mutated).slice(0, 200)}`, url, response);
+        } catch (error) {
+          failures.add((error as Error).message.split("\n")[0]!.slice(0, 600));
+        }
+      }
+    }
+    expect(covered).toBeGreaterThan(10);
+    expect([...failures]).toEqual([]);
+  }, 300_000);
+
   it("still serves after the sweep", async () => {
     const health = await app.server.inject({ method: "GET", url: "/health" });
     expect(health.statusCode).toBe(200);

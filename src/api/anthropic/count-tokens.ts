@@ -1,4 +1,5 @@
 import type { Tiktoken } from "js-tiktoken/lite";
+import { boundTokenizer } from "../../core/bounded-tokenizer.js";
 import type { CountTokensRequest } from "./schema.js";
 
 /** What one image costs in the estimate: Anthropic's figure for a ~1.15 megapixel image. */
@@ -11,7 +12,7 @@ let encoder: Promise<Tiktoken> | undefined;
 // The rank table is large: load it on the first count, not at startup.
 function loadEncoder(): Promise<Tiktoken> {
   encoder ??= Promise.all([import("js-tiktoken/lite"), import("js-tiktoken/ranks/cl100k_base")]).then(
-    ([lite, ranks]) => new lite.Tiktoken(ranks.default),
+    ([lite, ranks]) => boundTokenizer(new lite.Tiktoken(ranks.default)),
   );
   return encoder;
 }
