@@ -41,6 +41,7 @@ describe("provider timeout_ms", () => {
     slow.faults.push({ kind: "stall", ms: 3000 });
     const response = await ask("lone");
     expect(response.status).toBe(504);
-    expect((await response.json()).error.code).toBe("SWY_ERR_UPSTREAM_TIMEOUT");
+    const body = (await response.json()) as { error: { code: string } };
+    expect(body.error.code).toBe("SWY_ERR_UPSTREAM_TIMEOUT");
   });
 });
