@@ -273,6 +273,8 @@ describe("bad-input sweep over every route", () => {
     "POST /v1/completions": { model: "chat", prompt: "hi", max_tokens: 5 },
     "POST /v1/embeddings": { model: "embedder", input: ["hi"] },
     "POST /v1/messages": { model: "chat", max_tokens: 5, system: "s", messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] },
+    "POST /v1/chat/completions (stream)": { model: "chat", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }] },
+    "POST /v1/messages (stream)": { model: "chat", max_tokens: 5, stream: true, messages: [{ role: "user", content: "hi" }] },
     "POST /v1/messages/count_tokens": { model: "chat", messages: [{ role: "user", content: "hi" }] },
     "POST /v1/fine_tuning/jobs": { model: "gpt-4o-mini", training_file: real.files!, hyperparameters: { n_epochs: 1 }, suffix: "s" },
     "POST /v1/knowledge_bases": { name: "kb2", embedding_model: "embedder", chunk_tokens: 100 },
