@@ -267,6 +267,48 @@ describe("bad-input sweep over every route", () => {
     }, 300_000);
   }
 
+  it("answers a method a path does not take with 4xx in the path's format", async () => {
+    const failures = new Set<string>();
+    for (const url of new Set(routes.map((route) => route.url))) {
+      const taken = new Set(routes.filter((route) => route.url === url).map((route) => route.method));
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter((each) => !taken.has(each))) {
+        const filled = fill(url, "xyz", false);
+        const response = await app.server.inject({ method: method as "GET", url: filled, headers: { authorization: `Bearer ${MASTER}`, "content-type": "application/json" }, payload: method === "GET" ? undefined : "{}" });
+        try {
+          checkResponse(`${method} ${url}`, filled, response);
+        } catch (error) {
+          failures.add((error as Error).message.split("\n")[0]!.slice(0, 400));
+        }
+      }
+    }
+    expect([...failures]).toEqual([]);
+  });
+
+  it("never answers 5xx to bad x-switchyard-* request headers", async () => {
+    const failures = new Set<string>();
+    const names = ["x-switchyard-cache", "x-switchyard-variables", "x-switchyard-knowledge-base", "x-switchyard-route-threshold", "x-request-id"];
+    const values = ["", "xyz", "on", "{not json", "[1,2]", "null", '{"x":{"y":1}}', "-1", "NaN", "1e400", "9".repeat(400), "../../etc/passwd", "a".repeat(8000)];
+    const targets: Array<[string, Record<string, unknown>]> = [
+      ["/v1/chat/completions", { model: "helper", messages: [{ role: "user", content: "hi" }] }],
+      ["/v1/chat/completions", { model: "chat", stream: true, messages: [{ role: "user", content: "hi" }] }],
+      ["/v1/messages", { model: "helper", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }],
+      ["/v1/embeddings", { model: "embedder", input: "hi" }],
+    ];
+    for (const [url, body] of targets) {
+      for (const name of names) {
+        for (const value of values) {
+          const response = await app.server.inject({ method: "POST", url, headers: { authorization: `Bearer ${MASTER}`, "content-type": "application/json", [name]: value }, payload: JSON.stringify(body) });
+          try {
+            checkResponse(`${name}: ${value.slice(0, 40)} on ${url}`, url, response);
+          } catch (error) {
+            failures.add((error as Error).message.split("\n")[0]!.slice(0, 400));
+          }
+        }
+      }
+    }
+    expect([...failures]).toEqual([]);
+  });
+
   /** A valid body per route; each field (three levels deep) is then replaced by wrong values or removed. */
   const validBodies = (): Record<string, Record<string, unknown>> => ({
     "POST /v1/chat/completions": { model: "chat", messages: [{ role: "user", content: "hi" }], max_tokens: 5, temperature: 0.5, tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }] },
