@@ -309,6 +309,22 @@ describe("bad-input sweep over every route", () => {
     expect([...failures]).toEqual([]);
   });
 
+  it("never answers 5xx to binary, blank or long uploads used as knowledge documents", async () => {
+    const auth = { authorization: `Bearer ${MASTER}` };
+    let tried = 0;
+    for (const [name, content] of [["bin.dat", "\u0000\u00ff\u00fe\u0001binary"], ["empty.txt", " "], ["long.txt", "y".repeat(30_000)]] as const) {
+      const upload = multipart([{ name: "purpose", value: "assistants" }, { name: "file", value: content, filename: name }]);
+      const file = await app.server.inject({ method: "POST", url: "/v1/files", headers: { ...auth, "content-type": upload.contentType }, payload: upload.payload });
+      checkResponse(`upload ${name}`, "/v1/files", file);
+      if (file.statusCode >= 300) continue;
+      const url = `/v1/knowledge_bases/${real.knowledge_bases}/documents`;
+      const added = await app.server.inject({ method: "POST", url, headers: auth, payload: { file_id: (file.json() as { id: string }).id } });
+      checkResponse(`document from ${name}`, url, added);
+      tried += 1;
+    }
+    expect(tried).toBeGreaterThan(0);
+  });
+
   /** A valid body per route; each field (three levels deep) is then replaced by wrong values or removed. */
   const validBodies = (): Record<string, Record<string, unknown>> => ({
     "POST /v1/chat/completions": { model: "chat", messages: [{ role: "user", content: "hi" }], max_tokens: 5, temperature: 0.5, tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }] },
