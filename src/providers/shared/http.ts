@@ -18,7 +18,6 @@ export function createDispatcher(options: { connectTimeoutMs?: number; headersTi
   return new Agent({
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
-    connections: 256,
     connectTimeout: options.connectTimeoutMs ?? 10_000,
     bodyTimeout: 0,
     headersTimeout: options.headersTimeoutMs ?? 0,
