@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import { SwitchyardError } from "../../core/errors.js";
-import type { ChatRequest, StreamPart, Warning } from "../../core/types.js";
+import type { ChatRequest, StreamPart } from "../../core/types.js";
 import type { CallOptions, ProviderAdapter } from "../contract.js";
 import { createDispatcher, readBounded, sendUpstream } from "../shared/http.js";
 import { readServerSentEvents } from "../shared/sse.js";
@@ -9,6 +9,7 @@ import { toAnthropicRequest, type AnthropicRequestSettings } from "./request.js"
 import { anthropicMessageToParts } from "./response.js";
 import { anthropicEventsToParts } from "./stream.js";
 import { messageSchema } from "./wire.js";
+import { prependWarnings, safeJson } from "../shared/parts.js";
 
 export interface AnthropicSettings extends AnthropicRequestSettings {
   name: string;
@@ -44,7 +45,7 @@ export function createAnthropicProvider(settings: AnthropicSettings): ProviderAd
       });
       if (streaming) {
         const events = readServerSentEvents(response.body);
-        return prepend(warnings, anthropicEventsToParts(events, settings.name, { signal: options.signal, jsonTool }));
+        return prependWarnings(warnings, anthropicEventsToParts(events, settings.name, { signal: options.signal, jsonTool }));
       }
       const text = await readBounded(response.body, MAX_RESPONSE_BYTES);
       const parsed = messageSchema.safeParse(safeJson(text));
@@ -53,7 +54,7 @@ export function createAnthropicProvider(settings: AnthropicSettings): ProviderAd
           upstream: { provider: settings.name, body: text.slice(0, 2000) },
         });
       }
-      return prepend(warnings, anthropicMessageToParts(parsed.data, jsonTool));
+      return prependWarnings(warnings, anthropicMessageToParts(parsed.data, jsonTool));
     },
 
     async listModels(): Promise<string[]> {
@@ -64,20 +65,4 @@ export function createAnthropicProvider(settings: AnthropicSettings): ProviderAd
       await dispatcher.close();
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function* prepend(
-  warnings: readonly Warning[],
-  parts: Iterable<StreamPart> | AsyncIterable<StreamPart>,
-): AsyncGenerator<StreamPart> {
-  for (const warning of warnings) yield { type: "warning", warning };
-  yield* parts;
 }

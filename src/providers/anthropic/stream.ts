@@ -5,6 +5,7 @@ import { convertAnthropicUsage, mapAnthropicStopReason, mergeAnthropicUsage } fr
 import { jsonToolText } from "./json-output.js";
 import type { JsonTool } from "./request.js";
 import { streamEventSchema, type AnthropicUsage } from "./wire.js";
+import { safeJson } from "../shared/parts.js";
 
 type Block = { kind: "tool"; index: number } | { kind: "json"; buffer: string } | { kind: "other" };
 
@@ -114,12 +115,4 @@ function* finalParts(usage: AnthropicUsage, finish: FinishReason | undefined, an
   const reason = finish ?? { unified: "stop" };
   // The forced JSON tool is how the answer arrived, not a tool call the client has to run.
   yield { type: "finish", reason: answeredInJson && reason.unified === "tool-calls" ? { unified: "stop", raw: reason.raw } : reason };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,7 @@
 import { SwitchyardError } from "../../core/errors.js";
 import type { EmbeddingRequest, EmbeddingResponse } from "../../core/types.js";
 import { cohereEmbeddingSchema, titanEmbeddingSchema } from "./wire.js";
+import { safeJson } from "../shared/parts.js";
 
 export interface InvokeResult {
   text: string;
@@ -65,12 +66,4 @@ function tokenHeader(headers: Record<string, string>): number {
 
 function unreadable(provider: string): SwitchyardError {
   return new SwitchyardError("SWY_ERR_UPSTREAM_ERROR", `${provider}: unreadable embeddings response`, { upstream: { provider } });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import { SwitchyardError } from "../../core/errors.js";
-import type { ChatRequest, EmbeddingRequest, EmbeddingResponse, StreamPart, Warning } from "../../core/types.js";
+import type { ChatRequest, EmbeddingRequest, EmbeddingResponse, StreamPart } from "../../core/types.js";
 import type { CallOptions, ProviderAdapter } from "../contract.js";
 import { createDispatcher, readBounded, sendUpstream } from "../shared/http.js";
 import { embedWithBedrock } from "./embed.js";
@@ -11,6 +11,7 @@ import { converseResponseToParts } from "./response.js";
 import type { SignedRequest } from "./signer.js";
 import { converseEventsToParts } from "./stream.js";
 import { converseResponseSchema } from "./wire.js";
+import { prependWarnings, safeJson } from "../shared/parts.js";
 
 export interface BedrockSettings {
   name: string;
@@ -53,7 +54,7 @@ export function createBedrockProvider(settings: BedrockSettings): ProviderAdapte
       if (streaming) {
         const response = await post(modelUrl(request.model, "converse-stream"), body, "application/vnd.amazon.eventstream", options);
         const parts = converseEventsToParts(readEventStream(response.body), settings.name, { jsonTool, jsonWrapped, signal: options.signal });
-        return prepend(warnings, parts);
+        return prependWarnings(warnings, parts);
       }
       const response = await post(modelUrl(request.model, "converse"), body, "application/json", options);
       const text = await readBounded(response.body, MAX_RESPONSE_BYTES);
@@ -63,7 +64,7 @@ export function createBedrockProvider(settings: BedrockSettings): ProviderAdapte
           upstream: { provider: settings.name, body: text.slice(0, 2000) },
         });
       }
-      return prepend(warnings, converseResponseToParts(parsed.data, jsonTool, jsonWrapped));
+      return prependWarnings(warnings, converseResponseToParts(parsed.data, jsonTool, jsonWrapped));
     },
 
     async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
@@ -81,20 +82,4 @@ export function createBedrockProvider(settings: BedrockSettings): ProviderAdapte
       await dispatcher.close();
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function* prepend(
-  warnings: readonly Warning[],
-  parts: Iterable<StreamPart> | AsyncIterable<StreamPart>,
-): AsyncGenerator<StreamPart> {
-  for (const warning of warnings) yield { type: "warning", warning };
-  yield* parts;
 }

@@ -12,6 +12,7 @@ import {
   messageStopSchema,
   metadataSchema,
 } from "./wire.js";
+import { safeJson } from "../shared/parts.js";
 
 const decoder = new TextDecoder();
 
@@ -123,12 +124,4 @@ function interrupted(provider: string, message: string): StreamPart {
     type: "error",
     error: new SwitchyardError("SWY_ERR_STREAM_INTERRUPTED", `${provider}: ${message}`, { upstream: { provider } }),
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,7 @@
 import { SwitchyardError } from "../../core/errors.js";
 import type { EmbeddingRequest, EmbeddingResponse } from "../../core/types.js";
 import { batchEmbedResponseSchema, vertexPredictResponseSchema } from "./wire.js";
+import { safeJson } from "../shared/parts.js";
 
 export interface EmbedSettings {
   provider: string;
@@ -49,12 +50,4 @@ export async function embedWithGemini(request: EmbeddingRequest, settings: Embed
 
 function unreadable(provider: string): SwitchyardError {
   return new SwitchyardError("SWY_ERR_UPSTREAM_ERROR", `${provider}: unreadable embeddings response`, { upstream: { provider } });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import { SwitchyardError } from "../../core/errors.js";
-import type { ChatRequest, EmbeddingRequest, EmbeddingResponse, StreamPart, Warning } from "../../core/types.js";
+import type { ChatRequest, EmbeddingRequest, EmbeddingResponse, StreamPart } from "../../core/types.js";
 import type { CallOptions, ProviderAdapter } from "../contract.js";
 import { createDispatcher, readBounded, sendUpstream } from "../shared/http.js";
 import { readServerSentEvents } from "../shared/sse.js";
@@ -10,6 +10,7 @@ import { toGeminiRequest } from "./request.js";
 import { geminiResponseToParts } from "./response.js";
 import { geminiEventsToParts } from "./stream.js";
 import { generateContentResponseSchema } from "./wire.js";
+import { prependWarnings, safeJson } from "../shared/parts.js";
 
 export interface GeminiSettings {
   name: string;
@@ -50,7 +51,7 @@ export function createGeminiProvider(settings: GeminiSettings): ProviderAdapter 
       const base = settings.modelUrl(request.model);
       if (streaming) {
         const response = await post(`${base}:streamGenerateContent?alt=sse`, body, options);
-        return prepend(warnings, geminiEventsToParts(readServerSentEvents(response.body), settings.name, options.signal));
+        return prependWarnings(warnings, geminiEventsToParts(readServerSentEvents(response.body), settings.name, options.signal));
       }
       const response = await post(`${base}:generateContent`, body, options);
       const text = await readBounded(response.body, MAX_RESPONSE_BYTES);
@@ -60,7 +61,7 @@ export function createGeminiProvider(settings: GeminiSettings): ProviderAdapter 
           upstream: { provider: settings.name, body: text.slice(0, 2000) },
         });
       }
-      return prepend(warnings, geminiResponseToParts(parsed.data, settings.name));
+      return prependWarnings(warnings, geminiResponseToParts(parsed.data, settings.name));
     },
 
     async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
@@ -80,20 +81,4 @@ export function createGeminiProvider(settings: GeminiSettings): ProviderAdapter 
       await dispatcher.close();
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function* prepend(
-  warnings: readonly Warning[],
-  parts: Iterable<StreamPart> | AsyncIterable<StreamPart>,
-): AsyncGenerator<StreamPart> {
-  for (const warning of warnings) yield { type: "warning", warning };
-  yield* parts;
 }

@@ -3,6 +3,7 @@ import { SwitchyardError } from "../../core/errors.js";
 import type { StreamPart } from "../../core/types.js";
 import { GeminiPartsConverter } from "./response.js";
 import { generateContentResponseSchema } from "./wire.js";
+import { safeJson } from "../shared/parts.js";
 
 /**
  * Gemini `streamGenerateContent?alt=sse` events -> canonical parts. The stream has no end marker;
@@ -41,12 +42,4 @@ export async function* geminiEventsToParts(
 
 function interrupted(provider: string, code: "SWY_ERR_UPSTREAM_ERROR" | "SWY_ERR_STREAM_INTERRUPTED", message: string): StreamPart {
   return { type: "error", error: new SwitchyardError(code, `${provider}: ${message}`, { upstream: { provider } }) };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { request, type Dispatcher } from "undici";
 import { z } from "zod";
 import { SwitchyardError } from "../../core/errors.js";
+import { safeJson } from "../shared/parts.js";
 
 const serviceAccountSchema = z.object({
   client_email: z.string(),
@@ -81,12 +82,4 @@ export function serviceAccountTokenSource(path: string, provider: string, dispat
     });
     return pending;
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

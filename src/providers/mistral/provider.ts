@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import { SwitchyardError } from "../../core/errors.js";
-import type { ChatRequest, EmbeddingRequest, EmbeddingResponse, StreamPart, Warning } from "../../core/types.js";
+import type { ChatRequest, EmbeddingRequest, EmbeddingResponse, StreamPart } from "../../core/types.js";
 import type { CallOptions, ProviderAdapter } from "../contract.js";
 import { embeddingResponseSchema } from "../openai-compatible/wire.js";
 import { createDispatcher, readBounded, sendUpstream } from "../shared/http.js";
@@ -9,6 +9,7 @@ import { mistralErrorMessage } from "./errors.js";
 import { toMistralRequest } from "./request.js";
 import { mistralCompletionToParts } from "./response.js";
 import { mistralEventsToParts } from "./stream.js";
+import { prependWarnings, safeJson } from "../shared/parts.js";
 
 export interface MistralSettings {
   name: string;
@@ -50,12 +51,12 @@ export function createMistralProvider(settings: MistralSettings): ProviderAdapte
       const { body, warnings } = toMistralRequest(request, streaming, { safePrompt: settings.safePrompt });
       const response = await post("chat/completions", body, options);
       if (streaming) {
-        return prepend(warnings, mistralEventsToParts(readServerSentEvents(response.body), settings.name, options.signal));
+        return prependWarnings(warnings, mistralEventsToParts(readServerSentEvents(response.body), settings.name, options.signal));
       }
       const text = await readBounded(response.body, MAX_RESPONSE_BYTES);
       const parts = mistralCompletionToParts(safeJson(text));
       if (!parts) throw unreadable("response body", text);
-      return prepend(warnings, parts);
+      return prependWarnings(warnings, parts);
     },
 
     async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
@@ -80,20 +81,4 @@ export function createMistralProvider(settings: MistralSettings): ProviderAdapte
       await dispatcher.close();
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function* prepend(
-  warnings: readonly Warning[],
-  parts: Iterable<StreamPart> | AsyncIterable<StreamPart>,
-): AsyncGenerator<StreamPart> {
-  for (const warning of warnings) yield { type: "warning", warning };
-  yield* parts;
 }

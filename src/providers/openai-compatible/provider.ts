@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
 import { SwitchyardError } from "../../core/errors.js";
-import type { ChatRequest, EmbeddingRequest, EmbeddingResponse, StreamPart, Warning } from "../../core/types.js";
+import type { ChatRequest, EmbeddingRequest, EmbeddingResponse, StreamPart } from "../../core/types.js";
 import type { CallOptions, ProviderAdapter } from "../contract.js";
 import { createDispatcher, readBounded, sendUpstream } from "../shared/http.js";
 import { readServerSentEvents } from "../shared/sse.js";
@@ -9,6 +9,7 @@ import { toOpenaiRequest } from "./request.js";
 import { openaiCompletionToParts } from "./response.js";
 import { openaiEventsToParts } from "./stream.js";
 import { completionSchema, embeddingResponseSchema } from "./wire.js";
+import { prependWarnings, safeJson } from "../shared/parts.js";
 
 export interface OpenaiCompatibleSettings {
   name: string;
@@ -52,7 +53,7 @@ export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSetting
       const { body, warnings } = toOpenaiRequest(request, streaming, requestSettings);
       const response = await post(settings.url(request.model, "chat/completions"), body, options);
       if (streaming) {
-        return prepend(warnings, openaiEventsToParts(readServerSentEvents(response.body), settings.name, options.signal));
+        return prependWarnings(warnings, openaiEventsToParts(readServerSentEvents(response.body), settings.name, options.signal));
       }
       const text = await readBounded(response.body, MAX_RESPONSE_BYTES);
       const parsed = completionSchema.safeParse(safeJson(text));
@@ -61,7 +62,7 @@ export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSetting
           upstream: { provider: settings.name, body: text.slice(0, 2000) },
         });
       }
-      return prepend(warnings, openaiCompletionToParts(parsed.data));
+      return prependWarnings(warnings, openaiCompletionToParts(parsed.data));
     },
 
     async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
@@ -90,20 +91,4 @@ export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSetting
       await dispatcher.close();
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function* prepend(
-  warnings: readonly Warning[],
-  parts: Iterable<StreamPart> | AsyncIterable<StreamPart>,
-): AsyncGenerator<StreamPart> {
-  for (const warning of warnings) yield { type: "warning", warning };
-  yield* parts;
 }

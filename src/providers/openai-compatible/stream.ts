@@ -4,6 +4,7 @@ import { createId } from "../../core/ids.js";
 import type { FinishReason, StreamPart } from "../../core/types.js";
 import { chunkSchema } from "./wire.js";
 import { convertOpenaiUsage, mapOpenaiFinishReason } from "./finish-reason.js";
+import { safeJson } from "../shared/parts.js";
 
 /**
  * OpenAI chat-completion SSE events -> canonical stream parts. Only choice 0 is read (n=1).
@@ -79,13 +80,6 @@ export async function* openaiEventsToParts(
   yield { type: "finish", reason: finish ?? { unified: "stop" } };
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 function errorPart(
   provider: string,

@@ -52,8 +52,6 @@ export function openaiError(response: ServerResponse, status: number, message: s
 
 export async function startOpenaiEmulator(options: OpenaiEmulatorOptions = {}): Promise<OpenaiEmulator> {
   const state = { requests: [] as RecordedRequest[], faults: new FaultQueue(), aborted: 0 };
-  let emulator: OpenaiEmulator;
-
   const running = await startServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const text = request.method === "POST" ? await readBody(request) : "";
@@ -84,7 +82,7 @@ export async function startOpenaiEmulator(options: OpenaiEmulatorOptions = {}): 
 
     const fault = state.faults.next();
     if (await applyPreFault(fault, request, response)) return;
-    if (emulator.options.latencyMs) await sleep(emulator.options.latencyMs);
+    if (options.latencyMs) await sleep(options.latencyMs);
 
     if (operation === "embeddings") return embeddings(response, body);
     if (operation !== "chat/completions") return openaiError(response, 404, `Unknown path ${url.pathname}`);
@@ -95,18 +93,18 @@ export async function startOpenaiEmulator(options: OpenaiEmulatorOptions = {}): 
     if (body.model === "missing-model") {
       return openaiError(response, 404, `The model \`${body.model}\` does not exist or you do not have access to it.`);
     }
-    const reply = (emulator.options.reply ?? defaultReply)(body);
+    const reply = (options.reply ?? defaultReply)(body);
     const model = azure ? azure[1]! : body.model;
     if (body.stream === true) {
       response.on("close", () => {
         if (!response.writableFinished) state.aborted++;
       });
-      return streamReply(response, reply, model, body.stream_options?.include_usage === true, fault, emulator.options);
+      return streamReply(response, reply, model, body.stream_options?.include_usage === true, fault, options);
     }
     return sendJson(response, 200, completion(reply, model));
   });
 
-  emulator = Object.assign(running, { baseURL: `${running.url}/v1`, options, requests: state.requests, faults: state.faults }) as OpenaiEmulator;
+  const emulator = Object.assign(running, { baseURL: `${running.url}/v1`, options, requests: state.requests, faults: state.faults }) as OpenaiEmulator;
   // A live view, not a copy taken at assignment time.
   Object.defineProperty(emulator, "aborted", { get: () => state.aborted });
   return emulator;

@@ -1,0 +1,19 @@
+import type { StreamPart, Warning } from "../../core/types.js";
+
+/** Parses JSON text, or undefined when it is not JSON (a provider's body is checked by its zod schema next). */
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request translation's warnings as `warning` parts ahead of the provider's own parts. */
+export async function* prependWarnings(
+  warnings: readonly Warning[],
+  parts: Iterable<StreamPart> | AsyncIterable<StreamPart>,
+): AsyncGenerator<StreamPart> {
+  for (const warning of warnings) yield { type: "warning", warning };
+  yield* parts;
+}
