@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import * as llamaCpp from "node-llama-cpp";
-import { readGgufFileInfo } from "node-llama-cpp";
+import type { readGgufFileInfo } from "node-llama-cpp";
+import { llamaBinding } from "../providers/local/binding.js";
 import { SwitchyardError } from "../core/errors.js";
 import { tensorByteSize } from "./ggml-types.js";
 
@@ -30,9 +30,10 @@ export class InvalidGgufError extends SwitchyardError {
   }
 }
 
-const knownArchitectures = new Set<string>(
-  Object.values((llamaCpp as unknown as Record<string, Record<string, string>>).GgufArchitectureType ?? {}),
-);
+/** Architectures this llama.cpp build knows, read from the binding the first time a file is checked. */
+function knownArchitectures(binding: unknown): Set<string> {
+  return new Set<string>(Object.values((binding as Record<string, Record<string, string>>).GgufArchitectureType ?? {}));
+}
 
 // Families without attention heads, where `attention.head_count` is legitimately absent.
 const RECURRENT = /^(mamba|mamba2|rwkv\d*|rwkv\d*-?\w*)$/;
@@ -77,14 +78,14 @@ export async function validateGgufFile(path: string): Promise<GgufSummary> {
   }
   let info: Awaited<ReturnType<typeof readGgufFileInfo>>;
   try {
-    info = await readGgufFileInfo(path, { sourceType: "filesystem", logWarnings: false, spliceSplitFiles: false });
+    info = await (await llamaBinding()).readGgufFileInfo(path, { sourceType: "filesystem", logWarnings: false, spliceSplitFiles: false });
   } catch (error) {
     throw new InvalidGgufError(path, `its header cannot be read (${(error as Error).message})`, error);
   }
   const metadata = info.metadata as unknown as Metadata;
   const architecture = lookup(metadata, "general.architecture");
   if (typeof architecture !== "string") throw new InvalidGgufError(path, "required metadata 'general.architecture' is missing");
-  if (!knownArchitectures.has(architecture)) {
+  if (!knownArchitectures(await llamaBinding()).has(architecture)) {
     throw new InvalidGgufError(path, `architecture '${architecture}' is not supported by this llama.cpp build`);
   }
   const contextLength = positiveInteger(metadata, `${architecture}.context_length`, path);

@@ -1,14 +1,17 @@
 import { availableParallelism } from "node:os";
-import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
+import type { Llama } from "node-llama-cpp";
+import { llamaBinding } from "./binding.js";
 
 let llama: Promise<Llama> | undefined;
 
 /** The one llama.cpp binding of the process: CPU build that ships with node-llama-cpp, never compiled or downloaded. */
 export function getEngine(): Promise<Llama> {
-  llama ??= getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error }).catch((error: unknown) => {
-    llama = undefined;
-    throw error;
-  });
+  llama ??= llamaBinding()
+    .then(({ getLlama, LlamaLogLevel }) => getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error }))
+    .catch((error: unknown) => {
+      llama = undefined;
+      throw error;
+    });
   return llama;
 }
 

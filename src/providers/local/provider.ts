@@ -1,6 +1,7 @@
 import { totalmem } from "node:os";
 import { resolve } from "node:path";
-import { LlamaChat, LlamaCompletion, type ChatHistoryItem, type ChatModelFunctions } from "node-llama-cpp";
+import type { ChatHistoryItem, ChatModelFunctions, LlamaChat } from "node-llama-cpp";
+import { llamaBinding } from "./binding.js";
 import { SwitchyardError } from "../../core/errors.js";
 import type { ChatRequest, CompletionRequest, EmbeddingRequest, EmbeddingResponse, StreamPart, Warning } from "../../core/types.js";
 import { listStoredModels, modelsDirectory } from "../../models/store.js";
@@ -56,6 +57,7 @@ export function createLocalProvider(name: string, config: LocalConfig, context: 
       const grammar = await grammarFor(await getEngine(), request.responseFormat);
       const held = await lease(request.model, options);
       try {
+        const { LlamaChat } = await llamaBinding();
         const chat = new LlamaChat({ contextSequence: held.sequence, autoDisposeSequence: false });
         const inputTokens = countPromptTokens(chat, history, functions, held);
         return streamGeneration({
@@ -93,6 +95,7 @@ export function createLocalProvider(name: string, config: LocalConfig, context: 
             param: "prompt",
           });
         }
+        const { LlamaCompletion } = await llamaBinding();
         const completion = new LlamaCompletion({ contextSequence: held.sequence, autoDisposeSequence: false });
         return streamGeneration({
           lease: held,
