@@ -21,7 +21,6 @@ import { ProjectStore } from "./projects/project-store.js";
 import { createMeteringMiddleware } from "./usage/metering-middleware.js";
 import { UsageLedger } from "./usage/usage-ledger.js";
 import "./tables.js";
-import { warmTokenCounter } from "./usage/token-counter-worker.js";
 
 export interface ControlPlane {
   readonly storage: Storage;
@@ -49,7 +48,6 @@ export interface ControlPlaneOptions {
 /** Opens the database (migrating it), replays any usage journal a crashed process left, connects Redis. */
 export async function openControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { config, env, logger } = options;
-  warmTokenCounter();
   const storage = await openConfiguredDatabase(config, env);
   const redis = openConfiguredRedis(config, env);
   const rootSecret = env.SWITCHYARD_ENCRYPTION_KEY || env.SWITCHYARD_MASTER_KEY || undefined;

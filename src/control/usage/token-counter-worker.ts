@@ -31,6 +31,23 @@ interface Pending {
 let worker: Worker | undefined;
 let nextId = 0;
 const pending = new Map<number, Pending>();
+let idleTimer: NodeJS.Timeout | undefined;
+
+/**
+ * The worker and its tokenizer hold about 170 MB resident, and most deployments never need a count
+ * (providers report usage), so it is started on first use and stopped after this long without one.
+ */
+const IDLE_STOP_MS = 60_000;
+
+function stopWhenIdle(created: Worker): void {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    if (worker !== created || pending.size > 0) return;
+    worker = undefined;
+    void created.terminate();
+  }, IDLE_STOP_MS);
+  idleTimer.unref();
+}
 
 function start(): Worker {
   const created = new Worker(workerSource(), { eval: true });
@@ -39,9 +56,14 @@ function start(): Worker {
     pending.get(message.id)?.resolve(message.counts);
     pending.delete(message.id);
     // Idle, the worker must not keep the process alive.
-    if (pending.size === 0) created.unref();
+    if (pending.size === 0) {
+      created.unref();
+      stopWhenIdle(created);
+    }
   });
   const fail = (error: unknown) => {
+    // A worker stopped for idleness has already been replaced (or will be): nothing of it is pending.
+    if (worker !== created) return;
     for (const waiting of pending.values()) waiting.reject(error);
     pending.clear();
     worker = undefined;
@@ -53,6 +75,7 @@ function start(): Worker {
 
 /** Token counts of several texts, counted off the main thread. */
 export function countTokensOffThread(texts: string[]): Promise<number[]> {
+  clearTimeout(idleTimer);
   worker ??= start();
   const id = nextId++;
   return new Promise<number[]>((resolve, reject) => {
@@ -60,13 +83,4 @@ export function countTokensOffThread(texts: string[]): Promise<number[]> {
     worker!.ref();
     worker!.postMessage({ id, texts });
   });
-}
-
-/**
- * Starts the counter and builds its tokenizer in the background, so the first request that needs a
- * count does not wait seconds for it. Never keeps the process alive.
- */
-export function warmTokenCounter(): void {
-  countTokensOffThread([""]).catch(() => undefined);
-  worker?.unref();
 }
