@@ -68,6 +68,9 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       env,
       logger,
       onLookup: (result) => observability.metrics?.cacheLookups.inc({ result }),
+      // The semantic layer embeds through the gateway (routing, limits, metering), built below before any request.
+      embed: (request, principal, signal, requestId) => gateway.embed(request, principal, signal, requestId),
+      models: runtime.models,
     }),
   );
   opened.add(() => cache?.close());
@@ -90,7 +93,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     baseForModel: (model) => customization.deployments.get(model)?.spec.knowledge_base,
   });
   // Deployments rewrite the model name before the cache keys on it.
-  const middlewares = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(guardrails ? [guardrails.middleware] : []), knowledge.middleware, customization.middleware, ...(cache ? [cache.middleware] : [])];
+  const middlewares: ChatMiddleware[] = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(guardrails ? [guardrails.middleware] : []), knowledge.middleware, customization.middleware, ...(cache ? [cache.middleware] : [])];
   const routing = await opened.step(() => createRoutingEngine(runtime, env));
   opened.add(() => routing.close());
   const gateway = new Gateway(runtime, {

@@ -1,19 +1,23 @@
 import type { StreamPart } from "../core/types.js";
-import type { ChatMiddleware } from "../gateway/pipeline.js";
+import type { GatewayContext } from "../gateway/context.js";
+import type { ChatMiddleware, ChatResult } from "../gateway/pipeline.js";
 import { collectStream } from "../gateway/collect.js";
 import type { Logger } from "../observability/logger.js";
 import { cacheKey } from "./cache-key.js";
 import type { CacheConfig } from "./config-schema.js";
 import { cachePolicy } from "./policy.js";
 import { replayParts, responseToParts } from "./replay.js";
-import type { CacheStore } from "./store.js";
+import type { SemanticCache } from "./semantic-cache.js";
+import type { CachedResponse, CacheStore } from "./store.js";
 
-export type CacheLookupResult = "hit" | "miss" | "bypass";
+export type CacheLookupResult = "hit" | "semantic_hit" | "miss" | "bypass";
 
 export interface CacheMiddlewareOptions {
   config: CacheConfig;
   store: CacheStore;
   logger: Logger;
+  /** The embedding-similarity layer, consulted after an exact miss. */
+  semantic?: SemanticCache;
   /** Called once per request with what the cache did (for /metrics). */
   onLookup?: (result: CacheLookupResult) => void;
 }
@@ -21,13 +25,14 @@ export interface CacheMiddlewareOptions {
 export const CACHE_HEADER = "x-switchyard-cache";
 
 /**
- * Exact-match response cache. A hit answers without calling any provider, marks the response
- * (`x-switchyard-cache: hit`, `x-switchyard-cache-age`) and sets `context.cacheHit` so metering
- * charges no upstream cost. A miss passes the stream through untouched and stores it once it
- * completes without error; an aborted or failed stream is never stored.
+ * Exact-match response cache, with an optional semantic layer behind it. A hit answers without
+ * calling any provider, marks the response (`x-switchyard-cache: hit | semantic-hit`,
+ * `x-switchyard-cache-age`) and sets `context.cacheHit` so metering charges no upstream cost. A
+ * miss passes the stream through untouched and stores it once it completes without error; an
+ * aborted or failed stream is never stored.
  */
 export function createCacheMiddleware(options: CacheMiddlewareOptions): ChatMiddleware {
-  const { config, store, logger, onLookup } = options;
+  const { config, store, logger, semantic, onLookup } = options;
   return {
     name: "cache",
     async handle(context, next) {
@@ -38,19 +43,29 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions): ChatMidd
       }
       const scope = config.shared_across_projects ? "" : (context.principal.projectId ?? "");
       const key = cacheKey(context.request, scope);
+      const query = semantic?.query(context, scope);
+      let vector: Promise<Float32Array | undefined> | undefined;
       if (policy.read) {
         const cached = await store.get(key);
         if (cached) {
           onLookup?.("hit");
-          context.cacheHit = true;
-          context.route ??= cached.route;
-          context.responseHeaders[CACHE_HEADER] = "hit";
-          context.responseHeaders[`${CACHE_HEADER}-age`] = String(Math.max(0, Math.floor((Date.now() - cached.storedAt) / 1000)));
-          return { stream: replayParts(responseToParts(cached.response)) };
+          return serveHit(context, cached, "hit");
+        }
+        if (semantic && query) {
+          vector = semantic.embed(query, context);
+          const found = await vector;
+          const match = found && (await semantic.search(query, found));
+          if (match) {
+            onLookup?.("semantic_hit");
+            context.responseHeaders[`${CACHE_HEADER}-similarity`] = match.similarity.toFixed(4);
+            return serveHit(context, match.value, "semantic-hit");
+          }
         }
       }
       onLookup?.(policy.read ? "miss" : "bypass");
       context.responseHeaders[CACHE_HEADER] = policy.read ? "miss" : "refresh";
+      // A refresh embeds alongside the upstream call; the vector is only needed to store the answer.
+      if (semantic && query && policy.write) vector ??= semantic.embed(query, context);
       const result = await next(context);
       if (!policy.write) return result;
       return { stream: storeWhenComplete(result.stream, save) };
@@ -59,13 +74,24 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions): ChatMidd
         try {
           const response = await collectStream(replayParts(parts));
           if (response.finishReason.unified === "error") return;
-          await store.set(key, { response, storedAt: Date.now(), route: context.route }, policy.ttlMs);
+          const entry: CachedResponse = { response, storedAt: Date.now(), route: context.route };
+          await store.set(key, entry, policy.ttlMs);
+          const found = await vector;
+          if (semantic && query && found) await semantic.remember(query, key, found, entry, policy.ttlMs);
         } catch (error) {
           logger.debug({ err: error, requestId: context.requestId }, "response cache: not stored");
         }
       }
     },
   };
+}
+
+function serveHit(context: GatewayContext, cached: CachedResponse, kind: "hit" | "semantic-hit"): ChatResult {
+  context.cacheHit = true;
+  context.route ??= cached.route;
+  context.responseHeaders[CACHE_HEADER] = kind;
+  context.responseHeaders[`${CACHE_HEADER}-age`] = String(Math.max(0, Math.floor((Date.now() - cached.storedAt) / 1000)));
+  return { stream: replayParts(responseToParts(cached.response)) };
 }
 
 async function* storeWhenComplete(
