@@ -1,27 +1,12 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { tokenCounterSource } from "./token-counter-source.js";
 
 /**
- * Counts tokens on a worker thread: building the o200k tokenizer parses a few MB of ranks (about a
- * second of CPU, far more on a busy machine), which must not stall the event loop serving requests.
- * The worker is plain CommonJS given as source, with absolute module paths, so it runs the same
- * from TypeScript sources, the built package and tests.
+ * Counts tokens on a worker thread: building the o200k rank table takes about a second of CPU (far
+ * more on a busy machine), which must not stall the event loop serving requests.
  */
 const require = createRequire(import.meta.url);
-
-function workerSource(): string {
-  const lite = JSON.stringify(require.resolve("js-tiktoken/lite"));
-  const ranks = JSON.stringify(require.resolve("js-tiktoken/ranks/o200k_base"));
-  return `
-const { parentPort } = require("node:worker_threads");
-const { Tiktoken } = require(${lite});
-const ranks = require(${ranks});
-const encoder = new Tiktoken(ranks.default ?? ranks);
-parentPort.on("message", (message) => {
-  parentPort.postMessage({ id: message.id, counts: message.texts.map((text) => (text.length === 0 ? 0 : encoder.encode(text).length)) });
-});
-`;
-}
 
 interface Pending {
   resolve(counts: number[]): void;
@@ -34,7 +19,7 @@ const pending = new Map<number, Pending>();
 let idleTimer: NodeJS.Timeout | undefined;
 
 /**
- * The worker and its tokenizer hold about 170 MB resident, and most deployments never need a count
+ * The worker and its rank table hold about 35 MB resident, and most deployments never need a count
  * (providers report usage), so it is started on first use and stopped after this long without one.
  */
 const IDLE_STOP_MS = 60_000;
@@ -50,7 +35,7 @@ function stopWhenIdle(created: Worker): void {
 }
 
 function start(): Worker {
-  const created = new Worker(workerSource(), { eval: true });
+  const created = new Worker(tokenCounterSource(require.resolve("js-tiktoken/ranks/o200k_base")), { eval: true });
   created.unref();
   created.on("message", (message: { id: number; counts: number[] }) => {
     pending.get(message.id)?.resolve(message.counts);
