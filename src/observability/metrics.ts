@@ -77,7 +77,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     }),
     cacheLookups: new Counter({
       name: "switchyard_cache_lookups_total",
-      help: "Response cache lookups by result (hit, miss, bypass).",
+      help: "Response cache lookups by result (hit, semantic_hit, miss, bypass).",
       labelNames: ["result"],
       registers,
     }),

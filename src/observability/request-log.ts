@@ -76,7 +76,7 @@ function chatFields(context: GatewayContext): Record<string, unknown> {
   if (facts.costUsd !== undefined) fields.costUsd = facts.costUsd;
   if (facts.finishReason) fields.finishReason = facts.finishReason;
   if (facts.streamError) fields.error = facts.streamError;
-  if (context.cacheHit) fields.cache = "hit";
+  if (context.cacheHit) fields.cache = context.responseHeaders["x-switchyard-cache"] === "semantic-hit" ? "semantic-hit" : "hit";
   if (context.attempts.length > 1 || context.attempts.some((attempt) => attempt.error)) {
     fields.attempts = context.attempts.map((attempt) => ({
       provider: attempt.provider,

@@ -121,6 +121,13 @@ describe("semantic cache (memory)", () => {
     expect(embeddingCalls(emulator)).toBe(embeddingsBefore);
   });
 
+  it("stores a refreshed answer with its vector", async () => {
+    const refreshed = await chat(gateway, "Refresh this answer now.", { headers: { "x-switchyard-cache": "refresh" } });
+    expect(refreshed.headers["x-switchyard-cache"]).toBe("refresh");
+    const near = await until(() => chat(gateway, "refresh this answer now."), "semantic-hit");
+    expect(near.json().choices[0].message.content).toBe(refreshed.json().choices[0].message.content);
+  });
+
   it("replays a semantic hit as a stream through the OpenAI SDK", async () => {
     const prompt = "Name three primary colours please.";
     const stored = await chat(gateway, prompt);
