@@ -14,6 +14,8 @@ export const semanticCacheSchema = z
     max_entries: z.number().int().positive().max(100_000).default(1000),
     /** Defaults to `cache.ttl_seconds`. */
     ttl_seconds: z.number().int().positive().optional(),
+    /** An embedding call slower than this is abandoned and the lookup is a miss: the cache must not hold requests up. */
+    timeout_ms: z.number().int().positive().default(5000),
     /** Longer prompts skip the semantic lookup (embedding models have input limits, and long prompts dilute similarity). */
     max_input_chars: z.number().int().positive().default(8000),
   })

@@ -50,7 +50,8 @@ export class SemanticCache {
     try {
       // The administrator chose the embedding model: the caller's model allow-list does not gate it.
       const principal = { ...context.principal, allowedModels: undefined };
-      const response = await this.options.embed(request, principal, context.signal, context.requestId);
+      const signal = AbortSignal.any([context.signal, AbortSignal.timeout(config.timeout_ms)]);
+      const response = await untilAborted(this.options.embed(request, principal, signal, context.requestId), signal);
       const vector = unitVector(response.embeddings[0] ?? []);
       if (vector.length === 0 || vector.some((value) => !Number.isFinite(value))) throw new Error(`the model '${config.embedding_model}' returned an empty or invalid vector`);
       if (this.failing) this.options.logger.info({ model: config.embedding_model }, "semantic cache: embeddings work again");
@@ -77,4 +78,15 @@ export class SemanticCache {
   close(): Promise<void> {
     return this.options.store.close();
   }
+}
+
+/** Settles with `work`, or rejects as soon as `signal` aborts, for providers that finish their call regardless. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }

@@ -217,6 +217,20 @@ describe("semantic cache failures and config", () => {
     await gateway.close();
   });
 
+  it("abandons a slow embedding call after timeout_ms and answers as a miss", async () => {
+    // An upstream that never answers in the test's lifetime: without the timeout the request would hang.
+    const slow = await startOpenaiEmulator({ latencyMs: 600_000 });
+    const providers = { slow: { type: "openai", base_url: slow.baseURL, api_key: "none" } };
+    const gateway = await startGateway(config(emulator, { embedding_model: "slow/text-embedding-3-small", timeout_ms: 50 }, providers));
+    const answered = await chat(gateway, "is anyone embedding?");
+    expect(answered.statusCode).toBe(200);
+    expect(answered.headers["x-switchyard-cache"]).toBe("miss");
+    expect(answered.json().choices[0].message.content).toContain("is anyone embedding?");
+    expect(slow.requests.some((request) => request.path.endsWith("/embeddings"))).toBe(true);
+    await gateway.close();
+    await slow.close();
+  });
+
   it("rejects bad semantic settings with the path named", async () => {
     await expect(startGateway(config(emulator, { embedding_model: undefined }))).rejects.toThrow(/cache\.semantic\.embedding_model/);
     await expect(startGateway(config(emulator, { threshold: 1.5 }))).rejects.toThrow(/cache\.semantic\.threshold/);
