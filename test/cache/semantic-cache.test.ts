@@ -43,11 +43,14 @@ function chat(gateway: RunningGateway, text: string, options: ChatOptions = {}) 
 const chatCalls = (emulator: OpenaiEmulator) => emulator.requests.filter((request) => request.path.endsWith("/chat/completions")).length;
 const embeddingCalls = (emulator: OpenaiEmulator) => emulator.requests.filter((request) => request.path.endsWith("/embeddings")).length;
 
-/** Answers are stored after the response ends; ask until the expected header shows up (or give up). */
-async function until(ask: () => Promise<{ headers: Record<string, unknown> }>, expected: string): Promise<{ headers: Record<string, unknown>; json(): any }> {
+/**
+ * Answers are stored after the response ends; ask until the expected header shows up (or give up).
+ * The asks read without storing (`max-age=0`), so a miss while waiting cannot store an answer of its own.
+ */
+async function until(gateway: RunningGateway, text: string, expected: string): Promise<{ headers: Record<string, unknown>; json(): any }> {
   let last: { headers: Record<string, unknown>; json(): any } | undefined;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    last = (await ask()) as { headers: Record<string, unknown>; json(): any };
+  for (let attempt = 0; attempt < 100; attempt++) {
+    last = await chat(gateway, text, { headers: { "cache-control": "max-age=0" } });
     if (last.headers["x-switchyard-cache"] === expected) return last;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -71,7 +74,7 @@ describe("semantic cache (memory)", () => {
     expect(first.headers["x-switchyard-cache"]).toBe("miss");
     expect(embeddingCalls(emulator)).toBe(1);
     const before = chatCalls(emulator);
-    const near = await until(() => chat(gateway, NEAR), "semantic-hit");
+    const near = await until(gateway, NEAR, "semantic-hit");
     expect(near.headers["x-switchyard-cache"]).toBe("semantic-hit");
     const similarity = Number(near.headers["x-switchyard-cache-similarity"]);
     expect(similarity).toBeGreaterThanOrEqual(0.95);
@@ -106,7 +109,7 @@ describe("semantic cache (memory)", () => {
 
   it("misses when the model, the temperature or the system prompt differ", async () => {
     await chat(gateway, "How many legs does a spider have?");
-    await until(() => chat(gateway, "how many legs does a spider have?"), "semantic-hit");
+    await until(gateway, "how many legs does a spider have?", "semantic-hit");
     const before = chatCalls(emulator);
     expect((await chat(gateway, "how many legs does a spider have?", { model: "chat-b" })).headers["x-switchyard-cache"]).toBe("miss");
     expect((await chat(gateway, "how many legs does a spider have?", { temperature: 0.7 })).headers["x-switchyard-cache"]).toBe("miss");
@@ -124,14 +127,14 @@ describe("semantic cache (memory)", () => {
   it("stores a refreshed answer with its vector", async () => {
     const refreshed = await chat(gateway, "Refresh this answer now.", { headers: { "x-switchyard-cache": "refresh" } });
     expect(refreshed.headers["x-switchyard-cache"]).toBe("refresh");
-    const near = await until(() => chat(gateway, "refresh this answer now."), "semantic-hit");
+    const near = await until(gateway, "refresh this answer now.", "semantic-hit");
     expect(near.json().choices[0].message.content).toBe(refreshed.json().choices[0].message.content);
   });
 
   it("replays a semantic hit as a stream through the OpenAI SDK", async () => {
     const prompt = "Name three primary colours please.";
     const stored = await chat(gateway, prompt);
-    await until(() => chat(gateway, "Name three primary colours please!"), "semantic-hit");
+    await until(gateway, "Name three primary colours please!", "semantic-hit");
     const before = chatCalls(emulator);
     const client = new OpenAI({ baseURL: gateway.baseURL, apiKey: "unused" });
     const { data: stream, response } = await client.chat.completions
@@ -171,7 +174,7 @@ describe("semantic cache threshold", () => {
     const strict = await startGateway(config(emulator, { threshold: 0.999 }));
     const loose = await startGateway(config(emulator, { threshold: 0.9 }));
     for (const gateway of [strict, loose]) await chat(gateway, QUESTION);
-    await until(() => chat(loose, NEAR), "semantic-hit");
+    await until(loose, NEAR, "semantic-hit");
     const before = chatCalls(emulator);
     // NEAR scores ~0.99 against QUESTION: under 0.999, over 0.9.
     expect((await chat(strict, NEAR)).headers["x-switchyard-cache"]).toBe("miss");
@@ -210,7 +213,7 @@ describe("semantic cache failures and config", () => {
     expect(second.statusCode).toBe(200);
     expect(second.headers["x-switchyard-cache"]).toBe("miss");
     // The exact layer still works without embeddings.
-    expect((await until(() => chat(gateway, "embeddings are down"), "hit")).headers["x-switchyard-cache"]).toBe("hit");
+    expect((await until(gateway, "embeddings are down", "hit")).headers["x-switchyard-cache"]).toBe("hit");
     const failures = lines.filter((line) => line.msg.startsWith("semantic cache: embedding failed"));
     expect(failures.filter((line) => line.level === 40)).toHaveLength(1);
     expect(failures.length).toBeGreaterThanOrEqual(2);
@@ -257,7 +260,7 @@ describe("semantic cache (Redis)", () => {
     expect(one.cache?.semantic?.store.kind).toBe("redis");
     const first = await chat(one, QUESTION);
     expect(first.headers["x-switchyard-cache"]).toBe("miss");
-    const near = await until(() => chat(two, NEAR), "semantic-hit");
+    const near = await until(two, NEAR, "semantic-hit");
     expect(near.headers["x-switchyard-cache"]).toBe("semantic-hit");
     expect(near.json().choices[0].message.content).toBe(first.json().choices[0].message.content);
     const before = chatCalls(emulator);
