@@ -1,6 +1,11 @@
-import { isSupportedCountry } from "libphonenumber-js/max";
+import { createRequire } from "node:module";
 import { z } from "zod";
 import { builtinCategories, isBuiltinCategory } from "./detectors/index.js";
+
+// libphonenumber-js and its metadata load only when a default phone country is configured.
+const require = createRequire(import.meta.url);
+const isSupportedCountry = (country: string): boolean =>
+  (require("libphonenumber-js/max") as typeof import("libphonenumber-js/max")).isSupportedCountry(country);
 
 /**
  * The `guardrails:` section of the config file. Policies map a category (or `*` for every category

@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import type { Database, Storage } from "./database.js";
 import { migrateToLatest } from "./migrate.js";
 
@@ -16,16 +17,21 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
 }
 
+// pg loads only for a PostgreSQL url: the embedded default never needs it in memory.
+const require = createRequire(import.meta.url);
+
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
 /** PostgreSQL returns int8 and numeric as strings; every count and sum here fits a double. */
-const pgTypes = {
-  getTypeParser(oid: number, format?: "text" | "binary") {
-    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-} as unknown as pg.CustomTypesConfig;
+function pgTypes(types: typeof pg.types): pg.CustomTypesConfig {
+  return {
+    getTypeParser(oid: number, format?: "text" | "binary") {
+      if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+      return types.getTypeParser(oid, format);
+    },
+  } as unknown as pg.CustomTypesConfig;
+}
 
 export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
@@ -64,7 +70,8 @@ function openSqlite(path: string): Storage {
 }
 
 function openPostgres(url: string, poolSize: number): Storage {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
+  const { Pool, types } = require("pg") as typeof pg;
+  const pool = new Pool({ connectionString: url, max: poolSize, types: pgTypes(types) });
   // An idle client that loses its server must not crash the process; the next query reports the failure.
   pool.on("error", () => undefined);
   const listeners = new Set<(sql: string) => void>();

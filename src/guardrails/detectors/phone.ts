@@ -1,4 +1,5 @@
-import { findPhoneNumbersInText, type CountryCode } from "libphonenumber-js/max";
+import { createRequire } from "node:module";
+import type { CountryCode } from "libphonenumber-js/max";
 import type { Detector, Finding } from "./types.js";
 
 // A bare digit run is only a phone number when a phone word comes right before it;
@@ -21,7 +22,11 @@ export interface PhoneDetectorOptions {
   defaultCountry?: CountryCode;
 }
 
+// libphonenumber-js and its metadata (several MB) load only when a phone detector is created.
+const require = createRequire(import.meta.url);
+
 export function createPhoneDetector(options: PhoneDetectorOptions = {}): Detector {
+  const { findPhoneNumbersInText } = require("libphonenumber-js/max") as typeof import("libphonenumber-js/max");
   // libphonenumber compiles its metadata patterns lazily; the first calls cost tens of ms, so pay
   // that at startup rather than on a client's request.
   findPhoneNumbersInText("+1 415 555 2671, +44 20 7946 0958, (415) 555-2671", { defaultCountry: options.defaultCountry });

@@ -1,4 +1,4 @@
-import { defaultProvider } from "@aws-sdk/credential-provider-node";
+import { createRequire } from "node:module";
 import { SwitchyardError } from "../../core/errors.js";
 import type { ProviderContext } from "../contract.js";
 import type { BedrockConfig } from "./config.js";
@@ -11,6 +11,9 @@ export interface AwsCredentials {
 }
 
 export type CredentialSource = () => Promise<AwsCredentials>;
+
+// The AWS SDK's provider chain loads only for a Bedrock provider that needs it.
+const require = createRequire(import.meta.url);
 
 /** Reads an `env:NAME` location, treating an unset variable as absent rather than an error. */
 function optionalSecret(context: ProviderContext, reference: string): string | undefined {
@@ -37,6 +40,7 @@ export function credentialSource(name: string, config: BedrockConfig, context: P
     const fixed: AwsCredentials = { accessKeyId, secretAccessKey, sessionToken: optionalSecret(context, "env:AWS_SESSION_TOKEN") };
     return async () => fixed;
   }
+  const { defaultProvider } = require("@aws-sdk/credential-provider-node") as typeof import("@aws-sdk/credential-provider-node");
   const chain = defaultProvider(config.profile === undefined ? {} : { profile: config.profile });
   return async () => {
     try {

@@ -1,5 +1,5 @@
 import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
+import { createRequire } from "node:module";
 import type { CredentialSource } from "./credentials.js";
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
@@ -41,8 +41,12 @@ export interface SignedRequest {
   headers: Record<string, string>;
 }
 
+// The Smithy signer loads only when a Bedrock provider is configured.
+const require = createRequire(import.meta.url);
+
 /** Signs Bedrock runtime requests with SigV4 (service `bedrock`), using the Smithy signer. */
 export function createSigner(region: string, credentials: CredentialSource) {
+  const { SignatureV4 } = require("@smithy/signature-v4") as typeof import("@smithy/signature-v4");
   const signer = new SignatureV4({ service: "bedrock", region, credentials, sha256: NodeSha256 });
   return async (url: string, body: string, headers: Record<string, string>): Promise<SignedRequest> => {
     const target = new URL(url);
