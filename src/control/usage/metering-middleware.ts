@@ -66,7 +66,7 @@ export function createMeteringMiddleware(ledger: UsageLedger, prices: PriceBook)
     const measured = await StreamMeter.of(context, prices).measure();
     const route = context.route;
     const decision = context.routeDecision;
-    ledger.record({
+    await ledger.record({
       id: createId("usg_", 20),
       request_id: context.requestId,
       created_at: startedAt,

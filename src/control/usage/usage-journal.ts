@@ -11,10 +11,10 @@ export interface SealedSegment {
 }
 
 /**
- * An append-only file of usage rows, one JSON line each. A row is written with one synchronous
- * write(2) before the response's last byte leaves, so it survives SIGKILL of the process (the
- * kernel holds the page); the ledger later copies rows to the database in batches and deletes the
- * segment. Segments left by a killed process are replayed at start-up.
+ * An append-only file of usage rows, one JSON line each. Rows are written with one synchronous
+ * write(2) per batch before the responses' last bytes leave, so they survive SIGKILL of the process
+ * (the kernel holds the page); the ledger later copies rows to the database in batches and deletes
+ * the segment. Segments left by a killed process are replayed at start-up.
  */
 export class UsageJournal {
   private fd: number | undefined;
@@ -26,10 +26,13 @@ export class UsageJournal {
     mkdirSync(dir, { recursive: true });
   }
 
-  append(row: UsageRow): void {
+  append(rows: UsageRow[]): void {
+    if (rows.length === 0) return;
     if (this.fd === undefined) this.open();
-    writeSync(this.fd!, `${JSON.stringify(row)}\n`);
-    this.rows.push(row);
+    let text = "";
+    for (const row of rows) text += `${JSON.stringify(row)}\n`;
+    writeSync(this.fd!, text);
+    for (const row of rows) this.rows.push(row);
   }
 
   get pending(): number {

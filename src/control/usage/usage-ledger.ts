@@ -4,6 +4,24 @@ import type { Logger } from "../../observability/logger.js";
 import { UsageJournal, type SealedSegment } from "./usage-journal.js";
 import type { UsageRow } from "./usage-record.js";
 
+interface Batch {
+  rows: UsageRow[];
+  done: Promise<void>;
+  written: boolean;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const done = new Promise<void>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { rows: [], done, written: false, resolve, reject };
+}
+
 export interface UsageLedgerOptions {
   db: Kysely<Database>;
   journalDir: string;
@@ -13,7 +31,9 @@ export interface UsageLedgerOptions {
 }
 
 /**
- * The usage write path: `record` costs one small synchronous file append; a timer copies rows to
+ * The usage write path: `record` queues a row and resolves once it is in the journal; rows recorded
+ * in the same turn of the event loop share one synchronous file append (under load many responses
+ * end per turn, and one write(2) per row was the largest cost of metering). A timer copies rows to
  * the database in batches (insert-or-ignore by id, so a replay never duplicates).
  */
 export class UsageLedger {
@@ -22,6 +42,8 @@ export class UsageLedger {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Rows recorded this turn, journaled together when the turn's I/O callbacks are done. */
+  private batch: Batch | undefined;
   /** Rows written to the database by this process (for tests and metrics). */
   written = 0;
 
@@ -39,10 +61,31 @@ export class UsageLedger {
     return leftovers.reduce((sum, segment) => sum + segment.rows.length, 0);
   }
 
-  record(row: UsageRow): void {
-    if (this.closed) return;
-    this.journal.append(row);
-    if (this.journal.pending >= this.options.batchSize) void this.flush();
+  /** Resolves when the row is journaled (durable across a crash); the caller awaits it before ending its response. */
+  record(row: UsageRow): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (!this.batch) {
+      const batch = newBatch();
+      this.batch = batch;
+      setImmediate(() => {
+        this.journalBatch(batch);
+        if (this.journal.pending >= this.options.batchSize) void this.flush();
+      });
+    }
+    this.batch.rows.push(row);
+    return this.batch.done;
+  }
+
+  private journalBatch(batch: Batch): void {
+    if (this.batch === batch) this.batch = undefined;
+    if (batch.written) return;
+    batch.written = true;
+    try {
+      this.journal.append(batch.rows);
+      batch.resolve();
+    } catch (error) {
+      batch.reject(error);
+    }
   }
 
   /** Writes everything recorded so far; concurrent calls queue behind each other. */
@@ -59,6 +102,8 @@ export class UsageLedger {
   }
 
   private async flushNow(): Promise<void> {
+    // Rows whose turn has not ended yet go with this flush (a clean shutdown loses none).
+    if (this.batch) this.journalBatch(this.batch);
     const sealed = this.journal.seal();
     if (sealed) this.waiting.push(sealed);
     while (this.waiting.length > 0) {
