@@ -27,8 +27,9 @@ export class KeyDirectory {
     private readonly cacheMs: number,
   ) {}
 
-  async lookup(secret: string): Promise<KeyGrant | undefined> {
-    const hash = createHash("sha256").update(secret).digest("hex");
+  /** `digest` is the secret's SHA-256 when the caller has it already (one hash per request, not two). */
+  async lookup(secret: string, digest?: Buffer): Promise<KeyGrant | undefined> {
+    const hash = (digest ?? createHash("sha256").update(secret).digest()).toString("hex");
     const cached = this.bySecretHash.get(hash);
     if (cached && cached.expires > Date.now()) return cached.grant;
     // Concurrent first requests with one key share a single read.

@@ -31,12 +31,13 @@ export function createVirtualKeyAuthenticator(masterKey: string | undefined, dir
         if (master === undefined) return ANONYMOUS;
         throw new SwitchyardError("SWY_ERR_UNAUTHORIZED", "Missing API key. Send 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
       }
-      if (master !== undefined && timingSafeEqual(digest(credential), master)) return MASTER;
+      const hashed = digest(credential);
+      if (master !== undefined && timingSafeEqual(hashed, master)) return MASTER;
       if (!looksLikeVirtualKey(credential)) {
         if (master === undefined) return ANONYMOUS;
         throw new SwitchyardError("SWY_ERR_UNAUTHORIZED", "Invalid API key.");
       }
-      const grant = await directory.lookup(credential);
+      const grant = await directory.lookup(credential, hashed);
       if (!grant) throw new SwitchyardError("SWY_ERR_UNAUTHORIZED", "Invalid API key.");
       if (grant.key.revokedAt !== undefined) throw new SwitchyardError("SWY_ERR_UNAUTHORIZED", "This API key has been revoked.");
       if (grant.key.expiresAt !== undefined && grant.key.expiresAt <= Date.now()) {
