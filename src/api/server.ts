@@ -60,7 +60,10 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
 
   app.setErrorHandler((error, request, reply) => {
     const failure = fromHttpError(error);
-    if (failure.status >= 500) {
+    // A client that hung up aborts its upstream call; that is the client's choice, not a gateway failure.
+    if (request.gatewayContext?.signal.aborted || reply.raw.destroyed) {
+      request.log.info({ requestId: request.id, code: failure.code }, "client closed the connection");
+    } else if (failure.status >= 500) {
       request.log.error({ err: error, requestId: request.id, code: failure.code }, "request failed");
     } else {
       request.log.debug({ requestId: request.id, code: failure.code, message: failure.message }, "request rejected");
