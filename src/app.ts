@@ -80,6 +80,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       env,
       storage: control.storage,
       deploymentPolicy: (model) => customization.deployments.get(model)?.spec.guardrails,
+      deploymentTargets: (model) => {
+        const spec = customization.deployments.get(model)?.spec;
+        return spec && (spec.variants?.map((variant) => variant.model) ?? (spec.model === undefined ? undefined : [spec.model]));
+      },
     }),
   );
   opened.add(() => guardrails?.close());
@@ -92,16 +96,18 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     readFile: (projectId, fileId) => customization.files.content(projectId, fileId),
     baseForModel: (model) => customization.deployments.get(model)?.spec.knowledge_base,
   });
-  // Deployments rewrite the model name before the cache keys on it.
-  const middlewares: ChatMiddleware[] = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), ...(guardrails ? [guardrails.middleware] : []), knowledge.middleware, customization.middleware, ...(cache ? [cache.middleware] : [])];
+  // Deployments rewrite the model name before the cache keys on it. Retrieval runs before the
+  // guardrails so the document text it adds is masked like the caller's own before any provider sees it.
+  const guard = guardrails ? [guardrails.middleware] : [];
+  const middlewares: ChatMiddleware[] = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), knowledge.middleware, ...guard, customization.middleware, ...(cache ? [cache.middleware] : [])];
   const routing = await opened.step(() => createRoutingEngine(runtime, env));
   opened.add(() => routing.close());
   const gateway = new Gateway(runtime, {
     middlewares,
     routing,
     authenticator: controlPieces.authenticator,
-    // Embeddings and text completions are limited and metered like chat, and answer deployment names.
-    callMiddlewares: controlPieces.middlewares,
+    // Embeddings and text completions are limited, metered and guarded like chat, and answer deployment names.
+    callMiddlewares: [...controlPieces.middlewares, ...guard],
     aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
   });
   const server = await opened.step(() => createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, knowledge.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) }));

@@ -14,6 +14,13 @@ export interface CallMeta {
   headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
+/**
+ * Which plain call a context carries (`context.state.get(plainCallKey)`), for middleware that names
+ * request fields to the client (a guardrail blocking `input[2]` rather than `messages[0].content`).
+ */
+export const plainCallKey = Symbol("plain-call");
+export type PlainCallKind = "embeddings" | "completions";
+
 export interface CompletionCall {
   stream: AsyncIterable<StreamPart>;
   provider: string;
@@ -25,7 +32,9 @@ export interface CompletionCall {
 /**
  * Embeddings and text completions are not chats, but they spend tokens and money all the same: they
  * run through the same call middleware (limits, metering) as chat, seen as a one-message chat
- * request so the reservation estimate and the usage row are computed the same way.
+ * request so the reservation estimate and the usage row are computed the same way. The provider is
+ * called with the texts as the middleware left them (guardrails may have masked them): each input
+ * is one text part of that message, in order.
  */
 export class PlainCalls {
   constructor(
@@ -35,12 +44,13 @@ export class PlainCalls {
 
   async embed(request: EmbeddingRequest, meta: CallMeta): Promise<EmbeddingResponse & { responseHeaders: Record<string, string> }> {
     let answer: EmbeddingResponse | undefined;
-    const context = this.context({ model: request.model, messages: textMessages(request.input), maxOutputTokens: 0, user: request.user }, meta, false);
+    const context = this.context({ model: request.model, messages: textMessages(request.input), maxOutputTokens: 0, user: request.user }, meta, false, "embeddings");
     const handler = composeChat(this.middlewares, async (ctx) => {
       const entry = this.resolve(request.model, ctx.principal, request.user);
+      const input = textsOf(ctx.request, request.input.length);
       const { route, value } = await firstAccepting(
         entry,
-        (route) => route.provider.embed?.({ ...request, model: route.model }, { signal: meta.signal, requestId: meta.requestId }),
+        (route) => route.provider.embed?.({ ...request, input, model: route.model }, { signal: meta.signal, requestId: meta.requestId }),
         meta.signal,
         () => new SwitchyardError("SWY_ERR_INVALID_REQUEST", `The model '${request.model}' does not support embeddings.`, { param: "model" }),
       );
@@ -56,12 +66,13 @@ export class PlainCalls {
   }
 
   async complete(request: CompletionRequest, meta: CallMeta, stream: boolean): Promise<CompletionCall> {
-    const context = this.context({ model: request.model, messages: textMessages([request.prompt]), maxOutputTokens: request.maxOutputTokens, user: request.user }, meta, stream);
+    const context = this.context({ model: request.model, messages: textMessages([request.prompt]), maxOutputTokens: request.maxOutputTokens, user: request.user }, meta, stream, "completions");
     const handler = composeChat(this.middlewares, async (ctx) => {
       const entry = this.resolve(request.model, ctx.principal, request.user);
+      const [prompt] = textsOf(ctx.request, 1) as [string];
       const { route, value } = await firstAccepting(
         entry,
-        (route) => route.provider.complete?.({ ...request, model: route.model }, { signal: meta.signal, requestId: meta.requestId, stream: true }),
+        (route) => route.provider.complete?.({ ...request, prompt, model: route.model }, { signal: meta.signal, requestId: meta.requestId, stream: true }),
         meta.signal,
         () => new SwitchyardError("SWY_ERR_INVALID_REQUEST", `The model '${request.model}' does not serve /v1/completions; use /v1/chat/completions.`, { param: "model" }),
       );
@@ -72,7 +83,7 @@ export class PlainCalls {
     return { stream: result.stream, provider: context.route?.provider ?? "", model: context.route?.model ?? request.model, responseHeaders: context.responseHeaders };
   }
 
-  private context(request: ChatRequest, meta: CallMeta, stream: boolean): GatewayContext {
+  private context(request: ChatRequest, meta: CallMeta, stream: boolean, kind: PlainCallKind): GatewayContext {
     return {
       requestId: meta.requestId,
       api: "openai",
@@ -83,7 +94,7 @@ export class PlainCalls {
       principal: meta.principal,
       responseHeaders: {},
       attempts: [],
-      state: new Map(),
+      state: new Map<symbol, unknown>([[plainCallKey, kind]]),
       headers: meta.headers,
     };
   }
@@ -91,6 +102,13 @@ export class PlainCalls {
 
 function textMessages(texts: readonly string[]): ChatRequest["messages"] {
   return [{ role: "user", content: texts.map((text) => ({ type: "text" as const, text })) }];
+}
+
+/** The texts of the one-message request, as the middleware left them. */
+function textsOf(request: ChatRequest, expected: number): string[] {
+  const texts = request.messages.flatMap((message) => (message.role === "user" ? message.content.flatMap((part) => (part.type === "text" ? [part.text] : [])) : []));
+  if (texts.length !== expected) throw new SwitchyardError("SWY_ERR_INTERNAL", `A middleware changed the number of inputs of a plain call (${expected} -> ${texts.length}).`);
+  return texts;
 }
 
 function describe(route: Route): NonNullable<GatewayContext["route"]> {

@@ -32,23 +32,40 @@ export class GuardrailBlockedError extends SwitchyardError {
   }
 }
 
+/** Where a text sits in the request, for naming the field a block error points at. */
+export interface TextLocation {
+  message: number;
+  part: number;
+  field: "content" | "tool_calls";
+}
+
+/** How a field is named to the client: chat requests name `messages[i].content`; other endpoints their own fields. */
+export type FieldNamer = (location: TextLocation) => string;
+
+export const chatFieldName: FieldNamer = ({ message, field }) => `messages[${message}].${field}`;
+
 /**
  * Applies the input policy to every text the provider will see: system, user and assistant text,
  * tool-call arguments and tool results. Reasoning parts are left alone (their signatures must
  * round-trip unchanged) and images are not inspected.
  */
-export function applyInputPolicy(request: ChatRequest, policy: ReadonlyMap<string, InputAction>, detectors: DetectorSet): InputOutcome {
+export function applyInputPolicy(
+  request: ChatRequest,
+  policy: ReadonlyMap<string, InputAction>,
+  detectors: DetectorSet,
+  fieldName: FieldNamer = chatFieldName,
+): InputOutcome {
   const wanted = activeCategories(policy);
   const taken = new Set<string>(placeholdersIn(JSON.stringify(request.messages)));
   const vault = new MaskVault((placeholder) => taken.has(placeholder));
   const counts = new Map<string, ActionTally>();
   if (wanted.size === 0) return { request, vault, tally: [] };
 
-  const transform = (text: string, param: string): string => {
+  const transform = (text: string, location: TextLocation): string => {
     const findings = detectors.detect(text, wanted);
     if (findings.length === 0) return text;
     for (const finding of findings) {
-      if (policy.get(finding.category) === "block") throw new GuardrailBlockedError(finding.category, "request", param);
+      if (policy.get(finding.category) === "block") throw new GuardrailBlockedError(finding.category, "request", fieldName(location));
     }
     return rewrite(text, findings, (finding, value) => {
       const action = policy.get(finding.category) ?? "allow";
@@ -62,29 +79,30 @@ export function applyInputPolicy(request: ChatRequest, policy: ReadonlyMap<strin
     });
   };
 
-  const messages = request.messages.map((message, index) => transformMessage(message, `messages[${index}]`, transform));
+  const messages = request.messages.map((message, index) => transformMessage(message, index, transform));
   return { request: { ...request, messages }, vault, tally: [...counts.values()] };
 }
 
-type Transform = (text: string, param: string) => string;
+type Transform = (text: string, location: TextLocation) => string;
 
-function transformMessage(message: Message, path: string, transform: Transform): Message {
-  const text = (part: TextPart, param: string): TextPart => {
-    const next = transform(part.text, param);
+function transformMessage(message: Message, index: number, transform: Transform): Message {
+  const at = (part: number, field: TextLocation["field"] = "content"): TextLocation => ({ message: index, part, field });
+  const text = (part: TextPart, location: TextLocation): TextPart => {
+    const next = transform(part.text, location);
     return next === part.text ? part : { ...part, text: next };
   };
   switch (message.role) {
     case "system":
-      return { ...message, content: message.content.map((part) => text(part, `${path}.content`)) };
+      return { ...message, content: message.content.map((part, position) => text(part, at(position))) };
     case "user":
-      return { ...message, content: message.content.map((part) => (part.type === "text" ? text(part, `${path}.content`) : part)) };
+      return { ...message, content: message.content.map((part, position) => (part.type === "text" ? text(part, at(position)) : part)) };
     case "assistant":
       return {
         ...message,
-        content: message.content.map((part) => {
-          if (part.type === "text") return text(part, `${path}.content`);
+        content: message.content.map((part, position) => {
+          if (part.type === "text") return text(part, at(position));
           if (part.type === "tool-call") {
-            const next = transform(part.arguments, `${path}.tool_calls`);
+            const next = transform(part.arguments, at(position, "tool_calls"));
             return next === part.arguments ? part : { ...part, arguments: next };
           }
           return part;
@@ -93,9 +111,9 @@ function transformMessage(message: Message, path: string, transform: Transform):
     case "tool":
       return {
         ...message,
-        content: message.content.map((result) => ({
+        content: message.content.map((result, position) => ({
           ...result,
-          content: result.content.map((part) => (part.type === "text" ? text(part, `${path}.content`) : part)),
+          content: result.content.map((part) => (part.type === "text" ? text(part, at(position)) : part)),
         })),
       };
   }

@@ -24,6 +24,11 @@ export interface CreateGuardrailsOptions {
   storage?: Storage;
   /** The guardrail policy a deployment of this public name carries (deployments' `guardrails`). */
   deploymentPolicy?: (model: string) => PolicyLayer | undefined;
+  /**
+   * The models a deployment of this public name can turn into (its model, or every A/B variant's),
+   * so the input policy covers each variant's providers, not only the first one's.
+   */
+  deploymentTargets?: (model: string) => readonly string[] | undefined;
 }
 
 /** The guardrails for an app, or undefined when the config has no `guardrails:` section. */
@@ -46,18 +51,27 @@ export async function createGuardrails(runtime: Runtime, options: CreateGuardrai
     audit = new SqlAuditLog(storage.db, (error) => runtime.logger.error({ err: error }, "guardrails audit write failed"));
   }
   const providerInfo = (name: string): ProviderInfo => ({ name, local: runtime.providers.get(name)?.local });
+  const routeProviders = (model: string): ProviderInfo[] | undefined => {
+    try {
+      const entry = runtime.models.resolve(model);
+      // An auto-routed model picks its target per request: every provider counts.
+      if (entry.auto !== undefined || entry.routes.length === 0) return undefined;
+      return entry.routes.map((route) => ({ name: route.provider.name, local: route.provider.local }));
+    } catch {
+      return undefined;
+    }
+  };
   const middleware = createGuardrailsMiddleware({
     config,
     audit,
     candidateProviders(model) {
-      try {
-        const entry = runtime.models.resolve(model);
-        // An auto-routed model picks its target per request: every provider counts.
-        if (entry.auto !== undefined || entry.routes.length === 0) return undefined;
-        return entry.routes.map((route) => providerInfo(route.provider.name));
-      } catch {
-        return undefined;
+      const found: ProviderInfo[] = [];
+      for (const target of options.deploymentTargets?.(model) ?? [model]) {
+        const providers = routeProviders(target);
+        if (providers === undefined) return undefined;
+        found.push(...providers);
       }
+      return found;
     },
     allProviders: () => [...runtime.providers.keys()].map(providerInfo),
     deploymentPolicy: options.deploymentPolicy,

@@ -1,7 +1,9 @@
 import type { CountryCode } from "libphonenumber-js/max";
 import type { ChatRequest } from "../core/types.js";
+import type { GatewayContext } from "../gateway/context.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
-import { applyInputPolicy, GuardrailBlockedError } from "./apply-input.js";
+import { plainCallKey } from "../gateway/plain-calls.js";
+import { applyInputPolicy, chatFieldName, GuardrailBlockedError, type FieldNamer } from "./apply-input.js";
 import type { AuditLog, NewAuditEntry } from "./audit-log.js";
 import type { GuardrailsConfig, OutputAction, PolicyLayer } from "./config.js";
 import { DetectorSet } from "./detectors/index.js";
@@ -36,7 +38,8 @@ export const INJECTION_CATEGORY = "prompt_injection";
 /**
  * Guardrails as one middleware. Input policies are applied before routing, using the model's route
  * plan to pick provider-specific rules (strictest across its fallback routes); output checks and
- * unmasking wrap the stream the chosen provider returns.
+ * unmasking wrap the stream the chosen provider returns. The same middleware guards embeddings and
+ * text completions, which reach it as a one-message chat.
  */
 export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions): ChatMiddleware {
   const { config, audit } = options;
@@ -85,7 +88,7 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
       const policy = resolver.input(subject, providers);
       let outcome;
       try {
-        outcome = applyInputPolicy(context.request, policy, detectors);
+        outcome = applyInputPolicy(context.request, policy, detectors, fieldNamer(context));
       } catch (error) {
         if (error instanceof GuardrailBlockedError) record([entry("input", error.category, "block", 1)]);
         throw error;
@@ -120,6 +123,20 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
       };
     },
   };
+}
+
+/**
+ * Embeddings and text completions arrive as a one-message chat (see PlainCalls): their texts are
+ * named to the client by the fields it sent, `input`/`input[i]` and `prompt`.
+ */
+function fieldNamer(context: GatewayContext): FieldNamer {
+  const kind = context.state.get(plainCallKey);
+  if (kind === "completions") return () => "prompt";
+  if (kind === "embeddings") {
+    const single = context.request.messages[0]?.content.length === 1;
+    return ({ part }) => (single ? "input" : `input[${part}]`);
+  }
+  return chatFieldName;
 }
 
 /** Scores tool results; throws when the policy blocks at the threshold. Returns the highest score. */
