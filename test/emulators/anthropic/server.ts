@@ -1,5 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { FaultQueue, readBody, sendJson, sleep, startServer, type Fault, type RunningServer } from "../shared/server.js";
+import type { ServerResponse } from "node:http";
+import { applyPreFault, faultHeaders, FaultQueue, writeEventStream, type Fault } from "../shared/faults.js";
+import { readBody, sendJson, sleep, startServer, type RecordedRequest, type RunningServer } from "../shared/server.js";
+import { chunks } from "../shared/synthetic.js";
 import { defaultReply, type EmulatedReply } from "./responder.js";
 import { validateMessagesBody } from "./validate.js";
 
@@ -18,12 +20,7 @@ export interface AnthropicEmulatorOptions {
   reply?: (body: Record<string, any>) => EmulatedReply;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage["headers"];
-  body: any;
-}
+export type { RecordedRequest };
 
 export interface AnthropicEmulator extends RunningServer {
   /** Base URL as the official SDK takes it (no /v1). */
@@ -83,7 +80,10 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions =
     }
 
     const fault = state.faults.next();
-    if (await applyPreFault(fault, request, response)) return;
+    const answered = await applyPreFault(fault, request, response, (status) =>
+      anthropicError(response, status.status, status.message ?? (status.status === 529 ? "Overloaded" : `Emulated ${status.status}`), faultHeaders(status)),
+    );
+    if (answered) return;
     if (emulator.options.latencyMs) await sleep(emulator.options.latencyMs);
 
     const countOnly = url.pathname === "/v1/messages/count_tokens";
@@ -108,27 +108,6 @@ export async function startAnthropicEmulator(options: AnthropicEmulatorOptions =
   return emulator;
 }
 
-/** Faults that act before any response byte. Returns true when the request was answered. */
-async function applyPreFault(fault: Fault | undefined, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-  if (!fault) return false;
-  switch (fault.kind) {
-    case "status": {
-      const headers = { ...(fault.status === 429 && { "retry-after": "1" }), ...fault.headers };
-      const fallback = fault.status === 529 ? "Overloaded" : `Emulated ${fault.status}`;
-      anthropicError(response, fault.status, fault.message ?? fallback, headers);
-      return true;
-    }
-    case "reset":
-      request.socket.destroy();
-      return true;
-    case "stall":
-      await sleep(fault.ms);
-      return false;
-    default:
-      return false;
-  }
-}
-
 function usage(reply: EmulatedReply) {
   return {
     input_tokens: reply.inputTokens - reply.cacheReadInputTokens,
@@ -150,12 +129,6 @@ function message(reply: EmulatedReply, model: string) {
     stop_sequence: reply.stopSequence,
     usage: usage(reply),
   };
-}
-
-function chunks(text: string, size: number): string[] {
-  const out: string[] = [];
-  for (let index = 0; index < text.length; index += size) out.push(text.slice(index, index + size));
-  return out;
 }
 
 /** The documented sequence: message_start, ping, per block start/deltas/stop, message_delta, message_stop. */
@@ -204,21 +177,10 @@ async function streamReply(
     connection: "keep-alive",
     "request-id": `req_emu${++sequence}`,
   });
-  for (const [index, event] of events.entries()) {
-    if (response.destroyed) return;
-    if (fault?.kind === "cut" && index === fault.afterEvents) {
-      // Flush what was written, then drop the connection without the chunked terminator.
-      await new Promise<void>((resolve) => response.write("", () => resolve()));
-      response.socket?.destroy();
-      return;
-    }
-    if (fault?.kind === "error-event" && index === fault.afterEvents) {
-      const error = { type: "error", error: { type: "overloaded_error", message: fault.message ?? "Overloaded" } };
-      response.end(`event: error\ndata: ${JSON.stringify(error)}\n\n`);
-      return;
-    }
-    response.write(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`);
-    if (options.eventDelayMs) await sleep(options.eventDelayMs);
-  }
-  response.end();
+  await writeEventStream(response, events, {
+    fault,
+    frame: (event) => `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`,
+    errorFrame: (message = "Overloaded") => `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "overloaded_error", message } })}\n\n`,
+    eventDelayMs: options.eventDelayMs,
+  });
 }

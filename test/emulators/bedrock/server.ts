@@ -2,7 +2,9 @@ import { createHash, createHmac } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { FaultQueue, readBody, sleep, startServer, type Fault, type RunningServer } from "../shared/server.js";
+import { applyPreFault, FaultQueue, writeEventStream, type Fault } from "../shared/faults.js";
+import { readBody, startServer, type RecordedRequest, type RunningServer } from "../shared/server.js";
+import { hashVector } from "../shared/synthetic.js";
 import { bedrockReply, validateConverse, type BedrockReply } from "./responder.js";
 
 /**
@@ -18,12 +20,7 @@ export interface BedrockEmulatorOptions {
   reply?: (body: Record<string, any>) => BedrockReply;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage["headers"];
-  body: any;
-}
+export type { RecordedRequest };
 
 export interface BedrockEmulator extends RunningServer {
   requests: RecordedRequest[];
@@ -86,7 +83,11 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions = {})
     const operation = match[2]!;
 
     const fault = state.faults.next();
-    if (await applyPreFault(fault, request, response)) return;
+    // Bedrock's throttling carries no retry-after; only the headers a fault names are sent.
+    const answered = await applyPreFault(fault, request, response, (status) =>
+      bedrockError(response, status.status, status.message ?? `Emulated ${status.status}`, undefined, status.headers),
+    );
+    if (answered) return;
     if (modelId === "missing-model") return bedrockError(response, 400, "The provided model identifier is invalid.");
 
     if (operation === "invoke") return invoke(response, modelId, body);
@@ -165,23 +166,6 @@ async function checkSignature(request: IncomingMessage, rawPath: string, body: s
   return undefined;
 }
 
-async function applyPreFault(fault: Fault | undefined, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-  if (!fault) return false;
-  switch (fault.kind) {
-    case "status":
-      bedrockError(response, fault.status, fault.message ?? `Emulated ${fault.status}`, undefined, fault.headers);
-      return true;
-    case "reset":
-      request.socket.destroy();
-      return true;
-    case "stall":
-      await sleep(fault.ms);
-      return false;
-    default:
-      return false;
-  }
-}
-
 const codec = new EventStreamCodec(
   (input: Uint8Array) => new TextDecoder().decode(input),
   (input: string) => new TextEncoder().encode(input),
@@ -228,28 +212,16 @@ export function converseStreamEvents(reply: BedrockReply, chunkSize = 8): Array<
 async function streamReply(response: ServerResponse, reply: BedrockReply, fault: Fault | undefined, options: BedrockEmulatorOptions): Promise<void> {
   const events = converseStreamEvents(reply, options.chunkSize);
   response.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": `req-${Date.now()}` });
-  for (const [index, [eventType, payload]] of events.entries()) {
-    if (response.destroyed) return;
-    if (fault?.kind === "cut" && index === fault.afterEvents) {
-      response.socket?.destroy();
-      return;
-    }
-    if (fault?.kind === "error-event" && index === fault.afterEvents) {
-      const [type, message] = /^(\w+Exception): (.*)$/.exec(fault.message ?? "")?.slice(1) ?? ["modelStreamErrorException", fault.message ?? "The model stream had an error."];
-      response.end(encodeException(type!, message!));
-      return;
-    }
-    response.write(encodeEvent(eventType, payload));
-    if (options.eventDelayMs) await sleep(options.eventDelayMs);
-  }
-  response.end();
-}
-
-function hashVector(text: string, dimensions: number): number[] {
-  const out = new Array<number>(dimensions).fill(0);
-  for (let index = 0; index < text.length; index++) out[index % dimensions]! += text.charCodeAt(index) / 1000;
-  const norm = Math.hypot(...out) || 1;
-  return out.map((value) => value / norm);
+  await writeEventStream(response, events, {
+    fault,
+    frame: ([eventType, payload]) => encodeEvent(eventType, payload),
+    errorFrame: (message) => {
+      // "ThrottlingException: ..." in a fault's message names the exception; otherwise a model stream error.
+      const named = /^(\w+Exception): (.*)$/.exec(message ?? "");
+      return named ? encodeException(named[1]!, named[2]!) : encodeException("modelStreamErrorException", message ?? "The model stream had an error.");
+    },
+    eventDelayMs: options.eventDelayMs,
+  });
 }
 
 const words = (text: string) => (text.match(/\S+/g) ?? []).length;

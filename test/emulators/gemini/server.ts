@@ -1,5 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { FaultQueue, readBody, sendJson, sleep, startServer, type Fault, type RunningServer } from "../shared/server.js";
+import type { ServerResponse } from "node:http";
+import { applyPreFault, faultHeaders, FaultQueue, writeEventStream, type Fault } from "../shared/faults.js";
+import { readBody, sendJson, startServer, type RecordedRequest, type RunningServer } from "../shared/server.js";
+import { chunks, hashVector } from "../shared/synthetic.js";
 import { findRejectedKeyword, geminiReply, type GeminiReply } from "./responder.js";
 
 /**
@@ -17,12 +19,7 @@ export interface GeminiEmulatorOptions {
   reply?: (body: Record<string, any>) => GeminiReply;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage["headers"];
-  body: any;
-}
+export type { RecordedRequest };
 
 export interface GeminiEmulator extends RunningServer {
   requests: RecordedRequest[];
@@ -52,8 +49,6 @@ const vertexPath = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publ
 
 export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): Promise<GeminiEmulator> {
   const state = { requests: [] as RecordedRequest[], faults: new FaultQueue(), mintedTokens: [] as string[] };
-
-
   const running = await startServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const text = request.method === "POST" ? await readBody(request) : "";
@@ -86,7 +81,10 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
     }
 
     const fault = state.faults.next();
-    if (await applyPreFault(fault, request, response)) return;
+    const answered = await applyPreFault(fault, request, response, (status) =>
+      googleError(response, status.status, status.message ?? `Emulated ${status.status}`, faultHeaders(status)),
+    );
+    if (answered) return;
     if (model === "missing-model") return googleError(response, 404, `models/${model} is not found for API version v1beta.`);
 
     switch (method) {
@@ -160,26 +158,6 @@ function missingSignature(body: any): string | undefined {
   return undefined;
 }
 
-async function applyPreFault(fault: Fault | undefined, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-  if (!fault) return false;
-  switch (fault.kind) {
-    case "status":
-      googleError(response, fault.status, fault.message ?? `Emulated ${fault.status}`, {
-        ...(fault.status === 429 && { "retry-after": "1" }),
-        ...fault.headers,
-      });
-      return true;
-    case "reset":
-      request.socket.destroy();
-      return true;
-    case "stall":
-      await sleep(fault.ms);
-      return false;
-    default:
-      return false;
-  }
-}
-
 let sequence = 0;
 
 function usageMetadata(reply: GeminiReply) {
@@ -218,7 +196,7 @@ async function streamReply(response: ServerResponse, reply: GeminiReply, model: 
   const pieces: Array<Array<Record<string, any>>> = [];
   for (const part of reply.parts) {
     if (typeof part.text === "string" && !part.thought) {
-      for (let index = 0; index < part.text.length; index += size) pieces.push([{ text: part.text.slice(index, index + size) }]);
+      for (const piece of chunks(part.text, size)) pieces.push([{ text: piece }]);
     } else pieces.push([part]);
   }
   const functionCalls = reply.parts.filter((part) => part.functionCall);
@@ -236,20 +214,12 @@ async function streamReply(response: ServerResponse, reply: GeminiReply, model: 
     };
   });
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-  for (const [index, event] of events.entries()) {
-    if (response.destroyed) return;
-    if (fault?.kind === "cut" && index === fault.afterEvents) {
-      response.socket?.destroy();
-      return;
-    }
-    if (fault?.kind === "error-event" && index === fault.afterEvents) {
-      response.end(`data: ${JSON.stringify({ error: { code: 500, message: fault.message ?? "An internal error has occurred.", status: "INTERNAL" } })}\r\n\r\n`);
-      return;
-    }
-    response.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
-    if (options.eventDelayMs) await sleep(options.eventDelayMs);
-  }
-  response.end();
+  await writeEventStream(response, events, {
+    fault,
+    frame: (event) => `data: ${JSON.stringify(event)}\r\n\r\n`,
+    errorFrame: (message = "An internal error has occurred.") => `data: ${JSON.stringify({ error: { code: 500, message, status: "INTERNAL" } })}\r\n\r\n`,
+    eventDelayMs: options.eventDelayMs,
+  });
 }
 
 function partsToText(content: any): string {
@@ -290,9 +260,4 @@ function token(response: ServerResponse, text: string, minted: string[]): void {
   sendJson(response, 200, { access_token: accessToken, expires_in: 3599, token_type: "Bearer" });
 }
 
-export function hashVector(text: string, dimensions: number): number[] {
-  const out = new Array<number>(dimensions).fill(0);
-  for (let index = 0; index < text.length; index++) out[index % dimensions]! += text.charCodeAt(index) / 1000;
-  const norm = Math.hypot(...out) || 1;
-  return out.map((value) => value / norm);
-}
+export { hashVector };

@@ -1,11 +1,14 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { defaultReply, type EmulatedReply } from "../openai/responder.js";
-import { FaultQueue, readBody, sendJson, sleep, startServer, type Fault, type RunningServer } from "../shared/server.js";
+import { applyPreFault, faultHeaders, FaultQueue, writeEventStream, type Fault } from "../shared/faults.js";
+import { readBody, sendJson, startServer, type RecordedRequest, type RunningServer } from "../shared/server.js";
+import { chunks, hashVector } from "../shared/synthetic.js";
 
 /**
  * An emulator of Mistral's chat and embeddings wire format: OpenAI-like, but strict about unknown
  * fields (422 with a `detail` list), tool call ids of exactly 9 letters and digits, `random_seed`,
- * tool_choice `any`, usage in the last stream chunk, and Mistral's error bodies.
+ * tool_choice `any`, usage in the last stream chunk, and Mistral's error bodies. Checked against
+ * Mistral's own SDK (mistral-sdk.test.ts), which validates every response it reads.
  */
 export interface MistralEmulatorOptions {
   apiKey?: string;
@@ -13,12 +16,7 @@ export interface MistralEmulatorOptions {
   eventDelayMs?: number;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage["headers"];
-  body: any;
-}
+export type { RecordedRequest };
 
 export interface MistralEmulator extends RunningServer {
   baseURL: string;
@@ -26,10 +24,13 @@ export interface MistralEmulator extends RunningServer {
   faults: FaultQueue;
 }
 
+// The request fields of Mistral's chat API (as its SDK 2.7 sends them); anything else is a 422.
 const chatFields = new Set([
-  "model", "messages", "temperature", "top_p", "max_tokens", "stream", "stop", "random_seed", "response_format", "tools",
-  "tool_choice", "presence_penalty", "frequency_penalty", "n", "prediction", "parallel_tool_calls", "safe_prompt", "prompt_mode",
+  "model", "messages", "temperature", "top_p", "max_tokens", "stream", "stop", "random_seed", "metadata", "response_format", "tools",
+  "tool_choice", "presence_penalty", "frequency_penalty", "n", "prediction", "parallel_tool_calls", "reasoning_effort", "prompt_mode",
+  "guardrails", "prompt_cache_key", "service_tier", "safe_prompt",
 ]);
+const embeddingFields = new Set(["model", "input", "metadata", "output_dimension", "output_dtype", "encoding_format"]);
 
 export function mistralError(response: ServerResponse, status: number, message: unknown, type = "invalid_request_error", headers: Record<string, string> = {}): void {
   sendJson(response, status, { object: "error", message, type, param: null, code: status === 429 ? "1300" : null }, headers);
@@ -55,7 +56,10 @@ export async function startMistralEmulator(options: MistralEmulatorOptions = {})
       return sendJson(response, 401, { message: "Unauthorized", request_id: `req${Date.now()}` });
     }
     const fault = state.faults.next();
-    if (await applyPreFault(fault, request, response)) return;
+    const answered = await applyPreFault(fault, request, response, (status) =>
+      mistralError(response, status.status, status.message ?? `Emulated ${status.status}`, status.status === 429 ? "rate_limited" : "invalid_request_error", faultHeaders(status)),
+    );
+    if (answered) return;
 
     if (url.pathname === "/v1/embeddings") return embeddings(response, body);
     if (url.pathname !== "/v1/chat/completions") return mistralError(response, 404, "Not Found");
@@ -80,12 +84,15 @@ export async function startMistralEmulator(options: MistralEmulatorOptions = {})
 
 type Problem = { status: 422; detail: unknown[] } | { status: 400; message: string };
 
+const extraFields = (body: any, known: Set<string>) =>
+  Object.keys(body ?? {})
+    .filter((key) => !known.has(key))
+    .map((key) => ({ type: "extra_forbidden", loc: ["body", key], msg: "Extra inputs are not permitted", input: body[key] }));
+
 function validate(body: any): Problem | undefined {
-  const extra = Object.keys(body ?? {}).filter((key) => !chatFields.has(key));
-  if (extra.length > 0) {
-    return { status: 422, detail: extra.map((key) => ({ type: "extra_forbidden", loc: ["body", key], msg: "Extra inputs are not permitted", input: body[key] })) };
-  }
-  if (!Array.isArray(body.messages) || body.messages.length === 0) return { status: 422, detail: [{ type: "missing", loc: ["body", "messages"], msg: "Field required" }] };
+  const extra = extraFields(body, chatFields);
+  if (extra.length > 0) return { status: 422, detail: extra };
+  if (!Array.isArray(body?.messages) || body.messages.length === 0) return { status: 422, detail: [{ type: "missing", loc: ["body", "messages"], msg: "Field required" }] };
   const choice = body.tool_choice;
   if (typeof choice === "string" && !["auto", "none", "any", "required"].includes(choice)) {
     return { status: 422, detail: [{ type: "enum", loc: ["body", "tool_choice"], msg: "Input should be 'auto', 'none', 'any' or 'required'" }] };
@@ -96,26 +103,6 @@ function validate(body: any): Problem | undefined {
     if (bad !== undefined) return { status: 400, message: `Tool call id was ${bad} but must be a-z, A-Z, 0-9, with a length of 9.` };
   }
   return undefined;
-}
-
-async function applyPreFault(fault: Fault | undefined, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-  if (!fault) return false;
-  switch (fault.kind) {
-    case "status":
-      mistralError(response, fault.status, fault.message ?? `Emulated ${fault.status}`, fault.status === 429 ? "rate_limited" : "invalid_request_error", {
-        ...(fault.status === 429 && { "retry-after": "1" }),
-        ...fault.headers,
-      });
-      return true;
-    case "reset":
-      request.socket.destroy();
-      return true;
-    case "stall":
-      await sleep(fault.ms);
-      return false;
-    default:
-      return false;
-  }
 }
 
 const envelope = (model: string, object: string) => ({ id: `cmpl-${++sequence}`, object, created: Math.floor(Date.now() / 1000), model });
@@ -130,46 +117,41 @@ function message(reply: EmulatedReply) {
   return {
     role: "assistant",
     content: reply.text,
-    tool_calls: reply.toolCalls.length > 0 ? reply.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } })) : null,
+    tool_calls: reply.toolCalls.length > 0 ? reply.toolCalls.map((call, index) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments }, index })) : null,
     prefix: false,
   };
 }
 
-/** Mistral's stream: role chunk, content chunks, tool calls whole in one chunk, usage on the finish chunk, [DONE]. */
+/**
+ * Mistral's stream: role chunk, content chunks, all tool calls whole in one chunk (each with its id,
+ * and index 0 on every one, as in the recorded mistral-stream-tools.chunks.txt), usage on the finish chunk, [DONE].
+ */
 async function streamReply(response: ServerResponse, reply: EmulatedReply, model: string, fault: Fault | undefined, options: MistralEmulatorOptions): Promise<void> {
   const base = envelope(model, "chat.completion.chunk");
   const chunk = (delta: unknown, finish: string | null = null, extra: Record<string, unknown> = {}) => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
   const events: unknown[] = [chunk({ role: "assistant", content: "" })];
-  const size = options.chunkSize ?? 8;
-  for (let index = 0; index < reply.text.length; index += size) events.push(chunk({ content: reply.text.slice(index, index + size) }));
+  for (const piece of chunks(reply.text, options.chunkSize ?? 8)) events.push(chunk({ content: piece }));
   if (reply.toolCalls.length > 0) {
-    events.push(chunk({ tool_calls: reply.toolCalls.map((call, index) => ({ id: call.id, function: { name: call.name, arguments: call.arguments }, index })) }));
+    events.push(chunk({ tool_calls: reply.toolCalls.map((call) => ({ id: call.id, function: { name: call.name, arguments: call.arguments }, index: 0 })) }));
   }
   events.push(chunk({ content: "" }, reply.finishReason, { usage: usage(reply) }));
   response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
-  for (const [index, event] of events.entries()) {
-    if (response.destroyed) return;
-    if (fault?.kind === "cut" && index === fault.afterEvents) {
-      response.socket?.destroy();
-      return;
-    }
-    if (fault?.kind === "error-event" && index === fault.afterEvents) {
-      response.end(`data: ${JSON.stringify({ object: "error", message: fault.message ?? "Service unavailable.", type: "internal_server_error", param: null, code: "3000" })}\n\n`);
-      return;
-    }
-    response.write(`data: ${JSON.stringify(event)}\n\n`);
-    if (options.eventDelayMs) await sleep(options.eventDelayMs);
-  }
-  response.end("data: [DONE]\n\n");
+  await writeEventStream(response, events, {
+    fault,
+    frame: (event) => `data: ${JSON.stringify(event)}\n\n`,
+    errorFrame: (message = "Service unavailable.") => `data: ${JSON.stringify({ object: "error", message, type: "internal_server_error", param: null, code: "3000" })}\n\n`,
+    terminator: "data: [DONE]\n\n",
+    eventDelayMs: options.eventDelayMs,
+  });
 }
 
 function embeddings(response: ServerResponse, body: any): void {
   const inputs: string[] = typeof body?.input === "string" ? [body.input] : Array.isArray(body?.input) ? body.input : [];
-  const extra = Object.keys(body ?? {}).filter((key) => !["model", "input", "output_dimension", "output_dtype", "encoding_format"].includes(key));
-  if (extra.length > 0) return mistralError(response, 422, { detail: extra.map((key) => ({ type: "extra_forbidden", loc: ["body", key], msg: "Extra inputs are not permitted" })) }, "invalid_request_message_error");
+  const extra = extraFields(body, embeddingFields);
+  if (extra.length > 0) return mistralError(response, 422, { detail: extra }, "invalid_request_message_error");
   if (inputs.length === 0) return mistralError(response, 400, "input must not be empty");
   const dimensions = body.output_dimension ?? 8;
-  const data = inputs.map((input, index) => ({ object: "embedding", index, embedding: Array.from({ length: dimensions }, (_, position) => ((input.charCodeAt(position % input.length) || 1) % 7) / 7) }));
+  const data = inputs.map((input, index) => ({ object: "embedding", index, embedding: hashVector(input, dimensions) }));
   const tokens = inputs.reduce((sum, input) => sum + (input.match(/\S+/g) ?? []).length, 0);
   sendJson(response, 200, { id: `emb-${++sequence}`, object: "list", data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens, completion_tokens: 0 } });
 }

@@ -1,5 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { FaultQueue, readBody, sendJson, sleep, startServer, type Fault, type RunningServer } from "../shared/server.js";
+import type { ServerResponse } from "node:http";
+import { applyPreFault, faultHeaders, FaultQueue, writeEventStream, type Fault } from "../shared/faults.js";
+import { readBody, sendJson, sleep, startServer, type RecordedRequest, type RunningServer } from "../shared/server.js";
+import { chunks, hashVector } from "../shared/synthetic.js";
 import { defaultReply, type EmulatedReply } from "./responder.js";
 
 /**
@@ -18,12 +20,7 @@ export interface OpenaiEmulatorOptions {
   reply?: (body: Record<string, any>) => EmulatedReply;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage["headers"];
-  body: any;
-}
+export type { RecordedRequest };
 
 export interface OpenaiEmulator extends RunningServer {
   /** Base URL ending in /v1, as an OpenAI client expects. */
@@ -81,7 +78,10 @@ export async function startOpenaiEmulator(options: OpenaiEmulatorOptions = {}): 
     if (request.method !== "POST") return openaiError(response, 404, `Unknown path ${url.pathname}`);
 
     const fault = state.faults.next();
-    if (await applyPreFault(fault, request, response)) return;
+    const answered = await applyPreFault(fault, request, response, (status) =>
+      openaiError(response, status.status, status.message ?? `Emulated ${status.status}`, faultHeaders(status)),
+    );
+    if (answered) return;
     if (options.latencyMs) await sleep(options.latencyMs);
 
     if (operation === "embeddings") return embeddings(response, body);
@@ -108,26 +108,6 @@ export async function startOpenaiEmulator(options: OpenaiEmulatorOptions = {}): 
   // A live view, not a copy taken at assignment time.
   Object.defineProperty(emulator, "aborted", { get: () => state.aborted });
   return emulator;
-}
-
-/** Faults that act before any response byte. Returns true when the request was answered. */
-async function applyPreFault(fault: Fault | undefined, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-  if (!fault) return false;
-  switch (fault.kind) {
-    case "status": {
-      const headers = { ...(fault.status === 429 && { "retry-after": "1" }), ...fault.headers };
-      openaiError(response, fault.status, fault.message ?? `Emulated ${fault.status}`, headers);
-      return true;
-    }
-    case "reset":
-      request.socket.destroy();
-      return true;
-    case "stall":
-      await sleep(fault.ms);
-      return false;
-    default:
-      return false;
-  }
 }
 
 function usage(reply: EmulatedReply) {
@@ -168,12 +148,6 @@ function completion(reply: EmulatedReply, model: string) {
   };
 }
 
-function chunks(text: string, size: number): string[] {
-  const out: string[] = [];
-  for (let index = 0; index < text.length; index += size) out.push(text.slice(index, index + size));
-  return out;
-}
-
 /** OpenAI's stream: role chunk, content/tool-call deltas, finish chunk, optional usage chunk, [DONE]. */
 async function streamReply(
   response: ServerResponse,
@@ -202,23 +176,14 @@ async function streamReply(
   if (includeUsage) events.push({ ...base, choices: [], usage: usage(reply) });
 
   response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });
-  for (const [index, event] of events.entries()) {
-    if (response.destroyed) return;
-    if (fault?.kind === "cut" && index === fault.afterEvents) {
-      response.socket?.destroy();
-      return;
-    }
-    if (fault?.kind === "error-event" && index === fault.afterEvents) {
-      response.end(`data: ${JSON.stringify({ error: { message: fault.message ?? "The server had an error while processing your request.", type: "server_error", param: null, code: null } })}\n\n`);
-      return;
-    }
-    const frame = `data: ${JSON.stringify(event)}\n\n`;
-    // With a fault pending, wait until each event is on the wire so the fault lands mid-stream.
-    if (fault) await new Promise<void>((resolve) => response.write(frame, () => resolve()));
-    else response.write(frame);
-    if (options.eventDelayMs) await sleep(options.eventDelayMs);
-  }
-  response.end("data: [DONE]\n\n");
+  await writeEventStream(response, events, {
+    fault,
+    frame: (event) => `data: ${JSON.stringify(event)}\n\n`,
+    errorFrame: (message = "The server had an error while processing your request.") =>
+      `data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code: null } })}\n\n`,
+    terminator: "data: [DONE]\n\n",
+    eventDelayMs: options.eventDelayMs,
+  });
 }
 
 function embeddings(response: ServerResponse, body: any): void {
@@ -228,11 +193,4 @@ function embeddings(response: ServerResponse, body: any): void {
   const data = inputs.map((input, index) => ({ object: "embedding", index, embedding: hashVector(String(input), dimensions) }));
   const tokens = inputs.reduce((sum, input) => sum + (String(input).match(/\S+/g) ?? []).length, 0);
   sendJson(response, 200, { object: "list", data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
-}
-
-function hashVector(text: string, dimensions: number): number[] {
-  const out = new Array<number>(dimensions).fill(0);
-  for (let index = 0; index < text.length; index++) out[index % dimensions]! += text.charCodeAt(index) / 1000;
-  const norm = Math.hypot(...out) || 1;
-  return out.map((value) => value / norm);
 }

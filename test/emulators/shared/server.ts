@@ -53,36 +53,12 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/**
- * A fault an emulator applies to the next matching request.
- * - status: answer with that status and the provider's error body
- * - reset: destroy the socket before answering
- * - stall: wait `ms` before answering normally
- * - cut: stream `afterEvents` events, then drop the connection
- * - error-event: stream `afterEvents` events, then an in-stream error event
- */
-export type Fault =
-  | { kind: "status"; status: number; message?: string; headers?: Record<string, string> }
-  | { kind: "reset" }
-  | { kind: "stall"; ms: number }
-  | { kind: "cut"; afterEvents: number }
-  | { kind: "error-event"; afterEvents: number; message?: string };
+export { FaultQueue, type Fault } from "./faults.js";
 
-/** Faults queued for the next requests, plus an optional standing fault for every request. */
-export class FaultQueue {
-  private readonly queue: Fault[] = [];
-  standing: Fault | undefined;
-
-  push(...faults: Fault[]): void {
-    this.queue.push(...faults);
-  }
-
-  next(): Fault | undefined {
-    return this.queue.shift() ?? this.standing;
-  }
-
-  clear(): void {
-    this.queue.length = 0;
-    this.standing = undefined;
-  }
+/** A request as an emulator saw it, so tests can check what an upstream received. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage["headers"];
+  body: any;
 }
