@@ -49,6 +49,10 @@ describe("guardrails on /v1/embeddings and /v1/completions", () => {
           },
           providers: { inhouse: { exempt: true } },
         },
+        deployments: {
+          // The first variant's provider is exempt, the second's is not.
+          "vectors-ab": { variants: [{ name: "a", model: "embedder-private" }, { name: "b", model: "embedder" }] },
+        },
       },
       { env: { SWITCHYARD_MASTER_KEY: MASTER } },
     );
@@ -92,6 +96,19 @@ describe("guardrails on /v1/embeddings and /v1/completions", () => {
   it("leaves embedding inputs alone for an exempt provider, as chat does", async () => {
     await client.embeddings.create({ model: "embedder-private", input: `Contact ${EMAIL}`, encoding_format: "float" });
     expect((trusted.requests.at(-1)!.body as { input: string[] }).input).toEqual([`Contact ${EMAIL}`]);
+  });
+
+  it("masks for a deployment when any of its A/B variants reaches a third party, whichever variant answers", async () => {
+    const answered = new Set<string>();
+    for (const user of ["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8"]) {
+      const counts = [upstream.requests.length, trusted.requests.length];
+      await client.embeddings.create({ model: "vectors-ab", input: `Contact ${EMAIL}`, user, encoding_format: "float" });
+      const emulator = upstream.requests.length > counts[0]! ? upstream : trusted;
+      answered.add(emulator === upstream ? "b" : "a");
+      expect((emulator.requests.at(-1)!.body as { input: string[] }).input).toEqual(["Contact [EMAIL_1]"]);
+    }
+    // Both variants were drawn, so the exempt one too got the masked text.
+    expect(answered).toEqual(new Set(["a", "b"]));
   });
 
   it("blocks an embedding input with the OpenAI-style 400 naming the category and the input, and audits it", async () => {
