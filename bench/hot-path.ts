@@ -1,14 +1,22 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { closeLoad, holdOpenStreams, throughput } from "./lib/load.js";
-import { startStack } from "./lib/targets.js";
+import { closeLoad, fixedRate, holdOpenStreams, throughput, type Target } from "./lib/load.js";
+import { freePort, startService, type Service } from "./lib/processes.js";
+import { BENCH_KEY, createVirtualKey, startStack } from "./lib/targets.js";
 
 /**
  * `npx tsx bench/hot-path.ts`: the quick loop for work on the request path. Switchyard (from dist/)
  * and the bare proxy only, JSON and stream throughput interleaved for a few rounds, printing CPU ms per
- * request of each and their ratio, RSS idle, after load and with open streams. No report file.
+ * request of each (also per thread, user and system) and RSS idle, after load and with open streams.
+ * No report file.
  *   --rounds=N  --duration=S  --connections=N  --streams=N (held open; 0 to skip)  --phases=json,stream
  *   --node-flags="--max-semi-space-size=4 ..."  extra node flags for Switchyard
+ *   --baseline=DIR  also run the Switchyard built in another checkout (DIR/bin/switchyard.js, e.g. an
+ *                   older commit from `git archive`), interleaved, for before/after in one run
+ *   --rate=N    open-loop load at N req/s instead of closed-loop throughput: every target then serves
+ *               the same rate, so CPU per request compares like with like (how much work each event-loop
+ *               turn batches depends on the load, and closed-loop load differs per target)
  *   --profile   Switchyard under --cpu-prof; profiles in bench/out/profiles (summarise with
  *               bench/profile-summary.ts --skip=<seconds of start-up>)
  */
@@ -21,6 +29,8 @@ const { values } = parseArgs({
     profile: { type: "boolean", default: false },
     phases: { type: "string", default: "json,stream" },
     "node-flags": { type: "string", default: "" },
+    baseline: { type: "string" },
+    rate: { type: "string" },
   },
   strict: true,
 });
@@ -31,6 +41,8 @@ const bodies = {
 };
 const holdBody = JSON.stringify({ model: "hold", stream: true, messages: [{ role: "user", content: "hold" }] });
 const log = (message: string) => process.stderr.write(`${message}\n`);
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+
 /** CPU ticks (user, system) of each thread of a process, by thread name. */
 function threadTicks(pid: number): Map<string, [number, number]> {
   const ticks = new Map<string, [number, number]>();
@@ -56,49 +68,93 @@ function threadReport(before: Map<string, [number, number]>, after: Map<string, 
     .join("; ");
 }
 
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+/** Another Switchyard build on the same mock, with its own port, data directory and virtual key. */
+async function startBaseline(dir: string, upstream: string): Promise<{ service: Service; target: Target }> {
+  const port = await freePort();
+  const config = JSON.parse(readFileSync("bench/out/switchyard.bench.json", "utf8")) as { server: Record<string, unknown>; providers: { mock: { base_url: string } } };
+  config.server.port = port;
+  config.server.data_dir = join("bench/out", "baseline-data");
+  config.providers.mock.base_url = `${upstream}/v1`;
+  const configPath = "bench/out/baseline.bench.json";
+  writeFileSync(configPath, JSON.stringify(config));
+  const service = await startService({
+    name: "baseline",
+    port,
+    command: process.execPath,
+    args: [join(dir, "bin/switchyard.js"), "serve", "--config", configPath],
+    env: { SWITCHYARD_MASTER_KEY: BENCH_KEY, NODE_ENV: "production" },
+    probePath: "/health",
+  });
+  const key = await createVirtualKey(service.url);
+  return {
+    service,
+    target: { name: "baseline", url: `${service.url}/v1/chat/completions`, headers: { "content-type": "application/json", authorization: `Bearer ${key ?? BENCH_KEY}` } },
+  };
+}
 
 const flags = [...(values.profile ? ["--cpu-prof", "--cpu-prof-dir=bench/out/profiles"] : []), ...values["node-flags"].split(" ").filter(Boolean)];
 const stack = await startStack({ outDir: "bench/out", mockLatencyMs: 0, switchyardNodeFlags: flags, withPortkey: false });
+const extra: Service[] = [];
 try {
-  const services = { switchyard: stack.switchyard, bare: stack.services.find((service) => service.name === "bare")! };
-  log(`RSS idle: switchyard ${services.switchyard.rssMb().toFixed(1)} MB, bare ${services.bare.rssMb().toFixed(1)} MB`);
-  for (const name of ["switchyard", "bare"] as const) {
-    await throughput(stack.targets[name], bodies.json, { connections: 10, durationS: 1 });
-    await throughput(stack.targets[name], bodies.stream, { connections: 10, durationS: 1 });
+  const services: Record<string, Service> = { switchyard: stack.switchyard, bare: stack.services.find((service) => service.name === "bare")! };
+  const targets: Record<string, Target> = { switchyard: stack.targets.switchyard, bare: stack.targets.bare };
+  if (values.baseline) {
+    const baseline = await startBaseline(values.baseline, stack.mock.url);
+    extra.push(baseline.service);
+    services.baseline = baseline.service;
+    targets.baseline = baseline.target;
+  }
+  const names = Object.keys(services);
+  log(`RSS idle: ${names.map((name) => `${name} ${services[name]!.rssMb().toFixed(1)} MB`).join(", ")}`);
+  for (const name of names) {
+    await throughput(targets[name]!, bodies.json, { connections: 10, durationS: 1 });
+    await throughput(targets[name]!, bodies.stream, { connections: 10, durationS: 1 });
   }
   for (const phase of values.phases.split(",") as Array<keyof typeof bodies>) {
-    const cpu: Record<string, number[]> = { switchyard: [], bare: [] };
-    const rate: Record<string, number[]> = { switchyard: [], bare: [] };
-    const threadsBefore = { switchyard: threadTicks(services.switchyard.child.pid!), bare: threadTicks(services.bare.child.pid!) };
-    const answered = { switchyard: 0, bare: 0 };
+    const cpu: Record<string, number[]> = {};
+    const rate: Record<string, number[]> = {};
+    const threadsBefore = Object.fromEntries(names.map((name) => [name, threadTicks(services[name]!.child.pid!)]));
+    const answered: Record<string, number> = {};
     for (let round = 0; round < Number(values.rounds); round++) {
-      for (const name of round % 2 ? (["bare", "switchyard"] as const) : (["switchyard", "bare"] as const)) {
-        const before = services[name].cpuSeconds();
-        const result = await throughput(stack.targets[name], bodies[phase], { connections: Number(values.connections), durationS: Number(values.duration) });
-        cpu[name]!.push(((services[name].cpuSeconds() - before) * 1000) / Math.max(1, result.requests));
-        rate[name]!.push(result.requestsPerSecond);
-        answered[name] += result.requests;
+      // Rotate the order each round so no target always runs first.
+      for (const name of names.map((_, index) => names[(index + round) % names.length]!)) {
+        const before = services[name]!.cpuSeconds();
+        const durationS = Number(values.duration);
+        const result = values.rate
+          ? await fixedRate(targets[name]!, bodies[phase], { rate: Number(values.rate), durationS }).then((sample) => ({
+              requests: sample.count,
+              requestsPerSecond: sample.achievedRate,
+              errors: sample.errors + sample.dropped,
+              non2xx: 0,
+            }))
+          : await throughput(targets[name]!, bodies[phase], { connections: Number(values.connections), durationS });
+        (cpu[name] ??= []).push(((services[name]!.cpuSeconds() - before) * 1000) / Math.max(1, result.requests));
+        (rate[name] ??= []).push(result.requestsPerSecond);
+        answered[name] = (answered[name] ?? 0) + result.requests;
         if (result.errors + result.non2xx > 0) log(`  ${name} ${phase}: ${result.errors + result.non2xx} errors`);
       }
     }
-    const [sy, bare] = [median(cpu.switchyard!), median(cpu.bare!)];
-    log(
-      `${phase}: switchyard ${sy.toFixed(3)} ms/req (${median(rate.switchyard!).toFixed(0)}/s), bare ${bare.toFixed(3)} ms/req (${median(rate.bare!).toFixed(0)}/s); ` +
-        `req/s ratio ${(median(rate.switchyard!) / median(rate.bare!)).toFixed(2)}, CPU bare/switchyard ${(bare / sy).toFixed(2)}`,
-    );
-    for (const name of ["switchyard", "bare"] as const) {
-      log(`  ${name} threads, ms/req: ${threadReport(threadsBefore[name], threadTicks(services[name].child.pid!), answered[name])}`);
+    const bareCpu = median(cpu.bare!);
+    const bareRate = median(rate.bare!);
+    for (const name of names) {
+      log(
+        `${phase} ${name}: ${median(cpu[name]!).toFixed(3)} ms/req, ${median(rate[name]!).toFixed(0)} req/s` +
+          (name === "bare" ? "" : ` (req/s ratio to bare ${(median(rate[name]!) / bareRate).toFixed(2)}, CPU bare/this ${(bareCpu / median(cpu[name]!)).toFixed(2)})`),
+      );
+      log(`  threads, ms/req: ${threadReport(threadsBefore[name]!, threadTicks(services[name]!.child.pid!), answered[name]!)}`);
     }
   }
-  log(`RSS after load: switchyard ${services.switchyard.rssMb().toFixed(1)} MB, bare ${services.bare.rssMb().toFixed(1)} MB`);
+  log(`RSS after load: ${names.map((name) => `${name} ${services[name]!.rssMb().toFixed(1)} MB`).join(", ")}`);
   const streams = Number(values.streams);
   if (streams > 0) {
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const { opened, value } = await holdOpenStreams(stack.targets.switchyard, holdBody, streams, () => services.switchyard.rssMb());
-    log(`switchyard with ${opened} open streams: RSS ${value.toFixed(1)} MB`);
+    for (const name of names.filter((item) => item !== "bare")) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const { opened, value } = await holdOpenStreams(targets[name]!, holdBody, streams, () => services[name]!.rssMb());
+      log(`${name} with ${opened} open streams: RSS ${value.toFixed(1)} MB`);
+    }
   }
 } finally {
   await closeLoad();
+  await Promise.all(extra.map((service) => service.stop()));
   await stack.stop();
 }

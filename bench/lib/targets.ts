@@ -123,7 +123,7 @@ function switchyardConfig(port: number, upstream: string, outDir: string): Recor
  * Creates a project and a virtual key through the admin API, both with limits high enough never to
  * trip, so every benchmark request pays for key lookup, rate-limit and budget checks and metering.
  */
-async function createVirtualKey(url: string): Promise<string | undefined> {
+export async function createVirtualKey(url: string): Promise<string | undefined> {
   const admin = { "content-type": "application/json", authorization: `Bearer ${BENCH_KEY}` };
   const limits = { rpm: 1_000_000_000, tpm: 1_000_000_000_000, budgets: { daily_usd: 1_000_000 } };
   try {
