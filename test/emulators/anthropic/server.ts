@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { applyPreFault, faultHeaders, FaultQueue, writeEventStream, type Fault } from "../shared/faults.js";
-import { readBody, sendJson, sleep, startServer, type RecordedRequest, type RunningServer } from "../shared/server.js";
+import { readJsonRequest, sendJson, sleep, startServer, type EmulatorServer, type RecordedRequest, type StreamPacing } from "../shared/server.js";
 import { chunks } from "../shared/synthetic.js";
 import { defaultReply, type EmulatedReply } from "./responder.js";
 import { validateMessagesBody } from "./validate.js";
@@ -10,23 +10,18 @@ import { validateMessagesBody } from "./validate.js";
  * event sequence (message_start, ping, content_block_*, message_delta, message_stop), Anthropic
  * error bodies, 429 with retry-after, 529 overloaded, and injectable faults. It records every request.
  */
-export interface AnthropicEmulatorOptions {
+export interface AnthropicEmulatorOptions extends StreamPacing {
   /** When set, requests must carry `x-api-key: <apiKey>`. */
   apiKey?: string;
   latencyMs?: number;
-  eventDelayMs?: number;
-  /** Characters per streamed text chunk. */
-  chunkSize?: number;
   reply?: (body: Record<string, any>) => EmulatedReply;
 }
 
 export type { RecordedRequest };
 
-export interface AnthropicEmulator extends RunningServer {
+export interface AnthropicEmulator extends EmulatorServer {
   /** Base URL as the official SDK takes it (no /v1). */
   baseURL: string;
-  requests: RecordedRequest[];
-  faults: FaultQueue;
   /** Number of upstream requests aborted by the caller before they completed. */
   aborted: number;
   options: AnthropicEmulatorOptions;
@@ -53,14 +48,8 @@ export function anthropicError(response: ServerResponse, status: number, message
 export async function startAnthropicEmulator(options: AnthropicEmulatorOptions = {}): Promise<AnthropicEmulator> {
   const state = { requests: [] as RecordedRequest[], faults: new FaultQueue(), aborted: 0 };
   const running = await startServer(async (request, response) => {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    const text = request.method === "POST" ? await readBody(request) : "";
-    let body: any;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      return anthropicError(response, 400, "There was an issue with the format of your request: invalid JSON");
-    }
+    const { url, body, malformed } = await readJsonRequest(request);
+    if (malformed) return anthropicError(response, 400, "There was an issue with the format of your request: invalid JSON");
     state.requests.push({ method: request.method ?? "GET", path: url.pathname + url.search, headers: request.headers, body });
 
     if (options.apiKey !== undefined && request.headers["x-api-key"] !== options.apiKey) {

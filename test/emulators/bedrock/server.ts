@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { applyPreFault, FaultQueue, writeEventStream, type Fault } from "../shared/faults.js";
-import { readBody, startServer, type RecordedRequest, type RunningServer } from "../shared/server.js";
+import { readJsonRequest, startServer, type EmulatorServer, type RecordedRequest, type StreamPacing } from "../shared/server.js";
 import { hashVector } from "../shared/synthetic.js";
 import { bedrockReply, validateConverse, type BedrockReply } from "./responder.js";
 
@@ -13,18 +13,14 @@ import { bedrockReply, validateConverse, type BedrockReply } from "./responder.j
  * embeddings). Every request's SigV4 signature is checked by signing it again with the known keys.
  * Errors carry `x-amzn-errortype`; faults include exception messages inside a 200 stream.
  */
-export interface BedrockEmulatorOptions {
+export interface BedrockEmulatorOptions extends StreamPacing {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  chunkSize?: number;
-  eventDelayMs?: number;
   reply?: (body: Record<string, any>) => BedrockReply;
 }
 
 export type { RecordedRequest };
 
-export interface BedrockEmulator extends RunningServer {
-  requests: RecordedRequest[];
-  faults: FaultQueue;
+export interface BedrockEmulator extends EmulatorServer {
   options: BedrockEmulatorOptions;
 }
 
@@ -65,13 +61,8 @@ export async function startBedrockEmulator(options: BedrockEmulatorOptions = {})
 
   const running = await startServer(async (request, response) => {
     const rawPath = request.url ?? "/";
-    const text = request.method === "POST" ? await readBody(request) : "";
-    let body: any;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      return bedrockError(response, 400, "Malformed input request, please reformat your input and try again.", "SerializationException");
-    }
+    const { text, body, malformed } = await readJsonRequest(request);
+    if (malformed) return bedrockError(response, 400, "Malformed input request, please reformat your input and try again.", "SerializationException");
     state.requests.push({ method: request.method ?? "GET", path: rawPath, headers: request.headers, body });
 
     const signatureProblem = await checkSignature(request, rawPath, text, credentials);

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { applyPreFault, faultHeaders, FaultQueue, writeEventStream, type Fault } from "../shared/faults.js";
-import { readBody, sendJson, startServer, type RecordedRequest, type RunningServer } from "../shared/server.js";
+import { readJsonRequest, sendJson, startServer, type EmulatorServer, type RecordedRequest, type StreamPacing } from "../shared/server.js";
 import { chunks, hashVector } from "../shared/synthetic.js";
 import { findRejectedKeyword, geminiReply, type GeminiReply } from "./responder.js";
 
@@ -10,20 +10,16 @@ import { findRejectedKeyword, geminiReply, type GeminiReply } from "./responder.
  * (`/v1/projects/{p}/locations/{l}/publishers/google/models/{m}:...`, `:predict`) with bearer auth,
  * a service-account token endpoint (`POST /token`), Google error bodies and injectable faults.
  */
-export interface GeminiEmulatorOptions {
+export interface GeminiEmulatorOptions extends StreamPacing {
   apiKey?: string;
   /** Bearer token Vertex requests must carry. */
   accessToken?: string;
-  chunkSize?: number;
-  eventDelayMs?: number;
   reply?: (body: Record<string, any>) => GeminiReply;
 }
 
 export type { RecordedRequest };
 
-export interface GeminiEmulator extends RunningServer {
-  requests: RecordedRequest[];
-  faults: FaultQueue;
+export interface GeminiEmulator extends EmulatorServer {
   options: GeminiEmulatorOptions;
   /** Tokens minted by `POST /token`. */
   mintedTokens: string[];
@@ -50,15 +46,9 @@ const vertexPath = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publ
 export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): Promise<GeminiEmulator> {
   const state = { requests: [] as RecordedRequest[], faults: new FaultQueue(), mintedTokens: [] as string[] };
   const running = await startServer(async (request, response) => {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    const text = request.method === "POST" ? await readBody(request) : "";
+    const { url, text, body, malformed } = await readJsonRequest(request);
     if (url.pathname === "/token") return token(response, text, state.mintedTokens);
-    let body: any;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      return googleError(response, 400, "Invalid JSON payload received.");
-    }
+    if (malformed) return googleError(response, 400, "Invalid JSON payload received.");
     state.requests.push({ method: request.method ?? "GET", path: url.pathname + url.search, headers: request.headers, body });
 
     const studio = studioPath.exec(url.pathname);

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { defaultReply, type EmulatedReply } from "../openai/responder.js";
 import { applyPreFault, faultHeaders, FaultQueue, writeEventStream, type Fault } from "../shared/faults.js";
-import { readBody, sendJson, startServer, type RecordedRequest, type RunningServer } from "../shared/server.js";
+import { readJsonRequest, sendJson, startServer, type EmulatorServer, type RecordedRequest, type StreamPacing } from "../shared/server.js";
 import { chunks, hashVector } from "../shared/synthetic.js";
 
 /**
@@ -10,18 +10,14 @@ import { chunks, hashVector } from "../shared/synthetic.js";
  * tool_choice `any`, usage in the last stream chunk, and Mistral's error bodies. Checked against
  * Mistral's own SDK (mistral-sdk.test.ts), which validates every response it reads.
  */
-export interface MistralEmulatorOptions {
+export interface MistralEmulatorOptions extends StreamPacing {
   apiKey?: string;
-  chunkSize?: number;
-  eventDelayMs?: number;
 }
 
 export type { RecordedRequest };
 
-export interface MistralEmulator extends RunningServer {
+export interface MistralEmulator extends EmulatorServer {
   baseURL: string;
-  requests: RecordedRequest[];
-  faults: FaultQueue;
 }
 
 // The request fields of Mistral's chat API (as its SDK 2.7 sends them); anything else is a 422.
@@ -43,14 +39,8 @@ const nineCharacterId = () => `T${String(++sequence).padStart(8, "0")}`;
 export async function startMistralEmulator(options: MistralEmulatorOptions = {}): Promise<MistralEmulator> {
   const state = { requests: [] as RecordedRequest[], faults: new FaultQueue() };
   const running = await startServer(async (request, response) => {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    const text = request.method === "POST" ? await readBody(request) : "";
-    let body: any;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      return mistralError(response, 400, "Invalid JSON body");
-    }
+    const { url, body, malformed } = await readJsonRequest(request);
+    if (malformed) return mistralError(response, 400, "Invalid JSON body");
     state.requests.push({ method: request.method ?? "GET", path: url.pathname, headers: request.headers, body });
     if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
       return sendJson(response, 401, { message: "Unauthorized", request_id: `req${Date.now()}` });

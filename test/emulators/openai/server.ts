@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { applyPreFault, faultHeaders, FaultQueue, writeEventStream, type Fault } from "../shared/faults.js";
-import { readBody, sendJson, sleep, startServer, type RecordedRequest, type RunningServer } from "../shared/server.js";
+import { readJsonRequest, sendJson, sleep, startServer, type EmulatorServer, type RecordedRequest, type StreamPacing } from "../shared/server.js";
 import { chunks, hashVector } from "../shared/synthetic.js";
 import { defaultReply, type EmulatedReply } from "./responder.js";
 
@@ -9,24 +9,19 @@ import { defaultReply, type EmulatedReply } from "./responder.js";
  * JSON and SSE responses, OpenAI error bodies, 429 with retry-after, and injectable faults.
  * It records every request it receives so tests can check what an upstream saw.
  */
-export interface OpenaiEmulatorOptions {
+export interface OpenaiEmulatorOptions extends StreamPacing {
   /** When set, requests must carry `Authorization: Bearer <apiKey>` (or Azure's `api-key`). */
   apiKey?: string;
-  /** Delay before answering, and between streamed events (ms). */
+  /** Delay before answering (ms). */
   latencyMs?: number;
-  eventDelayMs?: number;
-  /** Characters per streamed text chunk. */
-  chunkSize?: number;
   reply?: (body: Record<string, any>) => EmulatedReply;
 }
 
 export type { RecordedRequest };
 
-export interface OpenaiEmulator extends RunningServer {
+export interface OpenaiEmulator extends EmulatorServer {
   /** Base URL ending in /v1, as an OpenAI client expects. */
   baseURL: string;
-  requests: RecordedRequest[];
-  faults: FaultQueue;
   /** Number of upstream requests aborted by the caller before they completed. */
   aborted: number;
   options: OpenaiEmulatorOptions;
@@ -50,14 +45,8 @@ export function openaiError(response: ServerResponse, status: number, message: s
 export async function startOpenaiEmulator(options: OpenaiEmulatorOptions = {}): Promise<OpenaiEmulator> {
   const state = { requests: [] as RecordedRequest[], faults: new FaultQueue(), aborted: 0 };
   const running = await startServer(async (request, response) => {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    const text = request.method === "POST" ? await readBody(request) : "";
-    let body: any;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      return openaiError(response, 400, "We could not parse the JSON body of your request.");
-    }
+    const { url, body, malformed } = await readJsonRequest(request);
+    if (malformed) return openaiError(response, 400, "We could not parse the JSON body of your request.");
     state.requests.push({ method: request.method ?? "GET", path: url.pathname + url.search, headers: request.headers, body });
 
     if (options.apiKey !== undefined) {
