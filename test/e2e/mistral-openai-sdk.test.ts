@@ -55,6 +55,12 @@ describe("official openai SDK -> gateway -> Mistral", () => {
     expect(mistral.requests[0]!.body).toMatchObject({ random_seed: 5, max_tokens: 30 });
   });
 
+  it("drops a user message's name, which Mistral's wire does not have", async () => {
+    const completion = await client.chat.completions.create({ model: "large", messages: [{ role: "user", name: "ada", content: "hello" }] });
+    expect(completion.choices[0]!.message.content).toBe("You said: hello");
+    expect(mistral.requests[0]!.body.messages[0]).toEqual({ role: "user", content: "hello" });
+  });
+
   it("streams text with usage", async () => {
     const stream = await client.chat.completions.create({ model: "large", messages: [{ role: "user", content: "stream it" }], stream: true, stream_options: { include_usage: true } });
     let text = "";

@@ -8,8 +8,8 @@ export interface MistralRequestSettings {
 
 /**
  * Canonical request -> Mistral chat body: OpenAI's wire with Mistral's differences applied
- * (`random_seed`, tool_choice `any`, 9-character tool call ids, `safe_prompt`, no `stream_options`
- * or `user`, which Mistral rejects as unknown fields).
+ * (`random_seed`, tool_choice `any`, 9-character tool call ids, `safe_prompt`, no `stream_options`,
+ * `user` or user-message `name`, which Mistral rejects as unknown fields).
  */
 export function toMistralRequest(
   request: ChatRequest,
@@ -28,13 +28,21 @@ export function toMistralRequest(
     warnings.push({ type: "unsupported-setting", setting: "user", message: "Mistral has no end-user field" });
   }
   if (body.tool_choice === "required") body.tool_choice = "any";
-  body.messages = (body.messages as Array<Record<string, unknown>>).map(remapToolCallIds);
+  const messages = body.messages as Array<Record<string, unknown>>;
+  if (messages.some((message) => message.role === "user" && message.name !== undefined)) {
+    warnings.push({ type: "unsupported-setting", setting: "name", message: "Mistral's user messages have no name field" });
+  }
+  body.messages = messages.map(remapMessage);
   if (settings.safePrompt !== undefined) body.safe_prompt = settings.safePrompt;
   Object.assign(body, providerOptions?.mistral);
   return { body, warnings };
 }
 
-function remapToolCallIds(message: Record<string, unknown>): Record<string, unknown> {
+function remapMessage(message: Record<string, unknown>): Record<string, unknown> {
+  if (message.role === "user" && message.name !== undefined) {
+    const { name: _dropped, ...rest } = message;
+    return rest;
+  }
   if (message.role === "tool" && typeof message.tool_call_id === "string") {
     return { ...message, tool_call_id: toMistralToolCallId(message.tool_call_id) };
   }

@@ -174,6 +174,13 @@ describe("Mistral emulator is faithful to @mistralai/mistralai", () => {
       ["body", "seed"],
       ["body", "stream_options"],
     ]);
+    const named = await fetch(`${emulator.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer ms-key", "content-type": "application/json" },
+      body: JSON.stringify({ model: "mistral-small-latest", messages: [{ role: "user", name: "ada", content: "hi" }] }),
+    });
+    expect(named.status).toBe(422);
+    expect(((await named.json()) as { message: { detail: Array<{ loc: unknown[] }> } }).message.detail[0]!.loc).toEqual(["body", "messages", 0, "user", "name"]);
   });
 
   it("rejects a malformed tool call id with a 400", async () => {

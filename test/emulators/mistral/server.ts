@@ -27,6 +27,13 @@ const chatFields = new Set([
   "guardrails", "prompt_cache_key", "service_tier", "safe_prompt",
 ]);
 const embeddingFields = new Set(["model", "input", "metadata", "output_dimension", "output_dtype", "encoding_format"]);
+// Per role, as in the SDK's message models: a user message has no `name`, unlike OpenAI's.
+const messageFields: Record<string, Set<string>> = {
+  system: new Set(["role", "content"]),
+  user: new Set(["role", "content"]),
+  assistant: new Set(["role", "content", "tool_calls", "prefix"]),
+  tool: new Set(["role", "content", "tool_call_id", "name"]),
+};
 
 export function mistralError(response: ServerResponse, status: number, message: unknown, type = "invalid_request_error", headers: Record<string, string> = {}): void {
   sendJson(response, status, { object: "error", message, type, param: null, code: status === 429 ? "1300" : null }, headers);
@@ -74,15 +81,21 @@ export async function startMistralEmulator(options: MistralEmulatorOptions = {})
 
 type Problem = { status: 422; detail: unknown[] } | { status: 400; message: string };
 
-const extraFields = (body: any, known: Set<string>) =>
-  Object.keys(body ?? {})
+const extraFields = (value: any, known: Set<string>, at: unknown[] = ["body"]) =>
+  Object.keys(value ?? {})
     .filter((key) => !known.has(key))
-    .map((key) => ({ type: "extra_forbidden", loc: ["body", key], msg: "Extra inputs are not permitted", input: body[key] }));
+    .map((key) => ({ type: "extra_forbidden", loc: [...at, key], msg: "Extra inputs are not permitted", input: value[key] }));
 
 function validate(body: any): Problem | undefined {
-  const extra = extraFields(body, chatFields);
-  if (extra.length > 0) return { status: 422, detail: extra };
   if (!Array.isArray(body?.messages) || body.messages.length === 0) return { status: 422, detail: [{ type: "missing", loc: ["body", "messages"], msg: "Field required" }] };
+  const extra = [
+    ...extraFields(body, chatFields),
+    ...body.messages.flatMap((item: any, index: number) => {
+      const known = messageFields[item?.role];
+      return known ? extraFields(item, known, ["body", "messages", index, item.role]) : [];
+    }),
+  ];
+  if (extra.length > 0) return { status: 422, detail: extra };
   const choice = body.tool_choice;
   if (typeof choice === "string" && !["auto", "none", "any", "required"].includes(choice)) {
     return { status: 422, detail: [{ type: "enum", loc: ["body", "tool_choice"], msg: "Input should be 'auto', 'none', 'any' or 'required'" }] };

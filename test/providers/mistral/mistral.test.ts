@@ -29,7 +29,7 @@ describe("Mistral request translation", () => {
       {
         model: "mistral-large-latest",
         messages: [
-          { role: "user", content: [{ type: "text", text: "hi" }] },
+          { role: "user", name: "ada", content: [{ type: "text", text: "hi" }] },
           { role: "assistant", content: [{ type: "tool-call", id: "call_abcdefghijklmnop", name: "f", arguments: "{}" }] },
           { role: "tool", content: [{ type: "tool-result", toolCallId: "call_abcdefghijklmnop", content: [{ type: "text", text: "ok" }] }] },
         ],
@@ -50,10 +50,11 @@ describe("Mistral request translation", () => {
     const messages = body.messages as any[];
     const mapped = toMistralToolCallId("call_abcdefghijklmnop");
     expect(mapped).toMatch(/^[a-zA-Z0-9]{9}$/);
+    expect(messages[0]).toEqual({ role: "user", content: "hi" });
     expect(messages[1].tool_calls[0].id).toBe(mapped);
     expect(messages[2].tool_call_id).toBe(mapped);
     expect(toMistralToolCallId("D681PevKs")).toBe("D681PevKs");
-    expect(warnings.map((warning) => warning.setting)).toEqual(["user"]);
+    expect(warnings.map((warning) => warning.setting)).toEqual(["user", "name"]);
   });
 
   it("reads Mistral's 422 validation errors", () => {
