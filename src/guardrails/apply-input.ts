@@ -13,8 +13,11 @@ export interface ActionTally {
 
 export interface InputOutcome {
   request: ChatRequest;
+  /** What unmasks the answer; empty when the masking is one-way (embeddings). */
   vault: MaskVault;
   tally: ActionTally[];
+  /** How many values were masked (the vault's size, unless each text had its own). */
+  masked: number;
 }
 
 /** Thrown when a request holds a category whose policy is `block`; names the category, never the value. */
@@ -59,7 +62,7 @@ export function applyInputPolicy(
   const taken = new Set<string>(placeholdersIn(JSON.stringify(request.messages)));
   const vault = new MaskVault((placeholder) => taken.has(placeholder));
   const counts = new Map<string, ActionTally>();
-  if (wanted.size === 0) return { request, vault, tally: [] };
+  if (wanted.size === 0) return { request, vault, tally: [], masked: 0 };
 
   const transform = (text: string, location: TextLocation): string => {
     const findings = detectors.detect(text, wanted);
@@ -80,7 +83,41 @@ export function applyInputPolicy(
   };
 
   const messages = request.messages.map((message, index) => transformMessage(message, index, transform));
-  return { request: { ...request, messages }, vault, tally: [...counts.values()] };
+  return { request: { ...request, messages }, vault, tally: [...counts.values()], masked: vault.size };
+}
+
+/**
+ * Embedding inputs: each text is masked on its own, so a text always turns into the same masked
+ * text (and the same vector) whichever batch it is sent in. Nothing comes back to unmask: the
+ * returned vault is empty.
+ */
+export function applyInputPolicyPerText(
+  request: ChatRequest,
+  policy: ReadonlyMap<string, InputAction>,
+  detectors: DetectorSet,
+  fieldName: FieldNamer,
+): InputOutcome {
+  const tally = new Map<string, ActionTally>();
+  let masked = 0;
+  const messages = request.messages.map((message, index) => {
+    if (message.role !== "user") return message;
+    const content = message.content.map((part, position) => {
+      if (part.type !== "text") return part;
+      const single: ChatRequest = { ...request, messages: [{ role: "user", content: [part] }] };
+      const outcome = applyInputPolicy(single, policy, detectors, () => fieldName({ message: index, part: position, field: "content" }));
+      masked += outcome.masked;
+      for (const item of outcome.tally) {
+        const key = `${item.category}\u0000${item.action}`;
+        const sum = tally.get(key) ?? { ...item, count: 0 };
+        sum.count += item.count;
+        tally.set(key, sum);
+      }
+      const [only] = outcome.request.messages;
+      return only?.role === "user" ? (only.content[0] ?? part) : part;
+    });
+    return { ...message, content };
+  });
+  return { request: { ...request, messages }, vault: new MaskVault(), tally: [...tally.values()], masked };
 }
 
 type Transform = (text: string, location: TextLocation) => string;

@@ -3,7 +3,7 @@ import type { ChatRequest } from "../core/types.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
 import { plainCallKey } from "../gateway/plain-calls.js";
-import { applyInputPolicy, chatFieldName, GuardrailBlockedError, type FieldNamer } from "./apply-input.js";
+import { applyInputPolicy, applyInputPolicyPerText, chatFieldName, GuardrailBlockedError, type FieldNamer } from "./apply-input.js";
 import type { AuditLog, NewAuditEntry } from "./audit-log.js";
 import type { GuardrailsConfig, OutputAction, PolicyLayer } from "./config.js";
 import { DetectorSet } from "./detectors/index.js";
@@ -88,7 +88,8 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
       const policy = resolver.input(subject, providers);
       let outcome;
       try {
-        outcome = applyInputPolicy(context.request, policy, detectors, fieldNamer(context));
+        const apply = context.state.get(plainCallKey) === "embeddings" ? applyInputPolicyPerText : applyInputPolicy;
+        outcome = apply(context.request, policy, detectors, fieldNamer(context));
       } catch (error) {
         if (error instanceof GuardrailBlockedError) record([entry("input", error.category, "block", 1)]);
         throw error;
@@ -96,7 +97,7 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
       record(outcome.tally.filter((tally) => tally.action !== "allow").map((tally) => entry("input", tally.category, tally.action as NewAuditEntry["action"], tally.count)));
       context.request = outcome.request;
       context.state.set(guardrailsStateKey, { vault: outcome.vault, injectionScore: injection } satisfies GuardrailsState);
-      if (outcome.vault.size > 0) context.responseHeaders["x-switchyard-guardrails-masked"] = String(outcome.vault.size);
+      if (outcome.masked > 0) context.responseHeaders["x-switchyard-guardrails-masked"] = String(outcome.masked);
 
       const result = await next(context);
       const provider = context.route?.provider;

@@ -59,9 +59,9 @@ describe("guardrails on /v1/embeddings and /v1/completions", () => {
     // Only in-process models serve /v1/completions among the built-in providers; these reach an HTTP upstream.
     const remote = legacyCompletionsProvider("legacy", legacy.baseURL);
     const onMachine = legacyCompletionsProvider("legacy-local", legacy.baseURL, true);
-    gateway.runtime.models.register({ name: "base", routes: [{ provider: remote, model: "davinci-002" }] });
-    gateway.runtime.models.register({ name: "base-strict", routes: [{ provider: remote, model: "davinci-002" }] });
-    gateway.runtime.models.register({ name: "base-local", routes: [{ provider: onMachine, model: "local-base" }] });
+    gateway.runtime.models.register({ name: "base", routes: [{ provider: remote, model: "davinci-002" }], origin: "runtime" });
+    gateway.runtime.models.register({ name: "base-strict", routes: [{ provider: remote, model: "davinci-002" }], origin: "runtime" });
+    gateway.runtime.models.register({ name: "base-local", routes: [{ provider: onMachine, model: "local-base" }], origin: "runtime" });
     client = new OpenAI({ baseURL: gateway.baseURL, apiKey: MASTER, maxRetries: 0 });
   });
 
@@ -77,19 +77,21 @@ describe("guardrails on /v1/embeddings and /v1/completions", () => {
   };
   const categories = (rows: AuditRow[]) => rows.map((row) => `${row.direction}:${row.category}:${row.action}`).sort();
 
-  it("masks embedding inputs before the provider sees them, one placeholder per value across inputs", async () => {
-    const input = [`Contact ${EMAIL}`, `Card ${CARD}`, `Key ${OPENAI_KEY}`, `Again ${EMAIL}`];
+  it("masks embedding inputs before the provider sees them, each input on its own", async () => {
+    const other = "bob@example.org";
+    const input = [`Contact ${other} or ${EMAIL}`, `Card ${CARD}`, `Key ${OPENAI_KEY}`, `Again ${EMAIL}`];
     const { data, response } = await client.embeddings.create({ model: "embedder", input, encoding_format: "float" }).withResponse();
     expect(data.data).toHaveLength(4);
     const sent = upstream.requests.at(-1)!.body as { input: string[] };
-    expect(sent.input).toEqual(["Contact [EMAIL_1]", "Card [CREDIT_CARD_1]", "Key [API_KEY_1]", "Again [EMAIL_1]"]);
-    for (const original of ORIGINALS) expect(JSON.stringify(sent)).not.toContain(original);
-    expect(response.headers.get("x-switchyard-guardrails-masked")).toBe("3");
+    // Numbered per input: a text masks to the same text (and vector) whatever else is in the batch.
+    expect(sent.input).toEqual(["Contact [EMAIL_1] or [EMAIL_2]", "Card [CREDIT_CARD_1]", "Key [API_KEY_1]", "Again [EMAIL_1]"]);
+    for (const original of [...ORIGINALS, other]) expect(JSON.stringify(sent)).not.toContain(original);
+    expect(response.headers.get("x-switchyard-guardrails-masked")).toBe("5");
 
     const requestId = response.headers.get("x-request-id")!;
     const rows = await audit(requestId);
     expect(categories(rows)).toEqual(["input:api_key:mask", "input:credit_card:mask", "input:email:mask"]);
-    expect(rows.find((row) => row.category === "email")).toMatchObject({ model: "embedder", count: 2 });
+    expect(rows.find((row) => row.category === "email")).toMatchObject({ model: "embedder", count: 3 });
     expect(JSON.stringify(rows)).not.toContain(EMAIL);
   });
 
