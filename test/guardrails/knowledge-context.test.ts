@@ -100,7 +100,7 @@ describe("guardrails on text a knowledge base adds to the prompt", () => {
     const before = chats().length;
     const blocked = await ask("chat-strict", base);
     expect(blocked.statusCode).toBe(400);
-    expect(blocked.json()).toMatchObject({ error: { code: "SWY_ERR_GUARDRAIL_BLOCKED" } });
+    expect(blocked.json()).toMatchObject({ error: { code: "SWY_ERR_GUARDRAIL_BLOCKED", param: "messages[0].content" } });
     expect(blocked.body).toContain("credit_card");
     expect(blocked.body).not.toContain("4111");
     expect(chats().length).toBe(before);
