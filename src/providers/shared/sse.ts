@@ -10,11 +10,46 @@ export async function* readServerSentEvents(
   const pending: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => pending.push(event) });
   const decoder = new TextDecoder();
-  for await (const chunk of body) {
-    parser.feed(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
-    while (pending.length > 0) yield pending.shift()!;
+  const chunks = body[Symbol.asyncIterator]();
+  let ended = false;
+  try {
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) break;
+      const chunk = next.value;
+      parser.feed(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+      while (pending.length > 0) yield pending.shift()!;
+    }
+    ended = true;
+  } finally {
+    if (!ended) await stopReading(body, chunks);
   }
   parser.feed(decoder.decode());
   // A final event without its blank line is incomplete by the SSE spec and is dropped by the parser.
   while (pending.length > 0) yield pending.shift()!;
+}
+
+/**
+ * The reader stopped before the body ended: usually at the provider's last event (`[DONE]`,
+ * `message_stop`), whose bytes arrive together with the end of the body. Give the body this turn to
+ * end by itself, so the upstream connection goes back to the pool; destroying a body that has not
+ * ended closes the connection (a new TCP connection for the next stream) and builds an AbortError
+ * with a stack trace. A body that does not end that soon is destroyed as before.
+ */
+async function stopReading(body: AsyncIterable<Uint8Array | string>, chunks: AsyncIterator<Uint8Array | string>): Promise<void> {
+  let timer: NodeJS.Immediate | undefined;
+  const endedNow = await Promise.race([
+    chunks.next().then(
+      (next) => next.done === true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => {
+      timer = setImmediate(() => resolve(false));
+    }),
+  ]);
+  clearImmediate(timer);
+  if (endedNow) return;
+  const destroy = (body as { destroy?: () => void }).destroy;
+  if (typeof destroy === "function") destroy.call(body);
+  else await chunks.return?.();
 }
