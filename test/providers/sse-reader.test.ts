@@ -36,7 +36,7 @@ describe("SSE reader stopping at the last event", () => {
     return { seen, body: response.body };
   }
 
-  it("lets a body that ends with the last event end normally (the connection stays reusable)", async () => {
+  it("lets a body that ends with the last event end normally instead of destroying it", async () => {
     const { seen, body } = await readUntilDone("/ends");
     expect(seen).toEqual(['{"n":1}', "[DONE]"]);
     expect(body.readableEnded).toBe(true);

@@ -32,9 +32,8 @@ export async function* readServerSentEvents(
 /**
  * The reader stopped before the body ended: usually at the provider's last event (`[DONE]`,
  * `message_stop`), whose bytes arrive together with the end of the body. Give the body this turn to
- * end by itself, so the upstream connection goes back to the pool; destroying a body that has not
- * ended closes the connection (a new TCP connection for the next stream) and builds an AbortError
- * with a stack trace. A body that does not end that soon is destroyed as before.
+ * end by itself: destroying a body that has not ended builds an AbortError with a stack trace, a few
+ * percent of a stream's CPU. A body that does not end that soon is destroyed as before.
  */
 async function stopReading(body: AsyncIterable<Uint8Array | string>, chunks: AsyncIterator<Uint8Array | string>): Promise<void> {
   let timer: NodeJS.Immediate | undefined;
