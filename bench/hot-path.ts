@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { closeLoad, fixedRate, holdOpenStreams, throughput, type Target } from "./lib/load.js";
+import { closeLoad, fixedRate, holdOpenStreams, throughput, timeToFirstByte, type Target } from "./lib/load.js";
 import { freePort, startService, type Service } from "./lib/processes.js";
 import { BENCH_KEY, createVirtualKey, startStack } from "./lib/targets.js";
 
@@ -17,6 +17,7 @@ import { BENCH_KEY, createVirtualKey, startStack } from "./lib/targets.js";
  *   --rate=N    open-loop load at N req/s instead of closed-loop throughput: every target then serves
  *               the same rate, so CPU per request compares like with like (how much work each event-loop
  *               turn batches depends on the load, and closed-loop load differs per target)
+ *   --ttfb=N    also N sequential streamed requests per target: time to first byte, p50 and p99
  *   --profile   Switchyard under --cpu-prof; profiles in bench/out/profiles (summarise with
  *               bench/profile-summary.ts --skip=<seconds of start-up>)
  */
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     "node-flags": { type: "string", default: "" },
     baseline: { type: "string" },
     rate: { type: "string" },
+    ttfb: { type: "string", default: "0" },
   },
   strict: true,
 });
@@ -142,6 +144,12 @@ try {
           (name === "bare" ? "" : ` (req/s ratio to bare ${(median(rate[name]!) / bareRate).toFixed(2)}, CPU bare/this ${(bareCpu / median(cpu[name]!)).toFixed(2)})`),
       );
       log(`  threads, ms/req: ${threadReport(threadsBefore[name]!, threadTicks(services[name]!.child.pid!), answered[name]!)}`);
+    }
+  }
+  for (let round = 0; round < (Number(values.ttfb) > 0 ? 2 : 0); round++) {
+    for (const name of round % 2 ? [...names].reverse() : names) {
+      const sample = await timeToFirstByte(targets[name]!, bodies.stream, Number(values.ttfb));
+      log(`stream TTFB ${name} (round ${round + 1}): p50 ${sample.p50Ms.toFixed(3)} ms, p99 ${sample.p99Ms.toFixed(3)} ms`);
     }
   }
   log(`RSS after load: ${names.map((name) => `${name} ${services[name]!.rssMb().toFixed(1)} MB`).join(", ")}`);

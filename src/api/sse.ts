@@ -28,18 +28,23 @@ export async function writeSse(
   encoder: SseEncoder,
 ): Promise<void> {
   response.writeHead(200, { ...SSE_HEADERS, ...headers });
-  // Frames produced in the same tick (an upstream chunk often carries several events) leave in one
-  // write instead of one syscall each; uncorking on the next tick adds no waiting.
+  // Frames produced in the same turn of the event loop (an upstream chunk often carries several
+  // events) leave in one write instead of one syscall each. The uncork waits for this turn's
+  // setImmediate phase, after the usage journal's (which is queued from the same drain of
+  // microtasks): a stream that ends in this turn then sends its content and its final frames
+  // (written once the row is journaled; end() flushes the cork) in one write, not two. Nothing is
+  // held past this turn.
   let corked = false;
   const uncork = () => {
     corked = false;
     response.uncork();
   };
+  const uncorkThisTurn = () => setImmediate(uncork);
   const write = (frames: string): boolean => {
     if (!corked) {
       corked = true;
       response.cork();
-      process.nextTick(uncork);
+      process.nextTick(uncorkThisTurn);
     }
     return response.write(frames);
   };
