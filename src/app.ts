@@ -96,10 +96,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     readFile: (projectId, fileId) => customization.files.content(projectId, fileId),
     baseForModel: (model) => customization.deployments.get(model)?.spec.knowledge_base,
   });
-  // Deployments rewrite the model name before the cache keys on it. Retrieval runs before the
-  // guardrails so the document text it adds is masked like the caller's own before any provider sees it.
+  // Retrieval and deployments run before the guardrails, so the document text, system prompt and
+  // variable values they add are masked like the caller's own before any provider sees it (the
+  // deployment records the name called, which picks its policy); the cache then keys on the result.
   const guard = guardrails ? [guardrails.middleware] : [];
-  const middlewares: ChatMiddleware[] = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), knowledge.middleware, ...guard, customization.middleware, ...(cache ? [cache.middleware] : [])];
+  const middlewares: ChatMiddleware[] = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), knowledge.middleware, customization.middleware, ...guard, ...(cache ? [cache.middleware] : [])];
   const routing = await opened.step(() => createRoutingEngine(runtime, env));
   opened.add(() => routing.close());
   const gateway = new Gateway(runtime, {

@@ -57,4 +57,9 @@ export interface GatewayContext {
   cacheHit?: boolean;
   /** The auto router's choice for a `type: auto` model (usage records carry it). */
   routeDecision?: RouteDecision;
+  /**
+   * Set by a deployment before it rewrites the request: the public name the client called (per-deployment
+   * policies are looked up by it) and how many messages the deployment put in front of the client's.
+   */
+  deployment?: { name: string; prependedMessages: number };
 }

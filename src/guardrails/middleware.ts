@@ -38,8 +38,9 @@ export const INJECTION_CATEGORY = "prompt_injection";
 /**
  * Guardrails as one middleware. Input policies are applied before routing, using the model's route
  * plan to pick provider-specific rules (strictest across its fallback routes); output checks and
- * unmasking wrap the stream the chosen provider returns. The same middleware guards embeddings and
- * text completions, which reach it as a one-message chat.
+ * unmasking wrap the stream the chosen provider returns. It runs after deployments, so it sees the
+ * final prompt, and takes policies by the public name the client called (`context.deployment`).
+ * The same middleware guards embeddings and text completions, which reach it as a one-message chat.
  */
 export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions): ChatMiddleware {
   const { config, audit } = options;
@@ -64,7 +65,8 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
       const subject: PolicySubject = {
         keyId: context.principal.keyId,
         projectId: context.principal.projectId,
-        model: context.request.model,
+        // A deployment has already rewritten the request to its model: its policy goes by the name called.
+        model: context.deployment?.name ?? context.request.model,
       };
       const entry = (direction: NewAuditEntry["direction"], category: string, action: NewAuditEntry["action"], count: number, provider?: string): NewAuditEntry => ({
         requestId: context.requestId,
@@ -128,7 +130,9 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
 
 /**
  * Embeddings and text completions arrive as a one-message chat (see PlainCalls): their texts are
- * named to the client by the fields it sent, `input`/`input[i]` and `prompt`.
+ * named to the client by the fields it sent, `input`/`input[i]` and `prompt`. In a chat, the
+ * messages a deployment put first are its `system_prompt` (variables filled in), and the client's
+ * own messages keep the indices it sent them with.
  */
 function fieldNamer(context: GatewayContext): FieldNamer {
   const kind = context.state.get(plainCallKey);
@@ -137,7 +141,9 @@ function fieldNamer(context: GatewayContext): FieldNamer {
     const single = context.request.messages[0]?.content.length === 1;
     return ({ part }) => (single ? "input" : `input[${part}]`);
   }
-  return chatFieldName;
+  const prepended = context.deployment?.prependedMessages ?? 0;
+  if (prepended === 0) return chatFieldName;
+  return (location) => (location.message < prepended ? "system_prompt" : chatFieldName({ ...location, message: location.message - prepended }));
 }
 
 /** Scores tool results; throws when the policy blocks at the threshold. Returns the highest score. */

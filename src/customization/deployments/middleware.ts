@@ -1,7 +1,8 @@
 /**
  * Calls to a deployment's name become calls to its model: the system prompt (with variables filled
  * in) goes first, unset sampling parameters take the deployment's defaults, and an A/B variant is
- * chosen by weight. The client changes nothing but the model name.
+ * chosen by weight. The client changes nothing but the model name. It runs before the guardrails, so
+ * the prompt and variable values it adds are masked or blocked like the client's own text.
  */
 import { createHash } from "node:crypto";
 import { SwitchyardError } from "../../core/errors.js";
@@ -77,6 +78,8 @@ export function deploymentMiddleware(store: DeploymentStore): ChatMiddleware {
       const deployment = store.get(context.request.model);
       if (!deployment) return next(context);
       const applied = applyDeployment(deployment, context.request, context.headers?.[VARIABLES_HEADER]);
+      // The guardrails run after this and look the deployment's policy up by the name the client called.
+      context.deployment = { name: context.request.model, prependedMessages: applied.request.messages.length - context.request.messages.length };
       context.request = applied.request;
       context.responseHeaders[DEPLOYMENT_HEADER] = applied.label;
       return next(context);
