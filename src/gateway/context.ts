@@ -15,10 +15,13 @@ export interface Principal {
 export interface RouteDecision {
   /** The public `type: auto` model that was asked for. */
   autoModel: string;
-  tier: "strong" | "weak";
+  tier: "strong" | "middle" | "weak";
   /** The model the request went to. */
   model: string;
-  /** The router's score (probability the strong model is needed) and the threshold it was compared with. */
+  /**
+   * The router's score (probability the strong model is needed) and the threshold of the tier it
+   * cleared (for the weak tier: the lowest threshold, which it did not clear).
+   */
   score: number;
   threshold: number;
 }

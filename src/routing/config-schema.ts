@@ -12,6 +12,14 @@ export const autoModelSchema = z
     /** Public model names (or PROVIDER/MODEL) for the two tiers. */
     strong: z.string().min(1),
     weak: z.string().min(1),
+    /**
+     * Tiers between strong and weak, strongest first: each takes the next `share` of traffic by score
+     * (after the strong tier's share); the weak model gets what is left.
+     */
+    middle: z
+      .array(z.object({ model: z.string().min(1), share: z.number().gt(0).max(1) }).strict())
+      .max(8)
+      .default([]),
     /** A fixed score threshold; wins over target_strong. */
     threshold: z.number().min(0).max(1).optional(),
     /** Share of traffic meant for the strong model; defaults to the router file's own. */

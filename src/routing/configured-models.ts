@@ -41,6 +41,7 @@ export function registerConfiguredModels(
           router,
           strong: auto.strong,
           weak: auto.weak,
+          middle: auto.middle,
           threshold: auto.threshold,
           targetStrong: auto.target_strong ?? router.file.targetStrong,
           budgetFloor: auto.budget_floor,
@@ -55,15 +56,24 @@ export function registerConfiguredModels(
   // Tiers are checked once every entry exists, so they may name models declared later in the file.
   for (const entry of models.list()) {
     if (!entry.auto) continue;
-    for (const tier of ["strong", "weak"] as const) {
-      const target = entry.auto[tier];
+    const tiers = [
+      { path: "strong", target: entry.auto.strong },
+      ...entry.auto.middle.map((tier, index) => ({ path: `middle[${index}].model`, target: tier.model })),
+      { path: "weak", target: entry.auto.weak },
+    ];
+    for (const { path, target } of tiers) {
       try {
         const resolved = models.resolve(target);
-        if (resolved.auto) problems.push(`models.${entry.name}.auto.${tier}: "${target}" is itself a type auto model`);
+        if (resolved.auto) problems.push(`models.${entry.name}.auto.${path}: "${target}" is itself a type auto model`);
       } catch (error) {
-        if (error instanceof SwitchyardError) problems.push(`models.${entry.name}.auto.${tier}: no model or provider route "${target}"`);
+        if (error instanceof SwitchyardError) problems.push(`models.${entry.name}.auto.${path}: no model or provider route "${target}"`);
         else throw error;
       }
     }
+    const shares = entry.auto.targetStrong + entry.auto.middle.reduce((sum, tier) => sum + tier.share, 0);
+    if (entry.auto.middle.length > 0 && entry.auto.threshold !== undefined) {
+      problems.push(`models.${entry.name}.auto.threshold: a fixed threshold cannot be combined with middle tiers (use target_strong)`);
+    }
+    if (shares > 1 + 1e-9) problems.push(`models.${entry.name}.auto.middle: target_strong plus the middle shares is ${shares.toFixed(2)}, more than 1`);
   }
 }

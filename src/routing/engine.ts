@@ -1,7 +1,7 @@
 import type { Runtime } from "../config/resolve.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { ChatResult } from "../gateway/pipeline.js";
-import { decideTier } from "./auto/decide.js";
+import { decideTier, tierModels } from "./auto/decide.js";
 import type { BreakerStore } from "./breaker/breaker-store.js";
 import { MemoryBreakerStore } from "./breaker/memory-breaker-store.js";
 import { runWithFallback, type RoutingServices } from "./fallback.js";
@@ -33,8 +33,19 @@ export class RoutingEngine {
     context.responseHeaders["x-switchyard-route-score"] = decision.score.toFixed(4);
     context.responseHeaders["x-switchyard-route-threshold"] = decision.threshold.toFixed(4);
     const chosen = this.runtime.models.resolve(decision.model);
-    const other = this.runtime.models.resolve(decision.tier === "strong" ? entry.auto.weak : entry.auto.strong);
-    const spare = entry.auto.crossTierFallback ? other.routes.filter((route) => !chosen.routes.includes(route)) : [];
+    const spare: ModelEntry["routes"] = [];
+    if (entry.auto.crossTierFallback) {
+      // The other tiers, nearest first (the next weaker before the next stronger).
+      const models = tierModels(entry.auto);
+      const at = models.indexOf(decision.model);
+      const order = models
+        .map((model, index) => ({ model, distance: Math.abs(index - at) + (index < at ? 0.5 : 0) }))
+        .filter((tier) => tier.model !== decision.model)
+        .sort((left, right) => left.distance - right.distance);
+      for (const { model } of order) {
+        for (const route of this.runtime.models.resolve(model).routes) if (!chosen.routes.includes(route) && !spare.includes(route)) spare.push(route);
+      }
+    }
     return runWithFallback(context, { ...chosen, strategy: chosen.strategy ?? entry.strategy }, this.services, spare);
   }
 

@@ -15,6 +15,8 @@ export interface AutoEntry {
   router: LearnedRouter;
   strong: string;
   weak: string;
+  /** Tiers between strong and weak, strongest first, each with its share of traffic. */
+  middle: ReadonlyArray<{ model: string; share: number }>;
   threshold?: number;
   targetStrong: number;
   budgetFloor: number;

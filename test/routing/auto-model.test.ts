@@ -42,6 +42,7 @@ function config(auto: Record<string, unknown>) {
     models: {
       smart: { type: "auto", auto: { router: routerPath, strong: "big/gpt-4o", weak: "cheap", ...auto } },
       cheap: { routes: [{ provider: "small", model: "gpt-4o-mini" }] },
+      tiered: { type: "auto", auto: { router: routerPath, strong: "big/gpt-4o", weak: "cheap", middle: [{ model: "small/gpt-4o-mid", share: 0.55 }], target_strong: 0.4 } },
     },
   };
 }
@@ -61,11 +62,11 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-async function ask(text: string, stream = false) {
+async function ask(text: string, stream = false, model = "smart") {
   return fetch(`${gateway.url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ model: "smart", stream, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: text }] }),
+    body: JSON.stringify({ model, stream, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: text }] }),
   });
 }
 
@@ -108,6 +109,21 @@ describe("type: auto models", () => {
     expect(response.headers.get("x-switchyard-provider")).toBe("small");
   });
 
+  it("send a prompt between the tiers' thresholds to a middle tier, falling back to the next weaker one", async () => {
+    const response = await ask(easy, false, "tiered");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-switchyard-route-decision")).toBe("middle");
+    expect(weak.requests.at(-1)!.body.model).toBe("gpt-4o-mid");
+    expect(decisions.at(-1)).toMatchObject({ autoModel: "tiered", tier: "middle", model: "small/gpt-4o-mid" });
+    expect((await ask(hard, false, "tiered")).headers.get("x-switchyard-route-decision")).toBe("strong");
+
+    weak.faults.push({ kind: "status", status: 503 });
+    const fallback = await ask(easy, false, "tiered");
+    expect(fallback.status).toBe(200);
+    expect(fallback.headers.get("x-switchyard-route-decision")).toBe("middle");
+    expect(weak.requests.at(-1)!.body.model).toBe("gpt-4o-mini");
+  });
+
   it("are listed by GET /v1/models", async () => {
     const response = await fetch(`${gateway.url}/v1/models`);
     const body = (await response.json()) as { data: Array<{ id: string }> };
@@ -127,6 +143,14 @@ describe("auto model config", () => {
   it("reports a missing router file and unknown tiers", async () => {
     await expect(load({ smart: { type: "auto", auto: { router: join(directory, "none.json"), strong: "small/a", weak: "small/b" } } })).rejects.toThrow(/models\.smart\.auto\.router/);
     await expect(load({ smart: { type: "auto", auto: { router: routerPath, strong: "nowhere", weak: "small/b" } } })).rejects.toThrow(/models\.smart\.auto\.strong: no model/);
+  });
+
+  it("checks middle tiers: known models, shares that fit, no fixed threshold", async () => {
+    const auto = { router: routerPath, strong: "small/a", weak: "small/b" };
+    await expect(load({ smart: { type: "auto", auto: { ...auto, middle: [{ model: "nowhere", share: 0.2 }] } } })).rejects.toThrow(/models\.smart\.auto\.middle\[0\]\.model: no model/);
+    await expect(load({ smart: { type: "auto", auto: { ...auto, target_strong: 0.5, middle: [{ model: "small/c", share: 0.6 }] } } })).rejects.toThrow(/more than 1/);
+    await expect(load({ smart: { type: "auto", auto: { ...auto, threshold: 0.5, middle: [{ model: "small/c", share: 0.2 }] } } })).rejects.toThrow(/fixed threshold/);
+    await expect(load({ smart: { type: "auto", auto: { ...auto, middle: [{ model: "small/c", share: 0 }] } } })).rejects.toThrow(/share/);
   });
 
   it("rejects unknown strategy keys", async () => {

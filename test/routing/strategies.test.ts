@@ -108,7 +108,7 @@ describe("fallback triggers", () => {
 
 describe("auto decision", () => {
   const { file } = trainRouter(syntheticRows(200, 5), { strong: "strong", weak: "weak", folds: 3, grid: [{ label: "strong-wins", sparseStrength: 0.65 }] });
-  const auto: AutoEntry = { router: new LearnedRouter(file), strong: "big", weak: "small", targetStrong: 0.4, budgetFloor: 0.25, crossTierFallback: true };
+  const auto: AutoEntry = { router: new LearnedRouter(file), strong: "big", weak: "small", middle: [], targetStrong: 0.4, budgetFloor: 0.25, crossTierFallback: true };
   const hard = { model: "auto", messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "Eli has 512 coins, sells 25% of them, then buys 40 more and then gives away a third. How many coins are left?" }] }] };
   const easy = { model: "auto", messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "Eli has 5 coins. How many coins does Eli have?" }] }] };
 
@@ -124,5 +124,23 @@ describe("auto decision", () => {
     const pressed = decideTier("auto", auto, hard, { keyId: "k", budget: { remainingFraction: 0.1 } });
     expect(pressed.threshold).toBeGreaterThan(relaxed.threshold);
     expect(decideTier("auto", auto, hard, { keyId: "k", budget: { remainingFraction: 0 } }).tier).toBe("weak");
+  });
+
+  it("splits traffic over middle tiers by their shares, strongest first", () => {
+    const tiered: AutoEntry = { ...auto, targetStrong: 0.3, middle: [{ model: "mid", share: 0.4 }] };
+    const counts = new Map<string, number>();
+    const rows = syntheticRows(400, 77);
+    for (const row of rows) {
+      const request = { model: "auto", messages: [{ role: "user" as const, content: [{ type: "text" as const, text: row.prompt }] }] };
+      const decision = decideTier("auto", tiered, request, { keyId: "k" });
+      counts.set(decision.model, (counts.get(decision.model) ?? 0) + 1);
+      expect(decision.tier).toBe(decision.model === "big" ? "strong" : decision.model === "mid" ? "middle" : "weak");
+    }
+    // Shares are met on fresh prompts to within the calibration's resolution on this clustered data.
+    const share = (model: string) => (counts.get(model) ?? 0) / rows.length;
+    expect(Math.abs(share("big") - 0.3), `strong ${share("big")}`).toBeLessThan(0.1);
+    expect(Math.abs(share("mid") - 0.4), `middle ${share("mid")}`).toBeLessThan(0.1);
+    expect(Math.abs(share("small") - 0.3), `weak ${share("small")}`).toBeLessThan(0.1);
+    expect(decideTier("auto", tiered, hard, { keyId: "k", budget: { remainingFraction: 0 } }).model).toBe("small");
   });
 });

@@ -13,12 +13,43 @@ export function budgetPressure(principal: Principal, floor: number): number {
   return Math.min(1, Math.max(0, 1 - remaining / floor));
 }
 
+interface Tier {
+  tier: RouteDecision["tier"];
+  model: string;
+  /** A score above this goes to this tier (or a stronger one). */
+  threshold: number;
+}
+
+/**
+ * The tiers above weak, strongest first, with their thresholds. Each middle tier's threshold is the
+ * score that sends the cumulative share (strong + the middle tiers so far) above it.
+ */
+export function tierThresholds(auto: AutoEntry): Tier[] {
+  const tiers: Tier[] = [{ tier: "strong", model: auto.strong, threshold: auto.threshold ?? auto.router.thresholdFor(auto.targetStrong) }];
+  let share = auto.targetStrong;
+  for (const middle of auto.middle) {
+    share += middle.share;
+    tiers.push({ tier: "middle", model: middle.model, threshold: auto.router.thresholdFor(share) });
+  }
+  return tiers;
+}
+
 export function decideTier(autoModel: string, auto: AutoEntry, request: ChatRequest, principal: Principal): RouteDecision {
   const { text, turns } = routingText(request);
   const score = auto.router.score(text, turns);
-  const base = auto.threshold ?? auto.router.thresholdFor(auto.targetStrong);
   const pressure = budgetPressure(principal, auto.budgetFloor);
-  const threshold = base + (1 - base) * pressure;
-  const tier = pressure < 1 && score > threshold ? "strong" : "weak";
-  return { autoModel, tier, model: tier === "strong" ? auto.strong : auto.weak, score, threshold };
+  const tiers = tierThresholds(auto);
+  let lowest = 1;
+  for (const candidate of tiers) {
+    // Budget pressure moves every threshold toward 1 ("weak only" at full pressure).
+    const threshold = candidate.threshold + (1 - candidate.threshold) * pressure;
+    lowest = threshold;
+    if (pressure < 1 && score > threshold) return { autoModel, tier: candidate.tier, model: candidate.model, score, threshold };
+  }
+  return { autoModel, tier: "weak", model: auto.weak, score, threshold: lowest };
+}
+
+/** Every tier's model, strongest first: the order cross-tier fallback walks from the chosen one. */
+export function tierModels(auto: AutoEntry): string[] {
+  return [auto.strong, ...auto.middle.map((tier) => tier.model), auto.weak];
 }
