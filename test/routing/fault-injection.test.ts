@@ -148,7 +148,9 @@ describe("fault injection behind a healthy fallback", () => {
     expect(results).toHaveLength(total);
     expect(failures).toBe(0);
     expect(healthy.requests.length).toBeGreaterThan(0);
-    expect(counts.faultsConsumed).toBeGreaterThan(60);
+    // How many faults are drawn depends on timing (open breakers skip the faulty routes for a cooldown);
+    // enough must have been, or the run proves nothing.
+    expect(counts.faultsConsumed).toBeGreaterThan(20);
   });
 
   it("retries a 429 after its Retry-After on the same route when it fits the deadline", async () => {
