@@ -9,11 +9,20 @@ export function safeJson(text: string): unknown {
   }
 }
 
-/** The request translation's warnings as `warning` parts ahead of the provider's own parts. */
-export async function* prependWarnings(
+/**
+ * The request translation's warnings as `warning` parts ahead of the provider's own parts. Without
+ * warnings (the usual case) a provider's stream is returned as it is: a generator layer that only
+ * passes parts through costs a promise round trip per part.
+ */
+export function prependWarnings(
   warnings: readonly Warning[],
   parts: Iterable<StreamPart> | AsyncIterable<StreamPart>,
-): AsyncGenerator<StreamPart> {
+): AsyncIterable<StreamPart> {
+  if (warnings.length === 0 && Symbol.asyncIterator in parts) return parts;
+  return withWarnings(warnings, parts);
+}
+
+async function* withWarnings(warnings: readonly Warning[], parts: Iterable<StreamPart> | AsyncIterable<StreamPart>): AsyncGenerator<StreamPart> {
   for (const warning of warnings) yield { type: "warning", warning };
   yield* parts;
 }
