@@ -1,68 +1,32 @@
+import { BoundedLru } from "./bounded-lru.js";
 import type { CachedResponse, CacheStore } from "./store.js";
 
-interface Entry {
-  value: CachedResponse;
-  expiresAt: number;
-  bytes: number;
-}
-
-/**
- * An in-process LRU bounded by entry count and approximate bytes (the JSON size of each entry).
- * A Map keeps insertion order, so re-inserting on access makes the first key the least recent.
- */
+/** Exact-match entries in-process: an LRU bounded by count and approximate bytes (the JSON size of each entry). */
 export class MemoryCacheStore implements CacheStore {
   readonly kind = "memory";
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
+  private readonly entries: BoundedLru<CachedResponse>;
 
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxBytes: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(maxEntries: number, maxBytes: number, now: () => number = Date.now) {
+    this.entries = new BoundedLru(maxEntries, maxBytes, now);
+  }
 
   get size(): number {
     return this.entries.size;
   }
 
   get totalBytes(): number {
-    return this.bytes;
+    return this.entries.totalBytes;
   }
 
   async get(key: string): Promise<CachedResponse | undefined> {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key);
-    if (entry.expiresAt <= this.now()) {
-      this.bytes -= entry.bytes;
-      return undefined;
-    }
-    this.entries.set(key, entry);
-    return entry.value;
+    return this.entries.get(key);
   }
 
   async set(key: string, value: CachedResponse, ttlMs: number): Promise<void> {
-    const bytes = key.length + JSON.stringify(value).length;
-    if (bytes > this.maxBytes) return;
-    this.remove(key);
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs, bytes });
-    this.bytes += bytes;
-    for (const [oldest, entry] of this.entries) {
-      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= entry.bytes;
-    }
+    this.entries.set(key, value, ttlMs, key.length + JSON.stringify(value).length);
   }
 
   async close(): Promise<void> {
     this.entries.clear();
-    this.bytes = 0;
-  }
-
-  private remove(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.bytes -= entry.bytes;
   }
 }

@@ -1,3 +1,4 @@
+import { BoundedLru } from "./bounded-lru.js";
 import type { CachedResponse } from "./store.js";
 import { similarity, type SemanticMatch, type SemanticStore } from "./semantic-store.js";
 
@@ -5,8 +6,6 @@ interface Entry {
   partition: string;
   vector: Float32Array;
   value: CachedResponse;
-  expiresAt: number;
-  bytes: number;
 }
 
 /**
@@ -15,15 +14,16 @@ interface Entry {
  */
 export class MemorySemanticStore implements SemanticStore {
   readonly kind = "memory";
-  private readonly entries = new Map<string, Entry>();
   private readonly partitions = new Map<string, Set<string>>();
-  private bytes = 0;
+  private readonly entries: BoundedLru<Entry>;
 
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxBytes: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(maxEntries: number, maxBytes: number, now: () => number = Date.now) {
+    this.entries = new BoundedLru<Entry>(maxEntries, maxBytes, now, (id, entry) => {
+      const ids = this.partitions.get(entry.partition);
+      ids?.delete(id);
+      if (ids?.size === 0) this.partitions.delete(entry.partition);
+    });
+  }
 
   get size(): number {
     return this.entries.size;
@@ -32,52 +32,30 @@ export class MemorySemanticStore implements SemanticStore {
   async search(partition: string, vector: Float32Array, threshold: number): Promise<SemanticMatch | undefined> {
     const ids = this.partitions.get(partition);
     if (!ids) return undefined;
-    const now = this.now();
     let best: { id: string; entry: Entry; similarity: number } | undefined;
     for (const id of [...ids]) {
-      const entry = this.entries.get(id)!;
-      if (entry.expiresAt <= now) {
-        this.remove(id);
-        continue;
-      }
+      const entry = this.entries.peek(id);
+      if (!entry) continue;
       const score = similarity(vector, entry.vector);
       if (score >= threshold && (!best || score > best.similarity)) best = { id, entry, similarity: score };
     }
     if (!best) return undefined;
     // Touch: a hit makes the entry the most recently used.
-    this.entries.delete(best.id);
-    this.entries.set(best.id, best.entry);
+    this.entries.get(best.id);
     return { value: best.entry.value, similarity: best.similarity };
   }
 
   async add(partition: string, id: string, vector: Float32Array, value: CachedResponse, ttlMs: number): Promise<void> {
     const bytes = id.length + partition.length + vector.byteLength + JSON.stringify(value).length;
-    if (bytes > this.maxBytes) return;
-    this.remove(id);
-    this.entries.set(id, { partition, vector, value, expiresAt: this.now() + ttlMs, bytes });
-    this.bytes += bytes;
+    this.entries.set(id, { partition, vector, value }, ttlMs, bytes);
+    if (this.entries.peek(id) === undefined) return;
     let ids = this.partitions.get(partition);
     if (!ids) this.partitions.set(partition, (ids = new Set()));
     ids.add(id);
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
-      this.remove(oldest);
-    }
   }
 
   async close(): Promise<void> {
     this.entries.clear();
     this.partitions.clear();
-    this.bytes = 0;
-  }
-
-  private remove(id: string): void {
-    const entry = this.entries.get(id);
-    if (!entry) return;
-    this.entries.delete(id);
-    this.bytes -= entry.bytes;
-    const ids = this.partitions.get(entry.partition);
-    ids?.delete(id);
-    if (ids?.size === 0) this.partitions.delete(entry.partition);
   }
 }
