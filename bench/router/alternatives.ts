@@ -21,14 +21,21 @@ const features = (prompt: string) => {
   return found;
 };
 const apgr = (rows: PairedRow[], scores: number[]) => routingMetrics(rows.map((row, index) => ({ score: scores[index]!, strong: row.strong, weak: row.weak }))).apgr;
-const label = (row: PairedRow, kind: "sw" | "wf") => (kind === "sw" ? Math.max(0, row.strong - row.weak) : 1 - row.weak);
+type Kind = "sw" | "wf" | "gain" | "s" | "w";
+const label = (row: PairedRow, kind: Kind) =>
+  kind === "sw" ? Math.max(0, row.strong - row.weak) : kind === "wf" ? 1 - row.weak : kind === "gain" ? (row.strong - row.weak + 1) / 2 : kind === "s" ? row.strong : row.weak;
 const noSparse = { indices: new Uint32Array(0), values: new Float32Array(0) };
 
 type Variant = (train: PairedRow[]) => (prompt: string) => number;
 
 /** Logistic regression as train.ts fits it, with the prior strengths and label as parameters. */
-function logistic(options: { sparse: number; dense: number; prior: number; label: "sw" | "wf"; denseOnly?: boolean }): Variant {
-  const view = (item: Features): Features => (options.denseOnly ? { sparse: noSparse, dense: item.dense } : item);
+function logistic(options: { sparse: number; dense: number; prior: number; label: Kind; denseOnly?: boolean; group?: "word" | "char" }): Variant {
+  const half = width / 2;
+  const pick = (item: Features): Features => {
+    const keep = Array.from(item.sparse.indices, (index, position) => [index, position] as const).filter(([index]) => (options.group === "word" ? index < half : index >= half));
+    return { dense: item.dense, sparse: { indices: Uint32Array.from(keep.map(([index]) => index)), values: Float32Array.from(keep.map(([, position]) => item.sparse.values[position]!)) } };
+  };
+  const view = (item: Features): Features => (options.denseOnly ? { sparse: noSparse, dense: item.dense } : options.group ? pick(item) : item);
   return (train) => {
     const prior = new Float64Array(denseFeatureNames.length);
     prior[denseFeatureNames.indexOf("log_chars")] = options.prior;
@@ -101,6 +108,60 @@ const variants: Record<string, Variant> = {
   dense_only: logistic({ sparse: 0, dense: 6.5, prior: 0, label: "sw", denseOnly: true }),
   weak_shortfall: logistic({ sparse: 0.65, dense: 65, prior: 1, label: "wf" }),
   knn50: knn(50),
+  gain: logistic({ sparse: 0.65, dense: 65, prior: 1, label: "gain" }),
+  gain_x10: logistic({ sparse: 6.5, dense: 65, prior: 1, label: "gain" }),
+  prior0: logistic({ sparse: 0.65, dense: 6.5, prior: 0, label: "sw" }),
+  two_model: (train) => {
+    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s" })(train);
+    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w" })(train);
+    return (prompt) => strong(prompt) - weak(prompt);
+  },
+  two_product: (train) => {
+    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s" })(train);
+    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w" })(train);
+    return (prompt) => strong(prompt) * (1 - weak(prompt));
+  },
+  two_x10: (train) => {
+    const strong = logistic({ sparse: 6.5, dense: 65, prior: 0, label: "s" })(train);
+    const weak = logistic({ sparse: 6.5, dense: 65, prior: -1, label: "w" })(train);
+    return (prompt) => strong(prompt) - weak(prompt);
+  },
+  two_loose: (train) => {
+    const strong = logistic({ sparse: 0.65, dense: 6.5, prior: 0, label: "s" })(train);
+    const weak = logistic({ sparse: 0.65, dense: 6.5, prior: -1, label: "w" })(train);
+    return (prompt) => strong(prompt) - weak(prompt);
+  },
+  two_sw: (train) => {
+    const gain = logistic({ sparse: 0.65, dense: 65, prior: 1, label: "sw" })(train);
+    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s" })(train);
+    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w" })(train);
+    return (prompt) => strong(prompt) - weak(prompt) + gain(prompt);
+  },
+  two_sneg: (train) => {
+    const strong = logistic({ sparse: 0.65, dense: 65, prior: -0.5, label: "s" })(train);
+    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w" })(train);
+    return (prompt) => strong(prompt) - weak(prompt);
+  },
+  two_wonly_prior: (train) => {
+    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s" })(train);
+    const weak = logistic({ sparse: 0.65, dense: 65, prior: -0.5, label: "w" })(train);
+    return (prompt) => strong(prompt) - weak(prompt);
+  },
+  two_word: (train) => {
+    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s", group: "word" })(train);
+    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w", group: "word" })(train);
+    return (prompt) => strong(prompt) - weak(prompt);
+  },
+  two_char: (train) => {
+    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s", group: "char" })(train);
+    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w", group: "char" })(train);
+    return (prompt) => strong(prompt) - weak(prompt);
+  },
+  two_s03: (train) => {
+    const strong = logistic({ sparse: 0.2, dense: 65, prior: 0, label: "s" })(train);
+    const weak = logistic({ sparse: 0.2, dense: 65, prior: -1, label: "w" })(train);
+    return (prompt) => strong(prompt) - weak(prompt);
+  },
   router_knn_mix: rankMix([[shipped, 1], [knn(30), 1]]),
 };
 

@@ -87,6 +87,36 @@ describe("training", () => {
     expect(share).toBeLessThan(0.6);
   });
 
+  it("with expected-gain, learns from rows where the weak model did better, not only from strong wins", () => {
+    // Three kinds of prompt of the same length: both models succeed (chat), only the strong one
+    // does (proof), only the weak one does (poem). strong-wins sees poem and chat alike (label 0).
+    const kinds = [
+      { word: "chat", strong: 1, weak: 1 },
+      { word: "proof", strong: 1, weak: 0 },
+      { word: "poem", strong: 0, weak: 1 },
+    ];
+    const rows = Array.from({ length: 240 }, (_, index) => {
+      const kind = kinds[index % 3]!;
+      return { prompt: `please write a ${kind.word} about item ${index % 17}`, scores: { strong: kind.strong, weak: kind.weak } };
+    });
+    const { file } = trainRouter(rows, { strong: "strong", weak: "weak", folds: 3, grid: [{ label: "expected-gain", sparseStrength: 0.65 }] });
+    expect(file.label).toBe("expected-gain");
+    expect(file.weakModel).toBeDefined();
+    const router = parseRouterFile(JSON.parse(JSON.stringify(file)), "ROUTER.json");
+    const score = (word: string) => router.score(`please write a ${word} about item 99`);
+    expect(score("proof")).toBeGreaterThan(score("chat") + 0.2);
+    expect(score("chat")).toBeGreaterThan(score("poem") + 0.2);
+    for (const word of ["proof", "chat", "poem"]) expect(score(word)).toBeGreaterThanOrEqual(0);
+    expect(score("proof")).toBeLessThanOrEqual(1);
+  });
+
+  it("loads version 1 files (one model) and refuses an expected-gain file without its weak model", () => {
+    const { file } = trainRouter(train, { strong: "strong", weak: "weak", folds: 3, grid: [{ label: "strong-wins", sparseStrength: 0.65 }] });
+    const prompt = test[0]!.prompt;
+    expect(parseRouterFile({ ...file, version: 1 }, "old.json").score(prompt)).toBeCloseTo(new LearnedRouter(file).score(prompt), 9);
+    expect(() => parseRouterFile({ ...file, label: "expected-gain" }, "bad.json")).toThrow(/weakModel/);
+  });
+
   it("rejects data that does not score both models, naming what it has", () => {
     expect(() => trainRouter(train, { strong: "gpt-x", weak: "weak" })).toThrow(/models in the data: strong, weak/);
   });

@@ -5,29 +5,42 @@ import { featurize, type FeatureSpec } from "./features.js";
 import { predict, type LogisticModel } from "./logistic.js";
 
 /** ROUTER.json: everything needed to score a prompt, with no reference to the training data. */
+const modelSchema = z.object({
+  bias: z.number(),
+  denseWeights: z.array(z.number()),
+  denseMean: z.array(z.number()),
+  denseScale: z.array(z.number()),
+  /** Little-endian float32 weights of the hashed features, base64. */
+  sparseWeights: z.string(),
+});
+
+export type StoredModel = z.infer<typeof modelSchema>;
+
 export const routerFileSchema = z
   .object({
     format: z.literal("switchyard-router"),
-    version: z.literal(1),
+    version: z.union([z.literal(1), z.literal(2)]),
     strong: z.string().min(1),
     weak: z.string().min(1),
-    label: z.enum(["strong-wins", "weak-shortfall"]),
+    /**
+     * `expected-gain`: `model` predicts the strong model's quality and `weakModel` the weak one's; the
+     * score is (strong - weak + 1) / 2. The other labels use `model` alone.
+     */
+    label: z.enum(["expected-gain", "strong-wins", "weak-shortfall"]),
     features: z.object({ hashBits: z.number().int().min(8).max(22), charNgrams: z.array(z.number().int().min(1).max(8)), maxChars: z.number().int().positive() }),
-    model: z.object({
-      bias: z.number(),
-      denseWeights: z.array(z.number()),
-      denseMean: z.array(z.number()),
-      denseScale: z.array(z.number()),
-      /** Little-endian float32 weights of the hashed features, base64. */
-      sparseWeights: z.string(),
-    }),
+    model: modelSchema,
+    weakModel: modelSchema.optional(),
     /** Scores at quantiles 0, 0.01, ..., 1 of held-out (out-of-fold) training predictions. */
     calibration: z.array(z.number()).length(101),
     targetStrong: z.number().min(0).max(1),
     threshold: z.number(),
     training: z.looseObject({ rows: z.number().int() }),
   })
-  .strict();
+  .strict()
+  .refine((file) => (file.label === "expected-gain") === (file.weakModel !== undefined), {
+    message: "weakModel is required with label expected-gain and only then",
+    path: ["weakModel"],
+  });
 
 export type RouterFile = z.infer<typeof routerFileSchema>;
 
@@ -54,24 +67,47 @@ export function thresholdForShare(calibration: readonly number[], targetStrong: 
   return calibration[low]! + fraction * (calibration[high]! - calibration[low]!);
 }
 
-/** A loaded router: scores prompts (probability the strong model is needed). */
+export function storeModel(model: LogisticModel): StoredModel {
+  return {
+    bias: model.bias,
+    denseWeights: [...model.denseWeights],
+    denseMean: [...model.denseMean],
+    denseScale: [...model.denseScale],
+    sparseWeights: encodeWeights(model.sparseWeights),
+  };
+}
+
+function loadModel(stored: StoredModel, spec: FeatureSpec): LogisticModel {
+  return {
+    bias: stored.bias,
+    denseWeights: Float64Array.from(stored.denseWeights),
+    denseMean: Float64Array.from(stored.denseMean),
+    denseScale: Float64Array.from(stored.denseScale),
+    sparseWeights: decodeWeights(stored.sparseWeights, 2 << spec.hashBits),
+  };
+}
+
+/** The expected gain of the strong model over the weak one, mapped from -1..1 to 0..1. */
+export function gainScore(strongQuality: number, weakQuality: number): number {
+  return (strongQuality - weakQuality + 1) / 2;
+}
+
+/** A loaded router: scores prompts from 0 (the weak model will do) to 1 (the strong model is needed). */
 export class LearnedRouter {
   readonly spec: FeatureSpec;
   private readonly model: LogisticModel;
+  private readonly weakModel: LogisticModel | undefined;
 
   constructor(readonly file: RouterFile) {
     this.spec = file.features;
-    this.model = {
-      bias: file.model.bias,
-      denseWeights: Float64Array.from(file.model.denseWeights),
-      denseMean: Float64Array.from(file.model.denseMean),
-      denseScale: Float64Array.from(file.model.denseScale),
-      sparseWeights: decodeWeights(file.model.sparseWeights, 2 << file.features.hashBits),
-    };
+    this.model = loadModel(file.model, file.features);
+    this.weakModel = file.weakModel && loadModel(file.weakModel, file.features);
   }
 
   score(text: string, turns = 1): number {
-    return predict(this.model, featurize(text, this.spec, turns));
+    const features = featurize(text, this.spec, turns);
+    const primary = predict(this.model, features);
+    return this.weakModel ? gainScore(primary, predict(this.weakModel, features)) : primary;
   }
 
   thresholdFor(targetStrong: number): number {

@@ -1,19 +1,33 @@
 import { pairRows, shuffled, type PairedRow, type RoutingRow } from "./dataset.js";
 import { defaultFeatureSpec, denseFeatureNames, featurize, sparseWidth, type FeatureSpec, type Features } from "./features.js";
-import { defaultFitOptions, fitLogistic, predict, type FitOptions } from "./logistic.js";
+import { defaultFitOptions, fitLogistic, predict, type FitOptions, type LogisticModel } from "./logistic.js";
 import { routingMetrics } from "./metrics.js";
-import { encodeWeights, thresholdForShare, type RouterFile } from "./router-file.js";
+import { gainScore, storeModel, thresholdForShare, type RouterFile } from "./router-file.js";
 
 /**
- * What the model learns to predict:
- * - `strong-wins`: how much better the strong model did (max(0, strong - weak));
- * - `weak-shortfall`: how far the weak model fell short of a perfect answer (1 - weak).
+ * What the router learns to predict:
+ * - `expected-gain`: two models, one for each model's quality (0..1); the score is their difference,
+ *   the quality a strong call is expected to add. Every row teaches both models something, including
+ *   the rows where both models did equally well or the weak one did better;
+ * - `strong-wins`: how much better the strong model did (max(0, strong - weak)), one model;
+ * - `weak-shortfall`: how far the weak model fell short of a perfect answer (1 - weak), one model.
  * Which one ranks prompts better is chosen by cross-validation on the training data alone.
  */
 export type LabelKind = RouterFile["label"];
 
-export function labelFor(row: PairedRow, kind: LabelKind): number {
-  return kind === "strong-wins" ? Math.max(0, Math.min(1, row.strong - row.weak)) : 1 - row.weak;
+type Target = "strong" | "weak" | "strong-wins" | "weak-shortfall";
+
+function targetValue(row: PairedRow, target: Target): number {
+  switch (target) {
+    case "strong":
+      return row.strong;
+    case "weak":
+      return row.weak;
+    case "strong-wins":
+      return Math.max(0, Math.min(1, row.strong - row.weak));
+    case "weak-shortfall":
+      return 1 - row.weak;
+  }
 }
 
 export interface TrainOptions {
@@ -24,7 +38,8 @@ export interface TrainOptions {
   seed?: number;
   features?: FeatureSpec;
   /**
-   * Candidate settings compared by cross-validation. `sparseStrength` is the L2 prior strength on
+   * Candidate settings compared by cross-validation, in order of preference (the first is kept unless
+   * another is clearly better). `sparseStrength` is the L2 prior strength on
    * the hashed features; the penalty used is strength / rows, so small data sets are held closer to
    * the prior (a MAP fit with a fixed prior, not a fixed penalty).
    */
@@ -37,32 +52,65 @@ export interface TrainResult {
   crossValidation: Array<{ label: LabelKind; sparseStrength: number; apgr: number }>;
 }
 
+/** How much better (cross-validated APGR) a candidate must be to replace the one before it. */
+const SELECTION_MARGIN = 0.01;
+
 const defaultGrid: Array<{ label: LabelKind; sparseStrength: number }> = [
+  { label: "expected-gain", sparseStrength: 0.65 },
+  { label: "expected-gain", sparseStrength: 2 },
   { label: "strong-wins", sparseStrength: 0.65 },
-  { label: "strong-wins", sparseStrength: 6.5 },
-  { label: "weak-shortfall", sparseStrength: 0.65 },
 ];
 
 /**
  * The dense counts are few and hand-made, so they are held firmly to a prior: "a longer prompt needs
- * the strong model more" (the usual baseline), one standard deviation of length = +1 logit. With
- * little data the router stays close to that baseline; the hashed n-grams carry what the data adds.
+ * the strong model more" (the usual baseline), one standard deviation of length = 1 logit toward
+ * "the strong model is needed" (and, for the weak model's quality, 1 logit lower). The strong
+ * model's own quality gets no length prior. With little data the router stays close to that
+ * baseline; the hashed n-grams carry what the data adds.
  */
 const DENSE_STRENGTH = 65;
 
-function lengthPrior(): Float64Array {
+const lengthPriorFor: Record<Target, number> = { strong: 0, weak: -1, "strong-wins": 1, "weak-shortfall": 1 };
+
+function lengthPrior(target: Target): Float64Array {
   const prior = new Float64Array(denseFeatureNames.length);
-  prior[denseFeatureNames.indexOf("log_chars")] = 1;
+  prior[denseFeatureNames.indexOf("log_chars")] = lengthPriorFor[target];
   return prior;
 }
 
-function fitOptionsFor(sparseStrength: number, rows: number): FitOptions {
-  return { ...defaultFitOptions, lambdaSparse: sparseStrength / rows, lambdaDense: DENSE_STRENGTH / rows, densePrior: lengthPrior() };
+function fitOptionsFor(sparseStrength: number, rows: number, target: Target): FitOptions {
+  return { ...defaultFitOptions, lambdaSparse: sparseStrength / rows, lambdaDense: DENSE_STRENGTH / rows, densePrior: lengthPrior(target) };
 }
 
 interface Prepared {
   row: PairedRow;
   features: Features;
+}
+
+/** The fitted model(s) for one label, and how they turn a prompt's features into a score. */
+interface Scorer {
+  model: LogisticModel;
+  weakModel?: LogisticModel;
+  score(features: Features): number;
+}
+
+function fitTarget(rows: Prepared[], target: Target, sparseStrength: number, width: number): LogisticModel {
+  return fitLogistic(
+    rows.map((item) => item.features),
+    rows.map((item) => targetValue(item.row, target)),
+    width,
+    fitOptionsFor(sparseStrength, rows.length, target),
+  );
+}
+
+function fitScorer(rows: Prepared[], label: LabelKind, sparseStrength: number, width: number): Scorer {
+  if (label === "expected-gain") {
+    const model = fitTarget(rows, "strong", sparseStrength, width);
+    const weakModel = fitTarget(rows, "weak", sparseStrength, width);
+    return { model, weakModel, score: (features) => gainScore(predict(model, features), predict(weakModel, features)) };
+  }
+  const model = fitTarget(rows, label, sparseStrength, width);
+  return { model, score: (features) => predict(model, features) };
 }
 
 function quantiles(values: number[]): number[] {
@@ -83,9 +131,8 @@ function outOfFold(prepared: Prepared[], folds: number, label: LabelKind, sparse
   for (let fold = 0; fold < folds; fold++) {
     const trainRows: Prepared[] = [];
     for (const [index, item] of prepared.entries()) if (index % folds !== fold) trainRows.push(item);
-    const fit = fitOptionsFor(sparseStrength, trainRows.length);
-    const model = fitLogistic(trainRows.map((item) => item.features), trainRows.map((item) => labelFor(item.row, label)), width, fit);
-    for (const [index, item] of prepared.entries()) if (index % folds === fold) scores[index] = predict(model, item.features);
+    const scorer = fitScorer(trainRows, label, sparseStrength, width);
+    for (const [index, item] of prepared.entries()) if (index % folds === fold) scores[index] = scorer.score(item.features);
   }
   return scores;
 }
@@ -105,26 +152,23 @@ export function trainRouter(data: RoutingRow[], options: TrainOptions): TrainRes
     const { apgr } = routingMetrics(prepared.map((item, index) => ({ score: scores[index]!, strong: item.row.strong, weak: item.row.weak })));
     crossValidation.push({ ...candidate, apgr });
     options.onProgress?.(`cv ${candidate.label} strength=${candidate.sparseStrength}: APGR ${apgr.toFixed(3)}`);
-    if (!best || apgr > best.apgr) best = { ...candidate, apgr, scores };
+    // The first candidate is the default; another replaces it only when clearly better, since
+    // differences of a point or less in cross-validated APGR are within the noise of the folds.
+    if (!best || apgr > best.apgr + SELECTION_MARGIN) best = { ...candidate, apgr, scores };
   }
   const chosen = best!;
-  const fit = fitOptionsFor(chosen.sparseStrength, prepared.length);
-  const model = fitLogistic(prepared.map((item) => item.features), prepared.map((item) => labelFor(item.row, chosen.label)), width, fit);
+  const fit = fitOptionsFor(chosen.sparseStrength, prepared.length, "strong");
+  const scorer = fitScorer(prepared, chosen.label, chosen.sparseStrength, width);
   const calibration = quantiles(chosen.scores);
   const file: RouterFile = {
     format: "switchyard-router",
-    version: 1,
+    version: 2,
     strong: options.strong,
     weak: options.weak,
     label: chosen.label,
     features: spec,
-    model: {
-      bias: model.bias,
-      denseWeights: [...model.denseWeights],
-      denseMean: [...model.denseMean],
-      denseScale: [...model.denseScale],
-      sparseWeights: encodeWeights(model.sparseWeights),
-    },
+    model: storeModel(scorer.model),
+    ...(scorer.weakModel ? { weakModel: storeModel(scorer.weakModel) } : {}),
     calibration,
     targetStrong,
     threshold: thresholdForShare(calibration, targetStrong),
