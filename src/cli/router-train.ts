@@ -6,8 +6,9 @@ import { trainRouter } from "../routing/auto/train.js";
 const usage = `Usage: switchyard router train --data FILE.jsonl --strong MODEL --weak MODEL --out ROUTER.json
                                [--target-strong 0.3] [--folds 5] [--seed 1] [--quiet]
 
-Rows: {"prompt": "...", "scores": {"MODEL": 0..1, ...}}. Settings are chosen by k-fold cross-validation
-on this data alone; the threshold sends --target-strong of traffic to the strong model.
+Rows: {"prompt": "...", "scores": {"MODEL": 0..1, ...}}. A row may score only one of the two models
+(logged traffic); quality is measured on the rows that score both. Settings are chosen by k-fold
+cross-validation on this data alone; the threshold sends --target-strong of traffic to the strong model.
 `;
 
 export async function routerTrainCommand(argv: string[]): Promise<number> {
@@ -53,7 +54,7 @@ export async function routerTrainCommand(argv: string[]): Promise<number> {
   const { file } = trainRouter(rows, { strong: values.strong, weak: values.weak, targetStrong, folds, seed, onProgress: log });
   writeFileSync(values.out, `${JSON.stringify(file)}\n`);
   log(
-    `trained on ${file.training.rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s: label ${file.label}, ` +
+    `trained on ${file.training.rows} rows (${String(file.training.pairedRows)} scoring both models) in ${((performance.now() - started) / 1000).toFixed(1)} s: label ${file.label}, ` +
       `cross-validated APGR ${Number(file.training.crossValidatedApgr).toFixed(3)}, threshold ${file.threshold.toFixed(4)} ` +
       `(${Math.round(targetStrong * 100)}% strong) -> ${values.out}`,
   );

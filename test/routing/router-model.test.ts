@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pairRows, parseRoutingData } from "../../src/routing/auto/dataset.js";
+import { pairRows, parseRoutingData, type RoutingRow } from "../../src/routing/auto/dataset.js";
 import { evaluateScores, lengthBaseline, randomBaseline } from "../../src/routing/auto/evaluate.js";
 import { featurize } from "../../src/routing/auto/features.js";
 import { routingMetrics } from "../../src/routing/auto/metrics.js";
@@ -108,6 +108,23 @@ describe("training", () => {
     expect(score("chat")).toBeGreaterThan(score("poem") + 0.2);
     for (const word of ["proof", "chat", "poem"]) expect(score(word)).toBeGreaterThanOrEqual(0);
     expect(score("proof")).toBeLessThanOrEqual(1);
+  });
+
+  it("learns from rows that score one model only (logged traffic where one model answered)", () => {
+    const paired = Array.from({ length: 120 }, (_, index) => ({
+      prompt: `please write a ${index % 2 ? "chat" : "note"} about item ${index % 13}`,
+      scores: { strong: 1, weak: index % 4 === 0 ? 0 : 1 },
+    }));
+    // Only the weak model answered the "proof" prompts, and feedback says it failed them.
+    const oneSided = Array.from({ length: 80 }, (_, index) => ({ prompt: `please write a proof about item ${index % 13}`, scores: { weak: 0 } }));
+    const train = (rows: RoutingRow[]) => trainRouter(rows, { strong: "strong", weak: "weak", folds: 3, grid: [{ label: "expected-gain", sparseStrength: 0.65 }] }).file;
+    const withLogs = train([...paired, ...oneSided]);
+    const without = train(paired);
+    expect(withLogs.training.rows).toBe(200);
+    expect(withLogs.training.pairedRows).toBe(120);
+    const proof = "please write a proof about item 99";
+    expect(new LearnedRouter(withLogs).score(proof)).toBeGreaterThan(new LearnedRouter(without).score(proof) + 0.1);
+    expect(new LearnedRouter(withLogs).score(proof)).toBeGreaterThan(new LearnedRouter(withLogs).score("please write a chat about item 99"));
   });
 
   it("loads version 1 files (one model) and refuses an expected-gain file without its weak model", () => {

@@ -44,23 +44,42 @@ export function readRoutingData(path: string): RoutingRow[] {
   return parseRoutingData(readFileSync(path, "utf8"), path);
 }
 
-/** Keeps rows that score both models; says which models the data has when one is missing everywhere. */
-export function pairRows(rows: RoutingRow[], strong: string, weak: string, source = "data"): PairedRow[] {
-  const paired: PairedRow[] = [];
+/** A row that scores at least one of the two models (logged traffic: one model answered). */
+export interface ScoredRow {
+  prompt: string;
+  strong?: number;
+  weak?: number;
+}
+
+export function isPaired(row: ScoredRow): row is PairedRow {
+  return row.strong !== undefined && row.weak !== undefined;
+}
+
+/**
+ * Keeps rows that score either model; at least one row must score both (the evaluation needs them).
+ * Says which models the data has when none does.
+ */
+export function scoredRows(rows: RoutingRow[], strong: string, weak: string, source = "data"): ScoredRow[] {
+  const kept: ScoredRow[] = [];
   for (const row of rows) {
     const strongScore = row.scores[strong];
     const weakScore = row.scores[weak];
-    if (strongScore === undefined || weakScore === undefined) continue;
-    paired.push({ prompt: row.prompt, strong: strongScore, weak: weakScore });
+    if (strongScore === undefined && weakScore === undefined) continue;
+    kept.push({ prompt: row.prompt, ...(strongScore === undefined ? {} : { strong: strongScore }), ...(weakScore === undefined ? {} : { weak: weakScore }) });
   }
-  if (paired.length === 0) {
+  if (!kept.some(isPaired)) {
     const models = [...new Set(rows.flatMap((row) => Object.keys(row.scores)))];
     throw new SwitchyardError(
       "SWY_ERR_INVALID_REQUEST",
       `${source}: no row scores both '${strong}' and '${weak}' (models in the data: ${models.join(", ") || "none"})`,
     );
   }
-  return paired;
+  return kept;
+}
+
+/** Keeps rows that score both models. */
+export function pairRows(rows: RoutingRow[], strong: string, weak: string, source = "data"): PairedRow[] {
+  return scoredRows(rows, strong, weak, source).filter(isPaired);
 }
 
 /** A deterministic shuffle (mulberry32), so splits and folds are reproducible from a seed. */

@@ -1,4 +1,4 @@
-import { pairRows, shuffled, type PairedRow, type RoutingRow } from "./dataset.js";
+import { isPaired, scoredRows, shuffled, type RoutingRow, type ScoredRow } from "./dataset.js";
 import { defaultFeatureSpec, denseFeatureNames, featurize, sparseWidth, type FeatureSpec, type Features } from "./features.js";
 import { defaultFitOptions, fitLogistic, predict, type FitOptions, type LogisticModel } from "./logistic.js";
 import { routingMetrics } from "./metrics.js";
@@ -17,16 +17,17 @@ export type LabelKind = RouterFile["label"];
 
 type Target = "strong" | "weak" | "strong-wins" | "weak-shortfall";
 
-function targetValue(row: PairedRow, target: Target): number {
+/** The value a row teaches for a target, or undefined when the row does not score what it needs. */
+function targetValue(row: ScoredRow, target: Target): number | undefined {
   switch (target) {
     case "strong":
       return row.strong;
     case "weak":
       return row.weak;
     case "strong-wins":
-      return Math.max(0, Math.min(1, row.strong - row.weak));
+      return isPaired(row) ? Math.max(0, Math.min(1, row.strong - row.weak)) : undefined;
     case "weak-shortfall":
-      return 1 - row.weak;
+      return row.weak === undefined ? undefined : 1 - row.weak;
   }
 }
 
@@ -83,7 +84,7 @@ function fitOptionsFor(sparseStrength: number, rows: number, target: Target): Fi
 }
 
 interface Prepared {
-  row: PairedRow;
+  row: ScoredRow;
   features: Features;
 }
 
@@ -94,13 +95,17 @@ interface Scorer {
   score(features: Features): number;
 }
 
+/** Fits one target on the rows that score it (with `expected-gain`, one-sided rows teach their side). */
 function fitTarget(rows: Prepared[], target: Target, sparseStrength: number, width: number): LogisticModel {
-  return fitLogistic(
-    rows.map((item) => item.features),
-    rows.map((item) => targetValue(item.row, target)),
-    width,
-    fitOptionsFor(sparseStrength, rows.length, target),
-  );
+  const features: Features[] = [];
+  const labels: number[] = [];
+  for (const item of rows) {
+    const value = targetValue(item.row, target);
+    if (value === undefined) continue;
+    features.push(item.features);
+    labels.push(value);
+  }
+  return fitLogistic(features, labels, width, fitOptionsFor(sparseStrength, Math.max(labels.length, 1), target));
 }
 
 function fitScorer(rows: Prepared[], label: LabelKind, sparseStrength: number, width: number): Scorer {
@@ -142,14 +147,17 @@ export function trainRouter(data: RoutingRow[], options: TrainOptions): TrainRes
   const width = sparseWidth(spec);
   const folds = Math.max(2, Math.min(options.folds ?? 5, 10));
   const targetStrong = options.targetStrong ?? 0.3;
-  const paired = shuffled(pairRows(data, options.strong, options.weak), options.seed ?? 1);
-  const prepared: Prepared[] = paired.map((row) => ({ row, features: featurize(row.prompt, spec) }));
+  const rows = shuffled(scoredRows(data, options.strong, options.weak), options.seed ?? 1);
+  const prepared: Prepared[] = rows.map((row) => ({ row, features: featurize(row.prompt, spec) }));
+  const pairedCount = rows.filter(isPaired).length;
 
   const crossValidation: TrainResult["crossValidation"] = [];
   let best: { label: LabelKind; sparseStrength: number; apgr: number; scores: number[] } | undefined;
   for (const candidate of options.grid ?? defaultGrid) {
     const scores = outOfFold(prepared, folds, candidate.label, candidate.sparseStrength, width);
-    const { apgr } = routingMetrics(prepared.map((item, index) => ({ score: scores[index]!, strong: item.row.strong, weak: item.row.weak })));
+    // Quality is measured on the rows that score both models; every row's score feeds the calibration.
+    const evaluated = prepared.flatMap((item, index) => (isPaired(item.row) ? [{ score: scores[index]!, strong: item.row.strong, weak: item.row.weak }] : []));
+    const { apgr } = routingMetrics(evaluated);
     crossValidation.push({ ...candidate, apgr });
     options.onProgress?.(`cv ${candidate.label} strength=${candidate.sparseStrength}: APGR ${apgr.toFixed(3)}`);
     // The first candidate is the default; another replaces it only when clearly better, since
@@ -174,6 +182,7 @@ export function trainRouter(data: RoutingRow[], options: TrainOptions): TrainRes
     threshold: thresholdForShare(calibration, targetStrong),
     training: {
       rows: prepared.length,
+      pairedRows: pairedCount,
       folds,
       sparseStrength: chosen.sparseStrength,
       denseStrength: DENSE_STRENGTH,
