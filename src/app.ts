@@ -17,6 +17,7 @@ import { createCustomization, type Customization } from "./customization/create-
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 import { deploymentModel } from "./customization/deployments/middleware.js";
 import { OpenedResources } from "./app-cleanup.js";
+import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -100,7 +101,9 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // variable values they add are masked like the caller's own before any provider sees it (the
   // deployment records the name called, which picks its policy); the cache then keys on the result.
   const guard = guardrails ? [guardrails.middleware] : [];
-  const middlewares: ChatMiddleware[] = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), knowledge.middleware, customization.middleware, ...guard, ...(cache ? [cache.middleware] : [])];
+  // Routing samples sit innermost: they see the request as the router scores it, and cache hits skip them.
+  const feedback = createRoutingFeedback({ storage: control.storage, models: runtime.models, logger, flushUsage: () => control.ledger.flush() });
+  const middlewares: ChatMiddleware[] = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), knowledge.middleware, customization.middleware, ...guard, ...(cache ? [cache.middleware] : []), feedback.middleware];
   const routing = await opened.step(() => createRoutingEngine(runtime, env));
   opened.add(() => routing.close());
   const gateway = new Gateway(runtime, {
@@ -111,7 +114,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     callMiddlewares: [...controlPieces.middlewares, ...guard],
     aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
   });
-  const server = await opened.step(() => createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, knowledge.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) }));
+  const server = await opened.step(() => createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, knowledge.routes, feedback.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) }));
   return {
     runtime,
     gateway,

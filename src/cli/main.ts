@@ -20,7 +20,7 @@ Commands:
   serve [--config FILE] [--port N] [--host H]   run the gateway
   models pull <hf:owner/repo:quant | url>       download a GGUF model (resumable, checksummed)
   models list                                   list downloaded models
-  router train|eval [options]                   learn and evaluate the cost/quality router
+  router train|eval|export [options]            learn, evaluate and retrain the cost/quality router
   finetune upload|create|list|get|events|cancel|watch   files and fine-tuning jobs (progress bar)
 `;
 

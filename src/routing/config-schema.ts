@@ -28,6 +28,8 @@ export const autoModelSchema = z
     budget_floor: z.number().min(0).max(1).default(0.25),
     /** When the chosen tier fails, try the other tier's routes before giving up. */
     cross_tier_fallback: z.boolean().default(true),
+    /** Store each routed request's prompt and decision so feedback can retrain the router (docs/routing-feedback.md). */
+    collect_samples: z.boolean().default(false),
   })
   .strict();
 

@@ -46,6 +46,7 @@ export function registerConfiguredModels(
           targetStrong: auto.target_strong ?? router.file.targetStrong,
           budgetFloor: auto.budget_floor,
           crossTierFallback: auto.cross_tier_fallback,
+          collectSamples: auto.collect_samples,
         },
       });
     } catch (error) {

@@ -21,6 +21,8 @@ export interface AutoEntry {
   targetStrong: number;
   budgetFloor: number;
   crossTierFallback: boolean;
+  /** Store a routing sample per successful request, for retraining from feedback. */
+  collectSamples?: boolean;
 }
 
 export interface ModelEntry {

@@ -4,6 +4,7 @@ import * as guardrails from "./007-guardrails.js";
 import * as customization from "./009-customization.js";
 import * as deployments from "./010-deployments.js";
 import * as knowledge from "./011-knowledge.js";
+import * as routingFeedback from "./012-routing-feedback.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "009-customization": customization,
   "010-deployments": deployments,
   "011-knowledge": knowledge,
+  "012-routing-feedback": routingFeedback,
 };
