@@ -53,6 +53,8 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
   options.observe?.(app);
 
   app.addHook("onRequest", async (request, reply) => {
+    // Also on the raw response: streams are written there after hijack, and clients need the id to send feedback.
+    reply.raw.setHeader("x-request-id", request.id);
     void reply.header("x-request-id", request.id);
     if (!request.url.startsWith("/v1/")) return;
     request.principal = await gateway.authenticator.authenticate(credentialFromHeaders(request.headers));
