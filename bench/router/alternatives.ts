@@ -99,73 +99,39 @@ function rankMix(parts: Array<[Variant, number]>): Variant {
   };
 }
 
-const shipped = logistic({ sparse: 0.65, dense: 65, prior: 1, label: "sw" });
+/** Two models, one per side's quality, each with its own length prior; the score combines them. */
+function twoModel(options: { sparse: number; dense: number; strongPrior: number; weakPrior: number; group?: "word" | "char" }, combine: (strong: number, weak: number) => number): Variant {
+  return (train) => {
+    const strong = logistic({ sparse: options.sparse, dense: options.dense, prior: options.strongPrior, label: "s", group: options.group })(train);
+    const weak = logistic({ sparse: options.sparse, dense: options.dense, prior: options.weakPrior, label: "w", group: options.group })(train);
+    return (prompt) => combine(strong(prompt), weak(prompt));
+  };
+}
+
+const difference = (strong: number, weak: number) => strong - weak;
+const shipped = twoModel({ sparse: 0.65, dense: 65, strongPrior: 0, weakPrior: -1 }, difference);
+const strongWins = logistic({ sparse: 0.65, dense: 65, prior: 1, label: "sw" });
 const variants: Record<string, Variant> = {
   length: () => (prompt) => prompt.length,
   router: shipped,
+  router_sparse_x3: twoModel({ sparse: 2, dense: 65, strongPrior: 0, weakPrior: -1 }, difference),
+  router_sparse_x10: twoModel({ sparse: 6.5, dense: 65, strongPrior: 0, weakPrior: -1 }, difference),
+  router_sparse_div3: twoModel({ sparse: 0.2, dense: 65, strongPrior: 0, weakPrior: -1 }, difference),
+  router_dense_loose: twoModel({ sparse: 0.65, dense: 6.5, strongPrior: 0, weakPrior: -1 }, difference),
+  router_words_only: twoModel({ sparse: 0.65, dense: 65, strongPrior: 0, weakPrior: -1, group: "word" }, difference),
+  router_chars_only: twoModel({ sparse: 0.65, dense: 65, strongPrior: 0, weakPrior: -1, group: "char" }, difference),
+  product: twoModel({ sparse: 0.65, dense: 65, strongPrior: 0, weakPrior: -1 }, (strong, weak) => strong * (1 - weak)),
+  strong_wins: strongWins,
+  gain_one_model: logistic({ sparse: 0.65, dense: 65, prior: 1, label: "gain" }),
   sparse_prior_x10: logistic({ sparse: 6.5, dense: 65, prior: 1, label: "sw" }),
   dense_prior_loose: logistic({ sparse: 0.65, dense: 6.5, prior: 1, label: "sw" }),
   dense_only: logistic({ sparse: 0, dense: 6.5, prior: 0, label: "sw", denseOnly: true }),
   weak_shortfall: logistic({ sparse: 0.65, dense: 65, prior: 1, label: "wf" }),
   knn50: knn(50),
-  gain: logistic({ sparse: 0.65, dense: 65, prior: 1, label: "gain" }),
-  gain_x10: logistic({ sparse: 6.5, dense: 65, prior: 1, label: "gain" }),
-  prior0: logistic({ sparse: 0.65, dense: 6.5, prior: 0, label: "sw" }),
-  two_model: (train) => {
-    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s" })(train);
-    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w" })(train);
-    return (prompt) => strong(prompt) - weak(prompt);
-  },
-  two_product: (train) => {
-    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s" })(train);
-    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w" })(train);
-    return (prompt) => strong(prompt) * (1 - weak(prompt));
-  },
-  two_x10: (train) => {
-    const strong = logistic({ sparse: 6.5, dense: 65, prior: 0, label: "s" })(train);
-    const weak = logistic({ sparse: 6.5, dense: 65, prior: -1, label: "w" })(train);
-    return (prompt) => strong(prompt) - weak(prompt);
-  },
-  two_loose: (train) => {
-    const strong = logistic({ sparse: 0.65, dense: 6.5, prior: 0, label: "s" })(train);
-    const weak = logistic({ sparse: 0.65, dense: 6.5, prior: -1, label: "w" })(train);
-    return (prompt) => strong(prompt) - weak(prompt);
-  },
-  two_sw: (train) => {
-    const gain = logistic({ sparse: 0.65, dense: 65, prior: 1, label: "sw" })(train);
-    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s" })(train);
-    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w" })(train);
-    return (prompt) => strong(prompt) - weak(prompt) + gain(prompt);
-  },
-  two_sneg: (train) => {
-    const strong = logistic({ sparse: 0.65, dense: 65, prior: -0.5, label: "s" })(train);
-    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w" })(train);
-    return (prompt) => strong(prompt) - weak(prompt);
-  },
-  two_wonly_prior: (train) => {
-    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s" })(train);
-    const weak = logistic({ sparse: 0.65, dense: 65, prior: -0.5, label: "w" })(train);
-    return (prompt) => strong(prompt) - weak(prompt);
-  },
-  two_word: (train) => {
-    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s", group: "word" })(train);
-    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w", group: "word" })(train);
-    return (prompt) => strong(prompt) - weak(prompt);
-  },
-  two_char: (train) => {
-    const strong = logistic({ sparse: 0.65, dense: 65, prior: 0, label: "s", group: "char" })(train);
-    const weak = logistic({ sparse: 0.65, dense: 65, prior: -1, label: "w", group: "char" })(train);
-    return (prompt) => strong(prompt) - weak(prompt);
-  },
-  two_s03: (train) => {
-    const strong = logistic({ sparse: 0.2, dense: 65, prior: 0, label: "s" })(train);
-    const weak = logistic({ sparse: 0.2, dense: 65, prior: -1, label: "w" })(train);
-    return (prompt) => strong(prompt) - weak(prompt);
-  },
   router_knn_mix: rankMix([[shipped, 1], [knn(30), 1]]),
 };
 
-const picked = (process.argv[2] ?? Object.keys(variants).join(",")).split(",");
+const picked = (process.argv[2] || Object.keys(variants).join(",")).split(",");
 const seeds = Number(process.argv[3] ?? 6);
 const fraction = Number(process.env.FRAC ?? 0.5);
 for (const name of picked) {

@@ -14,7 +14,7 @@ const rows = readRoutingData(dataPath);
 const models = Object.keys(rows[0]?.scores ?? {});
 const router = values.router
   ? loadRouterFile(values.router)
-  : new LearnedRouter(trainRouter(rows.slice(0, Math.floor(rows.length / 2)), { strong: values.strong ?? models[0]!, weak: values.weak ?? models[1]!, folds: 3, grid: [{ label: "strong-wins", sparseStrength: 0.65 }] }).file);
+  : new LearnedRouter(trainRouter(rows.slice(0, Math.floor(rows.length / 2)), { strong: values.strong ?? models[0]!, weak: values.weak ?? models[1]!, folds: 3, grid: [{ label: "expected-gain", sparseStrength: 0.65 }] }).file);
 
 const prompts = rows.map((row) => row.prompt);
 for (const prompt of prompts.slice(0, 200)) router.score(prompt); // warm-up (JIT)
