@@ -75,6 +75,29 @@ describe("training", () => {
     expect(metrics.cpt50!).toBeLessThan(30);
   });
 
+  it("overrides its length prior when the data says longer prompts are the easy ones", () => {
+    // Short proofs are hard for the weak model; long friendly chat is easy for both.
+    const rows = (count: number, seed: number): RoutingRow[] => {
+      let state = seed;
+      const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
+      const hard = ["Prove that the sum of two odd integers is even.", "Find all real x with x^3 - 3x + 1 = 0.", "Is 1001 prime? Justify."];
+      return Array.from({ length: count }, () => {
+        const isHard = random() < 0.35;
+        const prompt = isHard
+          ? `${hard[Math.floor(random() * hard.length)]!} (case ${Math.floor(random() * 1000)})`
+          : `Hello! I wanted to chat a little about my garden, and maybe you could tell me what you think, in a friendly way, with details ${Math.floor(random() * 1000)}.`;
+        const weakRight = isHard ? random() < 0.2 : random() < 0.9;
+        const strongRight = isHard ? random() < 0.9 : random() < 0.92;
+        return { prompt, scores: { strong: strongRight ? 1 : 0, weak: weakRight ? 1 : 0 } };
+      });
+    };
+    const { file } = trainRouter(rows(150, 7), { strong: "strong", weak: "weak", folds: 3 });
+    const router = new LearnedRouter(file);
+    const held = pairRows(rows(400, 99), "strong", "weak");
+    expect(lengthBaseline(held).apgr).toBeLessThan(0.3);
+    expect(evaluateScores(held, held.map((row) => router.score(row.prompt))).apgr).toBeGreaterThan(0.75);
+  });
+
   it("round-trips through ROUTER.json and sets the threshold from the target share", () => {
     const { file } = trainRouter(train, { strong: "strong", weak: "weak", targetStrong: 0.25, folds: 3, grid: [{ label: "strong-wins", sparseStrength: 0.65 }] });
     const loaded = parseRouterFile(JSON.parse(JSON.stringify(file)), "ROUTER.json");
