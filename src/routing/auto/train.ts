@@ -131,13 +131,14 @@ function quantiles(values: number[]): number[] {
 }
 
 /** Out-of-fold scores: each row scored by a model that never saw it. */
-function outOfFold(prepared: Prepared[], folds: number, label: LabelKind, sparseStrength: number, width: number): number[] {
+function outOfFold(prepared: Prepared[], folds: number, label: LabelKind, sparseStrength: number, width: number, onFold?: (fold: number) => void): number[] {
   const scores = new Array<number>(prepared.length).fill(0);
   for (let fold = 0; fold < folds; fold++) {
     const trainRows: Prepared[] = [];
     for (const [index, item] of prepared.entries()) if (index % folds !== fold) trainRows.push(item);
     const scorer = fitScorer(trainRows, label, sparseStrength, width);
     for (const [index, item] of prepared.entries()) if (index % folds === fold) scores[index] = scorer.score(item.features);
+    onFold?.(fold + 1);
   }
   return scores;
 }
@@ -154,7 +155,9 @@ export function trainRouter(data: RoutingRow[], options: TrainOptions): TrainRes
   const crossValidation: TrainResult["crossValidation"] = [];
   let best: { label: LabelKind; sparseStrength: number; apgr: number; scores: number[] } | undefined;
   for (const candidate of options.grid ?? defaultGrid) {
-    const scores = outOfFold(prepared, folds, candidate.label, candidate.sparseStrength, width);
+    const scores = outOfFold(prepared, folds, candidate.label, candidate.sparseStrength, width, (fold) =>
+      options.onProgress?.(`cv ${candidate.label} strength=${candidate.sparseStrength}: fold ${fold}/${folds} fitted`),
+    );
     // Quality is measured on the rows that score both models; every row's score feeds the calibration.
     const evaluated = prepared.flatMap((item, index) => (isPaired(item.row) ? [{ score: scores[index]!, strong: item.row.strong, weak: item.row.weak }] : []));
     const { apgr } = routingMetrics(evaluated);
