@@ -4,12 +4,20 @@ import { readRoutingData } from "../routing/auto/dataset.js";
 import { trainRouter } from "../routing/auto/train.js";
 
 const usage = `Usage: switchyard router train --data FILE.jsonl --strong MODEL --weak MODEL --out ROUTER.json
-                               [--target-strong 0.3] [--folds 5] [--seed 1] [--quiet]
+                               [--target-strong 0.3 | --target-quality 0.9] [--folds 5] [--seed 1] [--quiet]
 
 Rows: {"prompt": "...", "scores": {"MODEL": 0..1, ...}}. A row may score only one of the two models
 (logged traffic); quality is measured on the rows that score both. Settings are chosen by k-fold
-cross-validation on this data alone; the threshold sends --target-strong of traffic to the strong model.
+cross-validation on this data alone; the threshold sends --target-strong of traffic to the strong model,
+or, with --target-quality Q, the smallest share that keeps Q of the strong model's quality gain (PGR) on
+held-out folds of this data.
 `;
+
+function unitInterval(value: string | undefined, flag: string): number | undefined | Error {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) && number >= 0 && number <= 1 ? number : new Error(`${flag} must be a number between 0 and 1.`);
+}
 
 export async function routerTrainCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -20,6 +28,7 @@ export async function routerTrainCommand(argv: string[]): Promise<number> {
       weak: { type: "string" },
       out: { type: "string" },
       "target-strong": { type: "string" },
+      "target-quality": { type: "string" },
       folds: { type: "string" },
       seed: { type: "string" },
       quiet: { type: "boolean" },
@@ -35,9 +44,14 @@ export async function routerTrainCommand(argv: string[]): Promise<number> {
     process.stderr.write(`--data, --strong, --weak and --out are required.\n\n${usage}`);
     return 2;
   }
-  const targetStrong = values["target-strong"] === undefined ? 0.3 : Number(values["target-strong"]);
-  if (!Number.isFinite(targetStrong) || targetStrong < 0 || targetStrong > 1) {
-    process.stderr.write("--target-strong must be a number between 0 and 1.\n");
+  const targetStrong = unitInterval(values["target-strong"], "--target-strong");
+  const targetQuality = unitInterval(values["target-quality"], "--target-quality");
+  if (targetStrong instanceof Error || targetQuality instanceof Error) {
+    process.stderr.write(`${(targetStrong instanceof Error ? targetStrong : (targetQuality as Error)).message}\n`);
+    return 2;
+  }
+  if (targetStrong !== undefined && targetQuality !== undefined) {
+    process.stderr.write("Give --target-strong or --target-quality, not both.\n");
     return 2;
   }
   const folds = values.folds === undefined ? 5 : Number(values.folds);
@@ -51,12 +65,20 @@ export async function routerTrainCommand(argv: string[]): Promise<number> {
     if (!values.quiet) process.stderr.write(`${message}\n`);
   };
   const started = performance.now();
-  const { file } = trainRouter(rows, { strong: values.strong, weak: values.weak, targetStrong, folds, seed, onProgress: log });
+  const { file } = trainRouter(rows, {
+    strong: values.strong,
+    weak: values.weak,
+    ...(targetStrong === undefined ? {} : { targetStrong }),
+    ...(targetQuality === undefined ? {} : { targetQuality }),
+    folds,
+    seed,
+    onProgress: log,
+  });
   writeFileSync(values.out, `${JSON.stringify(file)}\n`);
   log(
     `trained on ${file.training.rows} rows (${String(file.training.pairedRows)} scoring both models) in ${((performance.now() - started) / 1000).toFixed(1)} s: label ${file.label}, ` +
       `cross-validated APGR ${Number(file.training.crossValidatedApgr).toFixed(3)}, threshold ${file.threshold.toFixed(4)} ` +
-      `(${Math.round(targetStrong * 100)}% strong) -> ${values.out}`,
+      `(${(file.targetStrong * 100).toFixed(1)}% strong${file.targetQuality === undefined ? "" : ` for ${Math.round(file.targetQuality * 100)}% of the quality gain`}) -> ${values.out}`,
   );
   return 0;
 }

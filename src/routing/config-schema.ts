@@ -24,6 +24,11 @@ export const autoModelSchema = z
     threshold: z.number().min(0).max(1).optional(),
     /** Share of traffic meant for the strong model; defaults to the router file's own. */
     target_strong: z.number().min(0).max(1).optional(),
+    /**
+     * Instead of a share: how much of the strong model's quality gain to keep (PGR, 0..1); the share
+     * is read off the router file's held-out quality curve.
+     */
+    target_quality: z.number().min(0).max(1).optional(),
     /** Below this remaining budget fraction, the share of strong calls shrinks in proportion (0 disables). */
     budget_floor: z.number().min(0).max(1).default(0.25),
     /** When the chosen tier fails, try the other tier's routes before giving up. */

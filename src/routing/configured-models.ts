@@ -2,8 +2,15 @@ import { resolve as resolvePath } from "node:path";
 import type { ConfigFile } from "../config/schema.js";
 import { SwitchyardError } from "../core/errors.js";
 import type { ProviderAdapter } from "../providers/contract.js";
-import { loadRouterFile } from "./auto/router-file.js";
+import { loadRouterFile, type LearnedRouter } from "./auto/router-file.js";
+import type { AutoModelConfig } from "./config-schema.js";
 import type { ModelRegistry, Route } from "./model-registry.js";
+
+/** The share of strong calls an auto model aims for: set, derived from a target quality, or the file's own. */
+function targetShare(auto: AutoModelConfig, router: LearnedRouter): number {
+  if (auto.target_quality === undefined) return auto.target_strong ?? router.file.targetStrong;
+  return router.shareForQuality(auto.target_quality);
+}
 
 /** Phase two for `models:`: turns each entry into routes (or an auto-router tier pair), reporting every problem. */
 export function registerConfiguredModels(
@@ -29,6 +36,10 @@ export function registerConfiguredModels(
       continue;
     }
     const auto = model.auto;
+    if (auto.target_quality !== undefined && auto.target_strong !== undefined) {
+      problems.push(`models.${name}.auto.target_quality: give target_strong or target_quality, not both`);
+      continue;
+    }
     try {
       const router = loadRouterFile(resolvePath(auto.router));
       models.register({
@@ -43,7 +54,7 @@ export function registerConfiguredModels(
           weak: auto.weak,
           middle: auto.middle,
           threshold: auto.threshold,
-          targetStrong: auto.target_strong ?? router.file.targetStrong,
+          targetStrong: targetShare(auto, router),
           budgetFloor: auto.budget_floor,
           crossTierFallback: auto.cross_tier_fallback,
           collectSamples: auto.collect_samples,

@@ -6,6 +6,7 @@ import { createApp } from "../../src/app.js";
 import type { ChatMiddleware } from "../../src/gateway/pipeline.js";
 import type { GatewayContext } from "../../src/gateway/context.js";
 import { createLogger } from "../../src/observability/logger.js";
+import { loadRouterFile, shareForQuality } from "../../src/routing/auto/router-file.js";
 import { trainRouter } from "../../src/routing/auto/train.js";
 import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
 import { startGateway, type RunningGateway } from "../helpers/gateway.js";
@@ -151,6 +152,21 @@ describe("auto model config", () => {
     await expect(load({ smart: { type: "auto", auto: { ...auto, target_strong: 0.5, middle: [{ model: "small/c", share: 0.6 }] } } })).rejects.toThrow(/more than 1/);
     await expect(load({ smart: { type: "auto", auto: { ...auto, threshold: 0.5, middle: [{ model: "small/c", share: 0.2 }] } } })).rejects.toThrow(/fixed threshold/);
     await expect(load({ smart: { type: "auto", auto: { ...auto, middle: [{ model: "small/c", share: 0 }] } } })).rejects.toThrow(/share/);
+  });
+
+  it("maps target_quality to a share through the router file's quality curve", async () => {
+    const auto = { router: routerPath, strong: "small/a", weak: "small/b" };
+    const app = await load({ smart: { type: "auto", auto: { ...auto, target_quality: 0.8 } } });
+    const entry = app.runtime.models.get("smart")?.auto;
+    const file = loadRouterFile(routerPath).file;
+    expect(entry?.targetStrong).toBeCloseTo(shareForQuality(file.qualityCurve!, 0.8), 9);
+    expect(entry!.targetStrong).toBeGreaterThan(0);
+    expect(entry!.targetStrong).toBeLessThan(1);
+    await app.close();
+    await expect(load({ smart: { type: "auto", auto: { ...auto, target_quality: 0.8, target_strong: 0.3 } } })).rejects.toThrow(/target_quality: give target_strong or target_quality, not both/);
+    const withoutCurve = join(directory, "no-curve.json");
+    writeFileSync(withoutCurve, JSON.stringify({ ...file, qualityCurve: undefined }));
+    await expect(load({ smart: { type: "auto", auto: { ...auto, router: withoutCurve, target_quality: 0.8 } } })).rejects.toThrow(/no quality curve/);
   });
 
   it("rejects unknown strategy keys", async () => {

@@ -50,6 +50,16 @@ describe("switchyard router train / eval", () => {
     expect(readFileSync(plot, "utf8")).toMatch(/^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/);
   });
 
+  it("sets the share from --target-quality", async () => {
+    const out = join(directory, "ROUTER3.json");
+    expect(await run("train", "--data", join(directory, "train.jsonl"), "--strong", "strong", "--weak", "weak", "--out", out, "--target-quality", "0.9", "--folds", "3")).toBe(0);
+    expect(stderr).toMatch(/% strong for 90% of the quality gain\)/);
+    const file = JSON.parse(readFileSync(out, "utf8"));
+    expect(file.targetQuality).toBe(0.9);
+    expect(file.targetStrong).toBeGreaterThan(0);
+    expect(file.targetStrong).toBeLessThan(1);
+  });
+
   it("prints a readable table with the baselines", async () => {
     const out = join(directory, "ROUTER2.json");
     await run("train", "--data", join(directory, "train.jsonl"), "--strong", "strong", "--weak", "weak", "--out", out, "--folds", "2", "--quiet");
@@ -64,6 +74,9 @@ describe("switchyard router train / eval", () => {
     expect(await run("train", "--data", "x.jsonl")).toBe(2);
     expect(stderr).toMatch(/--strong, --weak and --out are required|are required/);
     expect(await run("train", "--data", "x", "--strong", "a", "--weak", "b", "--out", "o", "--target-strong", "2")).toBe(2);
+    expect(stderr).toMatch(/--target-strong must be a number between 0 and 1/);
+    expect(await run("train", "--data", "x", "--strong", "a", "--weak", "b", "--out", "o", "--target-quality", "0.9", "--target-strong", "0.3")).toBe(2);
+    expect(stderr).toMatch(/not both/);
     expect(await run("eval")).toBe(2);
     expect(await run("nope")).toBe(1);
   });

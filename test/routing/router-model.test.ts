@@ -3,7 +3,7 @@ import { pairRows, parseRoutingData, type RoutingRow } from "../../src/routing/a
 import { evaluateScores, lengthBaseline, randomBaseline } from "../../src/routing/auto/evaluate.js";
 import { featurize } from "../../src/routing/auto/features.js";
 import { routingMetrics } from "../../src/routing/auto/metrics.js";
-import { LearnedRouter, parseRouterFile } from "../../src/routing/auto/router-file.js";
+import { LearnedRouter, parseRouterFile, shareForQuality } from "../../src/routing/auto/router-file.js";
 import { trainRouter } from "../../src/routing/auto/train.js";
 import { SwitchyardError } from "../../src/core/errors.js";
 import { syntheticRows } from "./synthetic-data.js";
@@ -155,6 +155,33 @@ describe("training", () => {
     const prompt = test[0]!.prompt;
     expect(parseRouterFile({ ...file, version: 1 }, "old.json").score(prompt)).toBeCloseTo(new LearnedRouter(file).score(prompt), 9);
     expect(() => parseRouterFile({ ...file, label: "expected-gain" }, "bad.json")).toThrow(/weakModel/);
+  });
+
+  it("sets the share from a target quality, and the share keeps about that quality on new prompts", () => {
+    const { file } = trainRouter(train, { strong: "strong", weak: "weak", targetQuality: 0.8, folds: 3 });
+    expect(file.targetQuality).toBe(0.8);
+    expect(file.qualityCurve).toHaveLength(101);
+    expect(file.qualityCurve![0]).toBeCloseTo(0, 9);
+    expect(file.qualityCurve![100]).toBeCloseTo(1, 9);
+    expect(file.targetStrong).toBeCloseTo(shareForQuality(file.qualityCurve!, 0.8), 9);
+    // Hard prompts are 40 % of the data: keeping 80 % of the gain takes fewer calls than that.
+    expect(file.targetStrong).toBeGreaterThan(0.1);
+    expect(file.targetStrong).toBeLessThan(0.5);
+    const router = new LearnedRouter(file);
+    const paired = pairRows(test, "strong", "weak");
+    const routed = paired.map((row) => (router.score(row.prompt) > file.threshold ? row.strong : row.weak));
+    const quality = routed.reduce((sum, value) => sum + value, 0) / paired.length;
+    const metrics = evaluateScores(paired, paired.map(() => 0));
+    const pgr = (quality - metrics.qualityWeak) / (metrics.qualityStrong - metrics.qualityWeak);
+    expect(pgr).toBeGreaterThan(0.65);
+  });
+
+  it("reads a share off a quality curve by linear interpolation", () => {
+    const curve = Array.from({ length: 101 }, (_, percent) => Math.min(1, percent / 50));
+    expect(shareForQuality(curve, 0)).toBe(0);
+    expect(shareForQuality(curve, 0.5)).toBeCloseTo(0.25, 9);
+    expect(shareForQuality(curve, 0.51)).toBeCloseTo(0.255, 9);
+    expect(shareForQuality(curve.map((value) => value * 0.9), 0.95)).toBe(1);
   });
 
   it("rejects data that does not score both models, naming what it has", () => {

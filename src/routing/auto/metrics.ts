@@ -27,6 +27,8 @@ export interface RoutingMetrics {
   qualityWeak: number;
   /** [percent strong, quality] at 0, 1, ..., 100 percent. */
   curve: Array<[number, number]>;
+  /** PGR at 0, 1, ..., 100 percent strong calls. */
+  pgrCurve: number[];
   points: CurvePoint[];
 }
 
@@ -88,7 +90,11 @@ export function routingMetrics(rows: RoutedRow[]): RoutingMetrics {
     area += ((left.pgr + right.pgr) / 2) * (right.strongShare - left.strongShare);
   }
   const curve: Array<[number, number]> = [];
-  for (let percent = 0; percent <= 100; percent++) curve.push([percent, interpolate(points, percent / 100, "quality")]);
+  const pgrCurve: number[] = [];
+  for (let percent = 0; percent <= 100; percent++) {
+    curve.push([percent, interpolate(points, percent / 100, "quality")]);
+    pgrCurve.push(interpolate(points, percent / 100, "pgr"));
+  }
   return {
     apgr: area,
     cpt50: callsToReach(points, 0.5),
@@ -96,6 +102,7 @@ export function routingMetrics(rows: RoutedRow[]): RoutingMetrics {
     qualityStrong,
     qualityWeak,
     curve,
+    pgrCurve,
     points,
   };
 }

@@ -33,6 +33,13 @@ export const routerFileSchema = z
     /** Scores at quantiles 0, 0.01, ..., 1 of held-out (out-of-fold) training predictions. */
     calibration: z.array(z.number()).length(101),
     targetStrong: z.number().min(0).max(1),
+    /** Set when training chose targetStrong from a target quality. */
+    targetQuality: z.number().min(0).max(1).optional(),
+    /**
+     * PGR of the out-of-fold scores at 0, 1, ..., 100 % strong calls: how much of the strong model's
+     * quality gain a share of strong calls keeps, so a target quality maps to a share.
+     */
+    qualityCurve: z.array(z.number()).length(101).optional(),
     threshold: z.number(),
     training: z.looseObject({ rows: z.number().int() }),
   })
@@ -87,6 +94,23 @@ function loadModel(stored: StoredModel, spec: FeatureSpec): LogisticModel {
   };
 }
 
+/**
+ * The smallest share of strong calls at which the quality curve reaches `targetQuality` (PGR), with
+ * linear interpolation between percent points; 1 when it never does.
+ */
+export function shareForQuality(qualityCurve: readonly number[], targetQuality: number): number {
+  if (qualityCurve[0]! >= targetQuality) return 0;
+  for (let percent = 1; percent < qualityCurve.length; percent++) {
+    const right = qualityCurve[percent]!;
+    if (right >= targetQuality) {
+      const left = qualityCurve[percent - 1]!;
+      const fraction = right === left ? 1 : (targetQuality - left) / (right - left);
+      return (percent - 1 + fraction) / 100;
+    }
+  }
+  return 1;
+}
+
 /** The expected gain of the strong model over the weak one, mapped from -1..1 to 0..1. */
 export function gainScore(strongQuality: number, weakQuality: number): number {
   return (strongQuality - weakQuality + 1) / 2;
@@ -112,6 +136,14 @@ export class LearnedRouter {
 
   thresholdFor(targetStrong: number): number {
     return thresholdForShare(this.file.calibration, targetStrong);
+  }
+
+  /** The share of strong calls that keeps `targetQuality` of the strong model's gain (PGR). */
+  shareForQuality(targetQuality: number): number {
+    if (!this.file.qualityCurve) {
+      throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", "this router file has no quality curve: train it again to use a target quality");
+    }
+    return shareForQuality(this.file.qualityCurve, targetQuality);
   }
 }
 

@@ -2,7 +2,7 @@ import { isPaired, scoredRows, shuffled, type RoutingRow, type ScoredRow } from 
 import { defaultFeatureSpec, denseFeatureNames, featurize, sparseWidth, type FeatureSpec, type Features } from "./features.js";
 import { defaultFitOptions, fitLogistic, predict, type FitOptions, type LogisticModel } from "./logistic.js";
 import { routingMetrics } from "./metrics.js";
-import { gainScore, storeModel, thresholdForShare, type RouterFile } from "./router-file.js";
+import { gainScore, shareForQuality, storeModel, thresholdForShare, type RouterFile } from "./router-file.js";
 
 /**
  * What the router learns to predict:
@@ -35,6 +35,11 @@ export interface TrainOptions {
   strong: string;
   weak: string;
   targetStrong?: number;
+  /**
+   * Instead of a share: the share of the strong model's quality gain (PGR, 0..1) to keep; the share
+   * of strong calls is read off the out-of-fold quality curve. Wins over `targetStrong`.
+   */
+  targetQuality?: number;
   folds?: number;
   seed?: number;
   features?: FeatureSpec;
@@ -147,30 +152,31 @@ export function trainRouter(data: RoutingRow[], options: TrainOptions): TrainRes
   const spec = options.features ?? defaultFeatureSpec;
   const width = sparseWidth(spec);
   const folds = Math.max(2, Math.min(options.folds ?? 5, 10));
-  const targetStrong = options.targetStrong ?? 0.3;
   const rows = shuffled(scoredRows(data, options.strong, options.weak), options.seed ?? 1);
   const prepared: Prepared[] = rows.map((row) => ({ row, features: featurize(row.prompt, spec) }));
   const pairedCount = rows.filter(isPaired).length;
 
   const crossValidation: TrainResult["crossValidation"] = [];
-  let best: { label: LabelKind; sparseStrength: number; apgr: number; scores: number[] } | undefined;
+  let best: { label: LabelKind; sparseStrength: number; apgr: number; scores: number[]; pgrCurve: number[] } | undefined;
   for (const candidate of options.grid ?? defaultGrid) {
     const scores = outOfFold(prepared, folds, candidate.label, candidate.sparseStrength, width, (fold) =>
       options.onProgress?.(`cv ${candidate.label} strength=${candidate.sparseStrength}: fold ${fold}/${folds} fitted`),
     );
     // Quality is measured on the rows that score both models; every row's score feeds the calibration.
     const evaluated = prepared.flatMap((item, index) => (isPaired(item.row) ? [{ score: scores[index]!, strong: item.row.strong, weak: item.row.weak }] : []));
-    const { apgr } = routingMetrics(evaluated);
+    const { apgr, pgrCurve } = routingMetrics(evaluated);
     crossValidation.push({ ...candidate, apgr });
     options.onProgress?.(`cv ${candidate.label} strength=${candidate.sparseStrength}: APGR ${apgr.toFixed(3)}`);
     // The first candidate is the default; another replaces it only when clearly better, since
     // differences of a point or less in cross-validated APGR are within the noise of the folds.
-    if (!best || apgr > best.apgr + SELECTION_MARGIN) best = { ...candidate, apgr, scores };
+    if (!best || apgr > best.apgr + SELECTION_MARGIN) best = { ...candidate, apgr, scores, pgrCurve };
   }
   const chosen = best!;
   const fit = fitOptionsFor(chosen.sparseStrength, prepared.length, "strong");
   const scorer = fitScorer(prepared, chosen.label, chosen.sparseStrength, width);
   const calibration = quantiles(chosen.scores);
+  const qualityCurve = chosen.pgrCurve.map((value) => Number(value.toFixed(6)));
+  const targetStrong = options.targetQuality === undefined ? (options.targetStrong ?? 0.3) : shareForQuality(qualityCurve, options.targetQuality);
   const file: RouterFile = {
     format: "switchyard-router",
     version: 2,
@@ -182,6 +188,8 @@ export function trainRouter(data: RoutingRow[], options: TrainOptions): TrainRes
     ...(scorer.weakModel ? { weakModel: storeModel(scorer.weakModel) } : {}),
     calibration,
     targetStrong,
+    ...(options.targetQuality === undefined ? {} : { targetQuality: options.targetQuality }),
+    qualityCurve,
     threshold: thresholdForShare(calibration, targetStrong),
     training: {
       rows: prepared.length,
