@@ -46,11 +46,37 @@ export async function postForm<T>(path: string, form: FormData): Promise<T> {
   return parse<T>(await fetch(path, { method: "POST", headers: headers(), body: form }));
 }
 
+/** What a `type: auto` model decided for one request (`x-switchyard-route-*` headers). */
+export interface RouteDecision {
+  tier: string;
+  score: number;
+  threshold: number;
+}
+
 export interface StreamStats {
   ttftMs?: number;
   totalMs: number;
   outputTokens?: number;
   provider?: string | null;
+  /** `x-request-id`: what `POST /v1/feedback` rates. */
+  requestId?: string | null;
+  /** Present only for `type: auto` models. */
+  route?: RouteDecision;
+}
+
+function routeDecision(response: Response): RouteDecision | undefined {
+  const tier = response.headers.get("x-switchyard-route-decision");
+  if (!tier) return undefined;
+  return {
+    tier,
+    score: Number(response.headers.get("x-switchyard-route-score")),
+    threshold: Number(response.headers.get("x-switchyard-route-threshold")),
+  };
+}
+
+/** Rates an answer for the router's retraining data: 1 = good, 0 = bad. */
+export function rateAnswer(requestId: string, score: number): Promise<unknown> {
+  return postJson("/v1/feedback", { request_id: requestId, score });
 }
 
 /** Streams a chat completion, calling onText for each delta; resolves with timing and usage. */
@@ -68,7 +94,12 @@ export async function streamChat(
     signal,
   });
   if (!response.ok || !response.body) await parse(response);
-  const stats: StreamStats = { totalMs: 0, provider: response.headers.get("x-switchyard-provider") };
+  const stats: StreamStats = {
+    totalMs: 0,
+    provider: response.headers.get("x-switchyard-provider"),
+    requestId: response.headers.get("x-request-id"),
+    route: routeDecision(response),
+  };
   let failure: string | undefined;
   const parser = createParser({
     onEvent(event) {

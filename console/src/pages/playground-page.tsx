@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { getJson, streamChat, type StreamStats } from "../api";
+import { RouteFeedback } from "../components/route-feedback";
 
 interface Column {
   model: string;
@@ -81,6 +82,7 @@ export function PlaygroundPage() {
                 {column.stats.outputTokens !== undefined && ` · ${column.stats.outputTokens} tokens`}
               </p>
             )}
+            {column.stats && <RouteFeedback stats={column.stats} />}
           </article>
         ))}
       </div>
