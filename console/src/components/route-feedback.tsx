@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { rateAnswer, type StreamStats } from "../api";
+import { ThumbIcon } from "./thumb-icon";
 
-type Rating = { state: "idle" | "sending" | "rated"; error?: string };
+type Rating = { state: "idle" | "sending" | "rated"; score?: number; error?: string };
 
 /**
  * What a `type: auto` model decided for one answer, and thumbs to rate it: ratings of sampled
@@ -16,7 +17,7 @@ export function RouteFeedback({ stats }: { stats: StreamStats }) {
     if (!requestId) return;
     setRating({ state: "sending" });
     rateAnswer(requestId, score).then(
-      () => setRating({ state: "rated" }),
+      () => setRating({ state: "rated", score }),
       (error: unknown) => setRating({ state: "idle", error: error instanceof Error ? error.message : String(error) }),
     );
   };
@@ -29,15 +30,15 @@ export function RouteFeedback({ stats }: { stats: StreamStats }) {
       {requestId && (
         <div className="rate">
           {rating.state === "rated" ? (
-            <span className="ok">Rated</span>
+            <span className="ok">Rated {rating.score === 1 ? "good" : "bad"}</span>
           ) : (
             <>
               <span className="muted">Rate:</span>
               <button aria-label="Good answer" title="Good answer" disabled={rating.state === "sending"} onClick={() => rate(1)}>
-                👍
+                <ThumbIcon />
               </button>
               <button aria-label="Bad answer" title="Bad answer" disabled={rating.state === "sending"} onClick={() => rate(0)}>
-                👎
+                <ThumbIcon down />
               </button>
             </>
           )}
