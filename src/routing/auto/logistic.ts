@@ -78,6 +78,22 @@ function adamStep(weights: Float64Array | Float32Array, gradient: Float64Array, 
   }
 }
 
+/** All rows' sparse features in one contiguous (CSR) layout, and the dense ones standardised once. */
+function packRows(rows: Features[], mean: Float64Array, scale: Float64Array) {
+  const denseWidth = mean.length;
+  const offsets = new Uint32Array(rows.length + 1);
+  for (const [row, features] of rows.entries()) offsets[row + 1] = offsets[row]! + features.sparse.indices.length;
+  const indices = new Uint32Array(offsets[rows.length]!);
+  const values = new Float32Array(offsets[rows.length]!);
+  const standardised = new Float64Array(rows.length * denseWidth);
+  for (const [row, features] of rows.entries()) {
+    indices.set(features.sparse.indices, offsets[row]);
+    values.set(features.sparse.values, offsets[row]);
+    for (let index = 0; index < denseWidth; index++) standardised[row * denseWidth + index] = (features.dense[index]! - mean[index]!) / scale[index]!;
+  }
+  return { offsets, indices, values, standardised };
+}
+
 export function fitLogistic(rows: Features[], labels: number[], sparseWidth: number, options: FitOptions = defaultFitOptions): LogisticModel {
   const denseWidth = rows[0]?.dense.length ?? 0;
   const { mean, scale } = standardisation(rows, denseWidth);
@@ -105,6 +121,8 @@ export function fitLogistic(rows: Features[], labels: number[], sparseWidth: num
   const biasHolder = new Float64Array(1);
   const biasGradient = new Float64Array(1);
   const count = rows.length;
+  const packed = packRows(rows, mean, scale);
+  const { offsets, indices, values, standardised } = packed;
 
   for (let step = 1; step <= options.iterations; step++) {
     for (const index of touched) sparseGradient[index] = options.lambdaSparse * model.sparseWeights[index]!;
@@ -112,14 +130,19 @@ export function fitLogistic(rows: Features[], labels: number[], sparseWidth: num
       denseGradient[index] = options.lambdaDense * (model.denseWeights[index]! - (options.densePrior?.[index] ?? 0));
     }
     biasGradient[0] = 0;
+    const weights = model.sparseWeights;
+    const denseWeights = model.denseWeights;
     for (let row = 0; row < count; row++) {
-      const features = rows[row]!;
-      const error = (predict(model, features) - labels[row]!) / count;
-      const { indices, values } = features.sparse;
-      for (let index = 0; index < indices.length; index++) sparseGradient[indices[index]!]! += error * values[index]!;
-      for (let index = 0; index < denseWidth; index++) {
-        denseGradient[index]! += error * ((features.dense[index]! - mean[index]!) / scale[index]!);
-      }
+      // The same sums, in the same order, as logit(): the packed loop only saves lookups.
+      const start = offsets[row]!;
+      const end = offsets[row + 1]!;
+      const denseStart = row * denseWidth;
+      let sum = model.bias;
+      for (let at = start; at < end; at++) sum += weights[indices[at]!]! * values[at]!;
+      for (let index = 0; index < denseWidth; index++) sum += denseWeights[index]! * standardised[denseStart + index]!;
+      const error = (sigmoid(sum) - labels[row]!) / count;
+      for (let at = start; at < end; at++) sparseGradient[indices[at]!]! += error * values[at]!;
+      for (let index = 0; index < denseWidth; index++) denseGradient[index]! += error * standardised[denseStart + index]!;
       biasGradient[0]! += error;
     }
     adamStep(model.sparseWeights, sparseGradient, sparseState, options.learningRate, step, touched);
