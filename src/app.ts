@@ -103,6 +103,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const guard = guardrails ? [guardrails.middleware] : [];
   // Routing samples sit innermost: they see the request as the router scores it, and cache hits skip them.
   const feedback = createRoutingFeedback({ storage: control.storage, models: runtime.models, logger, flushUsage: () => control.ledger.flush() });
+  opened.add(() => feedback.close());
   const middlewares: ChatMiddleware[] = [observability.middleware, ...controlPieces.middlewares, ...(options.middlewares ?? []), knowledge.middleware, customization.middleware, ...guard, ...(cache ? [cache.middleware] : []), feedback.middleware];
   const routing = await opened.step(() => createRoutingEngine(runtime, env));
   opened.add(() => routing.close());
@@ -126,6 +127,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     customization,
     knowledge,
     async close() {
+      feedback.close();
       await server.close();
       await customization.close();
       await guardrails?.close();

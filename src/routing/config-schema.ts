@@ -35,6 +35,8 @@ export const autoModelSchema = z
     cross_tier_fallback: z.boolean().default(true),
     /** Store each routed request's prompt and decision so feedback can retrain the router (docs/routing-feedback.md). */
     collect_samples: z.boolean().default(false),
+    /** Samples (and their ratings) older than this are deleted, checked hourly; 0 keeps them. */
+    sample_retention_days: z.number().int().min(0).max(3650).default(30),
   })
   .strict();
 

@@ -58,6 +58,7 @@ export function registerConfiguredModels(
           budgetFloor: auto.budget_floor,
           crossTierFallback: auto.cross_tier_fallback,
           collectSamples: auto.collect_samples,
+          sampleRetentionDays: auto.sample_retention_days,
         },
       });
     } catch (error) {

@@ -23,6 +23,8 @@ export interface AutoEntry {
   crossTierFallback: boolean;
   /** Store a routing sample per successful request, for retraining from feedback. */
   collectSamples?: boolean;
+  /** Days a stored sample is kept; 0 keeps it. */
+  sampleRetentionDays?: number;
 }
 
 export interface ModelEntry {

@@ -9,6 +9,8 @@ import { createLogger } from "../../src/observability/logger.js";
 import { loadRouterFile } from "../../src/routing/auto/router-file.js";
 import { trainRouter } from "../../src/routing/auto/train.js";
 import "../../src/routing/feedback/tables.js";
+import { purgeExpiredSamples } from "../../src/routing/feedback/sample-retention.js";
+import { RoutingSampleStore } from "../../src/routing/feedback/sample-store.js";
 import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
 import { syntheticRows } from "./synthetic-data.js";
 
@@ -233,5 +235,22 @@ describe("switchyard router export", () => {
     const retrained = loadRouterFile(routerOut);
     expect(retrained.file.training.rows).toBe(120 + rows.length);
     expect(retrained.file.training.pairedRows).toBe(120);
+  });
+});
+
+describe("sample retention", () => {
+  it("deletes samples older than sample_retention_days (30 by default), with their ratings", async () => {
+    const day = 86_400_000;
+    const call = await ask(hard);
+    const rated = await app.server.inject({ method: "POST", url: "/v1/feedback", headers: { authorization: `Bearer ${keyA}` }, payload: { request_id: call.requestId, score: 1 } });
+    expect(rated.statusCode).toBe(200);
+    const store = new RoutingSampleStore(app.control.storage.db);
+    expect(app.runtime.models.get("smart")?.auto?.sampleRetentionDays).toBe(30);
+    expect(await purgeExpiredSamples(store, app.runtime.models, Date.now() + 29 * day)).toBe(0);
+    expect(await sampleOf(call.requestId)).toBeDefined();
+    expect(await purgeExpiredSamples(store, app.runtime.models, Date.now() + 31 * day)).toBeGreaterThan(0);
+    expect(await sampleOf(call.requestId)).toBeUndefined();
+    const rating = await app.control.storage.db.selectFrom("routing_feedback").selectAll().where("request_id", "=", call.requestId).executeTakeFirst();
+    expect(rating).toBeUndefined();
   });
 });

@@ -88,4 +88,24 @@ describe.each([
     const recent = await collect(store.rated("smart", { since: 3_000, pageSize: 1 }));
     expect(recent.map((row) => row.request_id)).toEqual(["req_6", "req_7"]);
   });
+
+  it("purges one auto model's samples older than a cut-off, with their ratings", async () => {
+    await store.addSample(sample("old_1", { auto_model: "purged", created_at: 10 }));
+    await store.addSample(sample("new_1", { auto_model: "purged", created_at: 10_000 }));
+    await store.addSample(sample("old_other", { auto_model: "kept", created_at: 10 }));
+    for (const id of ["old_1", "new_1", "old_other"]) await store.rate({ request_id: id, project_id: "prj_a", score: 1, comment: null, key_id: "key_a", created_at: 20 });
+    // A rating of the same id in another project, with no sample of its own there, is not this sample's.
+    await store.rate({ request_id: "old_1", project_id: "prj_b", score: 0, comment: null, key_id: "key_b", created_at: 20 });
+
+    expect(await store.purge("purged", 5_000)).toBe(1);
+    const samples = await storage.db.selectFrom("routing_samples").select("request_id").where("request_id", "in", ["old_1", "new_1", "old_other"]).orderBy("request_id").execute();
+    expect(samples.map((row) => row.request_id)).toEqual(["new_1", "old_other"]);
+    const ratings = await storage.db.selectFrom("routing_feedback").select(["request_id", "project_id"]).where("request_id", "in", ["old_1", "new_1", "old_other"]).orderBy("request_id").orderBy("project_id").execute();
+    expect(ratings).toEqual([
+      { request_id: "new_1", project_id: "prj_a" },
+      { request_id: "old_1", project_id: "prj_b" },
+      { request_id: "old_other", project_id: "prj_a" },
+    ]);
+    expect(await store.purge("purged", 5_000)).toBe(0);
+  });
 });

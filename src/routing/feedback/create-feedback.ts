@@ -5,6 +5,7 @@ import type { Storage } from "../../storage/database.js";
 import type { ModelRegistry } from "../model-registry.js";
 import { feedbackRoutes } from "./feedback-route.js";
 import { createSampleMiddleware } from "./sample-middleware.js";
+import { startSampleRetention } from "./sample-retention.js";
 import { RoutingSampleStore } from "./sample-store.js";
 
 export interface RoutingFeedback {
@@ -13,14 +14,19 @@ export interface RoutingFeedback {
   readonly middleware: ChatMiddleware;
   /** `POST /v1/feedback`. */
   readonly routes: RouteRegistrar;
+  /** Stops the hourly retention sweep. */
+  close(): void;
 }
 
 /** The retraining loop's gateway side: samples of routed traffic and the feedback that rates them. */
 export function createRoutingFeedback(options: { storage: Storage; models: ModelRegistry; logger: Logger; flushUsage: () => Promise<void> }): RoutingFeedback {
   const store = new RoutingSampleStore(options.storage.db);
+  const sampling = options.models.list().some((entry) => entry.auto?.collectSamples);
+  const retention = sampling ? startSampleRetention({ store, models: options.models, logger: options.logger }) : undefined;
   return {
     store,
     middleware: createSampleMiddleware({ store, models: options.models, logger: options.logger }),
     routes: feedbackRoutes({ store, flushUsage: options.flushUsage }),
+    close: () => retention?.stop(),
   };
 }

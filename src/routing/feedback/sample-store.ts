@@ -63,6 +63,28 @@ export class RoutingSampleStore {
       .execute();
   }
 
+  /**
+   * Deletes one auto model's samples created before `before` (epoch ms), and the ratings of the
+   * requests they were; returns how many samples went.
+   */
+  async purge(autoModel: string, before: number): Promise<number> {
+    await this.db
+      .deleteFrom("routing_feedback")
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom("routing_samples")
+            .select("routing_samples.request_id")
+            .whereRef("routing_samples.request_id", "=", "routing_feedback.request_id")
+            .whereRef("routing_samples.project_id", "=", "routing_feedback.project_id")
+            .where("routing_samples.auto_model", "=", autoModel)
+            .where("routing_samples.created_at", "<", before),
+        ),
+      )
+      .execute();
+    const result = await this.db.deleteFrom("routing_samples").where("auto_model", "=", autoModel).where("created_at", "<", before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Rated samples of one auto model, oldest first, a page at a time (keyset on created_at, request_id, project_id). */
   async *rated(autoModel: string, options: { since?: number; pageSize?: number } = {}): AsyncGenerator<RatedSample> {
     const pageSize = options.pageSize ?? 1000;
