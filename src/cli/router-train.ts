@@ -13,10 +13,11 @@ or, with --target-quality Q, the smallest share that keeps Q of the strong model
 held-out folds of this data.
 `;
 
-function unitInterval(value: string | undefined, flag: string): number | undefined | Error {
+/** A flag's value as a number in 0..1; NaN when it is given and is not one. */
+function unitInterval(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  return Number.isFinite(number) && number >= 0 && number <= 1 ? number : new Error(`${flag} must be a number between 0 and 1.`);
+  return Number.isFinite(number) && number >= 0 && number <= 1 ? number : Number.NaN;
 }
 
 export async function routerTrainCommand(argv: string[]): Promise<number> {
@@ -44,11 +45,13 @@ export async function routerTrainCommand(argv: string[]): Promise<number> {
     process.stderr.write(`--data, --strong, --weak and --out are required.\n\n${usage}`);
     return 2;
   }
-  const targetStrong = unitInterval(values["target-strong"], "--target-strong");
-  const targetQuality = unitInterval(values["target-quality"], "--target-quality");
-  if (targetStrong instanceof Error || targetQuality instanceof Error) {
-    process.stderr.write(`${(targetStrong instanceof Error ? targetStrong : (targetQuality as Error)).message}\n`);
-    return 2;
+  const targetStrong = unitInterval(values["target-strong"]);
+  const targetQuality = unitInterval(values["target-quality"]);
+  for (const [flag, value] of [["--target-strong", targetStrong], ["--target-quality", targetQuality]] as const) {
+    if (Number.isNaN(value)) {
+      process.stderr.write(`${flag} must be a number between 0 and 1.\n`);
+      return 2;
+    }
   }
   if (targetStrong !== undefined && targetQuality !== undefined) {
     process.stderr.write("Give --target-strong or --target-quality, not both.\n");
