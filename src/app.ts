@@ -23,6 +23,7 @@ import { createCustomization, type Customization } from "./customization/create-
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 import { deploymentModel } from "./customization/deployments/middleware.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
+import { createRequestLogs, type RequestLogs } from "./logs/create-logs.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -49,6 +50,8 @@ export interface App {
   customization: Customization;
   /** Knowledge bases and retrieval-augmented chat. */
   knowledge: Knowledge;
+  /** The stored request log (opt-in), datasets built from it and rating summaries. */
+  logs: RequestLogs;
   close(): Promise<void>;
 }
 
@@ -118,6 +121,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     ...createRoutingFeedback({ storage: control.storage, models: runtime.runtime.models, logger, flushUsage: () => control.ledger.flush() }),
     name: "routing-feedback",
   }));
+  const logs = await areas.open(() => createRequestLogs({ control, config: loaded.config.logging, dataDir: loaded.config.server.data_dir, logger }));
+  const logsWire: Area = { name: "logs-wire", middleware: logs.wireMiddleware, close: () => undefined };
   const routing = await areas.open(async () => {
     const engine = await createRoutingEngine(runtime.runtime, env);
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
@@ -129,8 +134,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // guardrails, so the document text, system prompt and variable values they add are masked like
   // the caller's own before any provider sees it (the deployment records the name called, which
   // picks its policy); the cache then keys on the result. Routing samples sit innermost: they see
-  // the request as the router scores it, and cache hits skip them.
-  const pipeline: Area[] = [observability, controlArea, extra, knowledge, customization, guardrails, cache, feedback];
+  // the request as the router scores it, and cache hits skip them. The request log writes its row
+  // right inside metering (same figures, and guardrail blocks are seen) and watches the wire right
+  // inside the guardrails (what leaves masked, what comes back, cache hits included).
+  const pipeline: Area[] = [observability, controlArea, logs, extra, knowledge, customization, guardrails, logsWire, cache, feedback];
   const gateway = new Gateway(runtime.runtime, {
     middlewares: areas.middlewares(pipeline),
     routing: routing.engine,
@@ -158,6 +165,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     guardrails: guardrails.guardrails,
     customization,
     knowledge,
+    logs,
     close: () => areas.close(),
   };
 }
