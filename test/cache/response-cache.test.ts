@@ -6,17 +6,7 @@ import { startRedis, type RedisServer } from "../helpers/redis.js";
 import { RedisCacheStore } from "../../src/cache/redis-store.js";
 import { createRedis } from "../../src/storage/redis.js";
 import { Redis } from "ioredis";
-
-/** Polls `probe` until it yields a value; fails with `what` once `deadlineMs` has passed. */
-async function waitFor<T>(probe: () => Promise<T | undefined>, deadlineMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { waitFor } from "../helpers/wait.js";
 
 async function appWith(emulator: OpenaiEmulator, cache: Record<string, unknown>, env: Record<string, string> = {}): Promise<App> {
   return createApp({

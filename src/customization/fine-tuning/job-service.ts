@@ -9,7 +9,7 @@ import type { ModelRegistry, Route } from "../../routing/model-registry.js";
 import { validateDataset, type DatasetReport } from "../files/dataset-validation.js";
 import type { FileStore } from "../files/file-store.js";
 import type { JobStore } from "./job-store.js";
-import { terminalStatuses, type BackendName, type FineTuningBackend, type JobRecord, type JobRequest, type JobStatus, type StepMetric } from "./types.js";
+import { JobCancelled, terminalStatuses, type BackendName, type FineTuningBackend, type JobRecord, type JobRequest, type JobStatus, type StepMetric } from "./types.js";
 
 export interface JobServiceOptions {
   jobs: JobStore;
@@ -94,7 +94,7 @@ export class JobService {
     }
     await this.finish(record, "cancelled");
     await this.options.jobs.addEvent(id, { level: "info", type: "message", message: "Job cancelled" });
-    this.running.get(id)?.abort(new SwitchyardError("SWY_ERR_CONFLICT", "cancelled"));
+    this.running.get(id)?.abort(new JobCancelled(id));
     return record;
   }
 
@@ -183,11 +183,14 @@ export class JobService {
       record.state.statistics = training.report.statistics;
       await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: "Files validated, moving job to queued state", data: { statistics: training.report.statistics, estimate } });
       if (!(await this.setStatus(record, "queued"))) return;
-      if (!(await this.setStatus(record, "running"))) return;
-      record.state.started_at = record.state.started_at ?? Date.now();
-      record.state.estimated_finish = Date.now() + estimate.seconds * 1000;
-      await this.options.jobs.update(record);
-      await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: `Fine-tuning job started on the ${backend.name} backend` });
+      // The job stays queued until the backend takes it (the local backend trains one job at a time).
+      const start = async () => {
+        if (!(await this.setStatus(record, "running"))) throw new JobCancelled(record.id);
+        record.state.started_at = record.state.started_at ?? Date.now();
+        record.state.estimated_finish = Date.now() + estimate.seconds * 1000;
+        await this.options.jobs.update(record);
+        await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: `Fine-tuning job started on the ${backend.name} backend` });
+      };
 
       let lastFlush = 0;
       const metric = (value: StepMetric) => {
@@ -202,6 +205,7 @@ export class JobService {
         { training: training.report.texts, validation: validation?.report.texts ?? [], trainingContent: training.content, validationContent: validation?.content ?? null },
         {
           signal: controller.signal,
+          start,
           metric,
           event: (message, options = {}) =>
             this.options.jobs.addEvent(record.id, { level: options.level ?? "info", type: options.type ?? "message", message, data: options.data }),
