@@ -2,6 +2,10 @@ import type { FastifyInstance } from "fastify";
 import { createServer, type RouteRegistrar } from "./api/server.js";
 import { loadConfigFile, parseConfig } from "./config/load.js";
 import { resolveConfig, type Runtime } from "./config/resolve.js";
+import { ConfigReloader } from "./config/reloader.js";
+import { ConfigOverlayStore } from "./config/overlay-store.js";
+import { InFlightRequests } from "./config/in-flight.js";
+import { runtimeConfigRoutes } from "./api/admin/runtime-config-routes.js";
 import type { ConfigFile } from "./config/schema.js";
 import { Gateway } from "./gateway/gateway.js";
 import type { ChatMiddleware } from "./gateway/pipeline.js";
@@ -44,23 +48,39 @@ export interface App {
   customization: Customization;
   /** Knowledge bases and retrieval-augmented chat. */
   knowledge: Knowledge;
+  /** Re-reads the config file (SIGHUP, `POST /admin/config/reload`) and applies admin API changes. */
+  reloader: ConfigReloader;
   close(): Promise<void>;
 }
 
 /** Config -> runtime -> gateway -> HTTP server; nothing listens until `server.listen`. */
 export async function createApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
-  const loaded =
+  const readFile = () =>
     options.config !== undefined
       ? { config: parseConfig(options.config, "config object"), source: "config object" }
       : loadConfigFile({ path: options.configPath, env });
+  const loaded = readFile();
   const logger = options.logger ?? createLogger(loaded.config.server.log_level);
   const control = await openControlPlane({ config: loaded.config, env, logger });
   const opened = new OpenedResources();
   opened.add(() => control.close());
   // Credentials stored through the admin API answer env:NAME references; the real environment wins.
-  const runtime = await opened.step(async () => resolveConfig(loaded.config, { logger, env: { ...(await control.credentialEnvironment()), ...env }, source: loaded.source }));
+  const environment = async () => ({ ...(await control.credentialEnvironment()), ...env });
+  const configEntries = new ConfigOverlayStore(control.storage);
+  const runtime = await opened.step(async () => {
+    const overlay = await configEntries.overlay();
+    return resolveConfig(ConfigReloader.merge(loaded.config, overlay, loaded.source), {
+      logger,
+      env: await environment(),
+      source: loaded.source,
+      referencesOnly: new Set(Object.keys(overlay.providers)),
+    });
+  });
   opened.add(() => runtime.close());
+  const inFlight = new InFlightRequests();
+  opened.add(() => inFlight.flush());
+  const reloader = new ConfigReloader(runtime, loaded, { readFile, readOverlay: () => configEntries.overlay(), environment, inFlight, logger });
   const controlPieces = await opened.step(() => control.bind(runtime));
   const observability = await opened.step(() => createObservability(loaded.config.telemetry, logger));
   opened.add(() => observability.close());
@@ -115,7 +135,14 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     callMiddlewares: [...controlPieces.middlewares, ...guard],
     aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
   });
-  const server = await opened.step(() => createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, knowledge.routes, feedback.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) }));
+  const server = await opened.step(() => createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), runtimeConfigRoutes({ reloader, entries: configEntries, runtime }), ...(guardrails ? [guardrails.routes] : []), customization.routes, knowledge.routes, feedback.routes, ...(options.routes ?? [])], observe: (app) => {
+    observability.register(app);
+    // Every request counts against the runtime generation it started on, until its response has closed.
+    app.addHook("onRequest", (_request, reply, done) => {
+      reply.raw.once("close", inFlight.enter());
+      done();
+    });
+  } }));
   return {
     runtime,
     gateway,
@@ -126,6 +153,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     guardrails,
     customization,
     knowledge,
+    reloader,
     async close() {
       feedback.close();
       await server.close();
@@ -133,6 +161,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       await guardrails?.close();
       await control.close();
       await Promise.all([observability.close(), cache?.close()]);
+      inFlight.flush();
       await Promise.all([runtime.close(), routing.close()]);
     },
   };
