@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { modelSchema } from "../../config/schema.js";
 import { SwitchyardError } from "../../core/errors.js";
-import { parseBody } from "../validation.js";
+import { parseBody } from "../../http/parse-body.js";
 import { modelConfigOut } from "./config-entry-out.js";
 import { requireApplied, type RuntimeConfigServices } from "./runtime-config-routes.js";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { providerNamePattern } from "../../config/schema.js";
 import { SwitchyardError } from "../../core/errors.js";
 import { findProviderDefinition, providerDefinitions } from "../../providers/registry.js";
-import { parseBody } from "../validation.js";
+import { parseBody } from "../../http/parse-body.js";
 import { providerOut } from "./config-entry-out.js";
 import { requireApplied, type RuntimeConfigServices } from "./runtime-config-routes.js";
 

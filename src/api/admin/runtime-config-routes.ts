@@ -3,8 +3,8 @@ import type { LiveRuntime } from "../../config/live-runtime.js";
 import type { ConfigOverlayStore } from "../../config/overlay-store.js";
 import type { ConfigReloader, ReloadOutcome } from "../../config/reloader.js";
 import { SwitchyardError } from "../../core/errors.js";
-import type { RouteRegistrar } from "../server.js";
-import { requireMaster } from "./admin-auth.js";
+import { requireGlobalAdmin } from "../../http/admin-guard.js";
+import type { RouteRegistrar } from "../../http/route-registrar.js";
 import { registerModelConfigRoutes } from "./model-config-routes.js";
 import { registerProviderConfigRoutes } from "./provider-config-routes.js";
 
@@ -16,10 +16,11 @@ export interface RuntimeConfigServices {
 
 /** `POST /admin/config/reload` and the admin API's providers and models (master key only). */
 export function runtimeConfigRoutes(services: RuntimeConfigServices): RouteRegistrar {
-  return async (app, gateway) => {
+  return async (app) => {
     await app.register(
       async (admin) => {
-        admin.addHook("onRequest", (request) => requireMaster(request, gateway));
+        // Providers, models and the config serve every project: the master key only (the root guard has authenticated).
+        admin.addHook("onRequest", async (request) => void requireGlobalAdmin(request));
         registerReloadRoute(admin, services);
         registerProviderConfigRoutes(admin, services);
         registerModelConfigRoutes(admin, services);
