@@ -18,6 +18,7 @@ import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js
 import { deploymentModel } from "./customization/deployments/middleware.js";
 import { OpenedResources } from "./app-cleanup.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
+import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -44,6 +45,8 @@ export interface App {
   customization: Customization;
   /** Knowledge bases and retrieval-augmented chat. */
   knowledge: Knowledge;
+  /** This node's name, the change bus to the other nodes, and the shared blob store. */
+  cluster: ClusterNode;
   close(): Promise<void>;
 }
 
@@ -58,6 +61,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const control = await openControlPlane({ config: loaded.config, env, logger });
   const opened = new OpenedResources();
   opened.add(() => control.close());
+  const cluster = await opened.step(() => createClusterNode({ config: loaded.config, env, storage: control.storage, logger }));
+  opened.add(() => cluster.close());
   // Credentials stored through the admin API answer env:NAME references; the real environment wins.
   const runtime = await opened.step(async () => resolveConfig(loaded.config, { logger, env: { ...(await control.credentialEnvironment()), ...env }, source: loaded.source }));
   opened.add(() => runtime.close());
@@ -88,7 +93,9 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     }),
   );
   opened.add(() => guardrails?.close());
-  const customization = await opened.step(() => createCustomization(runtime, { storage: control.storage, env }));
+  const customization = await opened.step(() =>
+    createCustomization(runtime, { storage: control.storage, env, blobs: cluster.blobs, bus: cluster.bus, nodeId: cluster.nodeId }),
+  );
   opened.add(() => customization.close());
   // `gateway` exists by the time anything embeds (the first request); retrieval runs outside deployments to see their names.
   const knowledge = createKnowledge({
@@ -126,11 +133,13 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     guardrails,
     customization,
     knowledge,
+    cluster,
     async close() {
       feedback.close();
       await server.close();
       await customization.close();
       await guardrails?.close();
+      await cluster.close();
       await control.close();
       await Promise.all([observability.close(), cache?.close()]);
       await Promise.all([runtime.close(), routing.close()]);

@@ -16,7 +16,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return parsed.data;
 }
 
-export function deploymentRoutes(store: DeploymentStore, onChange: () => void) {
+/** `onChange` runs after every write, before the answer: this node's registry and the other nodes are told. */
+export function deploymentRoutes(store: DeploymentStore, onChange: (name: string) => Promise<void>) {
   return async (app: FastifyInstance, gateway: Gateway): Promise<void> => {
     await app.register(
       async (admin) => {
@@ -27,7 +28,7 @@ export function deploymentRoutes(store: DeploymentStore, onChange: () => void) {
         admin.put<{ Params: { name: string } }>("/:name", async (request) => {
           const name = parse(deploymentNameSchema, request.params.name, "name");
           const saved = await store.save(name, parse(deploymentSpecSchema, request.body, "deployment"), "api");
-          onChange();
+          await onChange(name);
           return saved;
         });
 
@@ -40,13 +41,13 @@ export function deploymentRoutes(store: DeploymentStore, onChange: () => void) {
         admin.post<{ Params: { name: string } }>("/:name/rollback", async (request) => {
           const body = parse(z.object({ version: z.number().int().min(1).optional() }).strict(), request.body, "body");
           const active = await store.rollback(request.params.name, body.version);
-          onChange();
+          await onChange(request.params.name);
           return active;
         });
 
         admin.delete<{ Params: { name: string } }>("/:name", async (request) => {
           await store.delete(request.params.name);
-          onChange();
+          await onChange(request.params.name);
           return { name: request.params.name, deleted: true };
         });
       },
