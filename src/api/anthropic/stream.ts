@@ -76,7 +76,12 @@ export class AnthropicEventEncoder implements SseEncoder {
       case "finish":
         this.finish = part.reason;
         break;
-      default:
+      case "response-metadata":
+      case "warning":
+        // Anthropic's stream has no place for either; the message id and model come from the request.
+        break;
+      case "error":
+        // The writer ends the stream with `error(...)` before a part of this type reaches here.
         break;
     }
     return out;
