@@ -1,6 +1,6 @@
 import { toSwitchyardError } from "../../core/errors.js";
 import type { FinishReason, StreamPart, Usage } from "../../core/types.js";
-import { errorBody } from "../errors.js";
+import { errorBody } from "../../http/wire-error.js";
 import type { SseEncoder } from "../sse.js";
 import { toAnthropicStopReason, toAnthropicUsage } from "./stop-reason.js";
 
