@@ -27,6 +27,7 @@ import { createCustomization, type Customization } from "./customization/create-
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 import { deploymentModel } from "./customization/deployments/middleware.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
+import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -55,6 +56,8 @@ export interface App {
   knowledge: Knowledge;
   /** Re-reads the config file (SIGHUP, `POST /admin/config/reload`) and applies admin API changes. */
   reloader: ConfigReloader;
+  /** This node's name, the change bus to the other nodes, and the shared blob store. */
+  cluster: ClusterNode;
   close(): Promise<void>;
 }
 
@@ -70,6 +73,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const areas = new AreaRegistry();
   const control = await openControlPlane({ config: loaded.config, env, logger });
   await areas.open(() => ({ name: "control-store", close: () => control.close() }));
+  // This node's name, and how it hears the others (change bus) and shares bytes with them (blobs).
+  const cluster = await areas.open(async () => {
+    const node = await createClusterNode({ config: loaded.config, env, storage: control.storage, logger });
+    return { ...node, name: "cluster", close: () => node.close() };
+  });
   // Credentials stored through the admin API answer env:NAME references; the real environment wins.
   const environment = async () => ({ ...(await control.credentialEnvironment()), ...env });
   const configEntries = new ConfigOverlayStore(control.storage);
@@ -111,7 +119,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     return { name: "cache", cache: opened, middleware: opened?.middleware, close: () => opened?.close() };
   });
   const customization = await areas.open(async () => {
-    const opened = await createCustomization(runtime.runtime, { storage: control.storage, env });
+    const opened = await createCustomization(runtime.runtime, { storage: control.storage, env, blobs: cluster.blobs, bus: cluster.bus, nodeId: cluster.nodeId });
     return { ...opened, name: "customization", close: () => opened.close() };
   });
   const knowledge = await areas.open(() => ({
@@ -181,6 +189,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     customization,
     knowledge,
     reloader: runtimeConfig.reloader,
+    cluster,
     close: () => areas.close(),
   };
 }

@@ -7,6 +7,7 @@ import { telemetrySchema } from "../observability/config-schema.js";
 import { guardrailsSchema } from "../guardrails/config.js";
 import { fineTuningConfigSchema } from "../customization/config-schema.js";
 import { deploymentSpecSchema } from "../customization/deployments/spec.js";
+import { clusterSchema } from "../cluster/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -62,6 +63,8 @@ export const configSchema = z
     models: z.record(z.string().min(1), modelSchema).default({}),
     database: databaseSchema.default(databaseSchema.parse({})),
     redis: redisSchema.default(redisSchema.parse({})),
+    /** Nodes sharing PostgreSQL: the change bus's reconcile period. */
+    cluster: clusterSchema.default(clusterSchema.parse({})),
     pricing: pricingSchema.default({}),
     control: controlSchema.default(controlSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
