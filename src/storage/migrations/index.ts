@@ -6,7 +6,9 @@ import * as deployments from "./010-deployments.js";
 import * as knowledge from "./011-knowledge.js";
 import * as routingFeedback from "./012-routing-feedback.js";
 import * as tenancy from "./013-tenancy.js";
-import * as requestLogs from "./014-request-logs.js";
+import * as adminConfig from "./014-admin-config.js";
+import * as cluster from "./015-cluster.js";
+import * as requestLogs from "./016-request-logs.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -21,5 +23,7 @@ export const migrations: Record<string, Migration> = {
   "011-knowledge": knowledge,
   "012-routing-feedback": routingFeedback,
   "013-tenancy": tenancy,
-  "014-request-logs": requestLogs,
+  "014-admin-config": adminConfig,
+  "015-cluster": cluster,
+  "016-request-logs": requestLogs,
 };
