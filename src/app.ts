@@ -18,6 +18,8 @@ import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js
 import { deploymentModel } from "./customization/deployments/middleware.js";
 import { OpenedResources } from "./app-cleanup.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
+import { FastChat } from "./api/fast/fast-chat.js";
+import { usageWriter } from "./control/usage/metering-middleware.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -44,6 +46,8 @@ export interface App {
   customization: Customization;
   /** Knowledge bases and retrieval-augmented chat. */
   knowledge: Knowledge;
+  /** The fast path of POST /v1/chat/completions; absent when the config needs the full path for every request. */
+  fastChat?: FastChat;
   close(): Promise<void>;
 }
 
@@ -115,7 +119,20 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     callMiddlewares: [...controlPieces.middlewares, ...guard],
     aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
   });
-  const server = await opened.step(() => createServer(gateway, { routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, knowledge.routes, feedback.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) }));
+  // The fast path stands in for the chain only where every concern in it would just watch; the
+  // guardrails, the cache and span export always need the full path.
+  const fastChat =
+    loaded.config.server.fast_path && !guardrails && !cache && !observability.tracing
+      ? new FastChat({
+          gateway,
+          logger,
+          metrics: observability.metrics,
+          prices: control.prices,
+          writeUsage: usageWriter(control.ledger, control.prices),
+          isDeployment: (model) => customization.deployments.get(model) !== undefined,
+        })
+      : undefined;
+  const server = await opened.step(() => createServer(gateway, { fastChat, routes: [registerRoutingAdminRoutes, controlPlaneRoutes(control), ...(guardrails ? [guardrails.routes] : []), customization.routes, knowledge.routes, feedback.routes, ...(options.routes ?? [])], observe: (app) => observability.register(app) }));
   return {
     runtime,
     gateway,
@@ -126,6 +143,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     guardrails,
     customization,
     knowledge,
+    fastChat,
     async close() {
       feedback.close();
       await server.close();

@@ -10,6 +10,8 @@ import { registerCompletionsRoute } from "./openai/completions.js";
 import { registerAnthropicRoutes } from "./anthropic/routes.js";
 import { registerEmbeddingsRoute } from "./openai/embeddings.js";
 import { registerOpenaiChatRoute } from "./openai/routes.js";
+import { FrontDoor } from "./fast/front-door.js";
+import type { FastChat } from "./fast/fast-chat.js";
 
 export type RouteRegistrar = (app: FastifyInstance, gateway: Gateway) => void | Promise<void>;
 
@@ -18,6 +20,8 @@ export interface ServerOptions {
   routes?: RouteRegistrar[];
   /** Registered first, before authentication, so every request (401s included) is logged and counted. */
   observe?: (app: FastifyInstance) => void;
+  /** The fast path of `POST /v1/chat/completions`, in front of Fastify (src/api/fast/). */
+  fastChat?: FastChat;
 }
 
 /** Which wire format a path's errors use. */
@@ -27,7 +31,9 @@ export function wireFormatFor(url: string): WireFormat {
 
 export async function createServer(gateway: Gateway, options: ServerOptions = {}): Promise<FastifyInstance> {
   const config = gateway.runtime.config.server;
+  const door = options.fastChat && new FrontDoor(options.fastChat, config.body_limit);
   const app = Fastify({
+    ...(door && { serverFactory: door.serverFactory }),
     loggerInstance: gateway.runtime.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.body_limit,
@@ -50,6 +56,7 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
   app.removeContentTypeParser("text/plain");
   app.decorateRequest("principal", null as unknown as never);
   app.decorateRequest("gatewayContext", undefined);
+  door?.register(app);
   options.observe?.(app);
 
   app.addHook("onRequest", async (request, reply) => {
