@@ -63,7 +63,10 @@ export function noteFact(facts: RequestFacts, part: StreamPart): void {
     case "error":
       facts.streamError = toSwitchyardError(part.error).code;
       break;
-    default:
+    case "response-metadata":
+    case "tool-call-delta":
+    case "tool-call-end":
+    case "warning":
       break;
   }
 }

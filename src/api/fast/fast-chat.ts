@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { toSwitchyardError } from "../../core/errors.js";
 import { createId, unixSeconds } from "../../core/ids.js";
 import type { StreamPart } from "../../core/types.js";
+import type { InFlightRequests } from "../../config/in-flight.js";
 import type { Outcome } from "../../control/usage/metering-middleware.js";
 import { StreamMeter } from "../../control/usage/stream-meter.js";
 import type { PriceBook } from "../../control/pricing/price-book.js";
@@ -44,6 +45,8 @@ export interface FastChatOptions {
   writeUsage: (context: GatewayContext, publicModel: string, startedAt: number, outcome: Outcome) => Promise<void>;
   /** True when the name is a deployment (its prompt, variables and knowledge base need the full path). */
   isDeployment: (model: string) => boolean;
+  /** Requests per runtime generation, so a config reload retires providers only once their requests are done. */
+  inFlight?: InFlightRequests;
 }
 
 /**
@@ -117,7 +120,9 @@ export class FastChat {
       headers,
     };
     const { logger, metrics } = this.options;
+    const leave = this.options.inFlight?.enter();
     response.once("close", () => {
+      leave?.();
       if (!response.writableFinished) controller.abort();
       observeRequest({ id: requestId, method: "POST", url: request.url ?? FAST_ROUTE, route: FAST_ROUTE, principal, context }, response, startedAt, logger, metrics);
     });

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { GatewayContext } from "../../gateway/context.js";
 import type { Logger } from "../../observability/logger.js";
-import { errorBody, errorHeaders, fromHttpError } from "../errors.js";
+import { errorBody, errorHeaders, fromHttpError } from "../../http/wire-error.js";
 
 /**
  * A failure before the response began, answered and logged as the server's error handler
