@@ -41,6 +41,8 @@ export interface AppOptions {
   logger?: Logger;
   middlewares?: ChatMiddleware[];
   routes?: RouteRegistrar[];
+  /** Where routing draws its random numbers (weighted balancing, retry jitter); tests pass a seeded source. */
+  random?: () => number;
 }
 
 export interface App {
@@ -158,7 +160,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const logs = await areas.open(() => createRequestLogs({ control, config: loaded.config.logging, dataDir: loaded.config.server.data_dir, logger }));
   const logsWire: Area = { name: "logs-wire", middleware: logs.wireMiddleware, close: () => undefined };
   const routing = await areas.open(async () => {
-    const engine = await createRoutingEngine(runtime.runtime, env);
+    const engine = await createRoutingEngine(runtime.runtime, env, { random: options.random });
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
   });
   const extra: Area = { name: "app-options", middleware: options.middlewares ?? [], routes: combineRoutes(options.routes ?? []), close: () => undefined };
