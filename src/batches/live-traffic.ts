@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
 
 /** Paths of live model calls: batch lines give way to these. */
@@ -17,12 +18,16 @@ export class LiveTraffic {
     return this.inFlight;
   }
 
-  /** Counts every live model request from its first byte until its response closes (streams included). */
+  /**
+   * Counts every live model request from its first byte until its response closes (streams
+   * included). It listens on the HTTP server itself, so requests the fast path answers before
+   * Fastify sees them count too.
+   */
   register(app: FastifyInstance): void {
-    app.addHook("onRequest", async (request, reply) => {
-      if (request.method !== "POST" || !LIVE_PATHS.has(request.url.split("?", 1)[0]!)) return;
+    app.server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+      if (request.method !== "POST" || !LIVE_PATHS.has((request.url ?? "").split("?", 1)[0]!)) return;
       this.inFlight++;
-      reply.raw.once("close", () => {
+      response.once("close", () => {
         this.inFlight--;
         if (this.inFlight < this.yieldAt) for (const wake of [...this.waiters]) wake();
       });

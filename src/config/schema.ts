@@ -8,6 +8,7 @@ import { guardrailsSchema } from "../guardrails/config.js";
 import { fineTuningConfigSchema } from "../customization/config-schema.js";
 import { deploymentSpecSchema } from "../customization/deployments/spec.js";
 import { batchesConfigSchema } from "../batches/config-schema.js";
+import { clusterSchema } from "../cluster/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -48,6 +49,12 @@ export const serverSchema = z
     request_timeout_ms: z.number().int().positive().default(600_000),
     /** Where models, files and the embedded database live. */
     data_dir: z.string().default("./data"),
+    /**
+     * The pass-through fast path of POST /v1/chat/completions (docs/benchmarks.md): on by default; it
+     * declines by itself whenever something configured needs the full path. false sends every
+     * request through the full path.
+     */
+    fast_path: z.boolean().default(true),
   })
   .strict();
 
@@ -63,6 +70,8 @@ export const configSchema = z
     models: z.record(z.string().min(1), modelSchema).default({}),
     database: databaseSchema.default(databaseSchema.parse({})),
     redis: redisSchema.default(redisSchema.parse({})),
+    /** Nodes sharing PostgreSQL: the change bus's reconcile period. */
+    cluster: clusterSchema.default(clusterSchema.parse({})),
     pricing: pricingSchema.default({}),
     control: controlSchema.default(controlSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
