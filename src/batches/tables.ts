@@ -1,4 +1,4 @@
-/** Row types of the batches area (migration 016-batches). */
+/** Row types of the batches area (migration 017-batches). */
 export interface BatchTable {
   id: string;
   project_id: string;

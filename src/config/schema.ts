@@ -9,6 +9,7 @@ import { fineTuningConfigSchema } from "../customization/config-schema.js";
 import { deploymentSpecSchema } from "../customization/deployments/spec.js";
 import { batchesConfigSchema } from "../batches/config-schema.js";
 import { clusterSchema } from "../cluster/config-schema.js";
+import { loggingSchema } from "../logs/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -84,6 +85,8 @@ export const configSchema = z
     batches: batchesConfigSchema.default(batchesConfigSchema.parse({})),
     /** Named deployments (model + prompt template + defaults + A/B variants); docs/customization.md. */
     deployments: z.record(z.string(), deploymentSpecSchema).default({}),
+    /** The stored request log (docs/logs.md); off unless turned on here or per project. */
+    logging: loggingSchema.default(loggingSchema.parse({})),
   })
   .strict();
 
