@@ -23,6 +23,7 @@ import { createCustomization, type Customization } from "./customization/create-
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 import { deploymentModel } from "./customization/deployments/middleware.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
+import { createResponses, type Responses } from "./responses/create-responses.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -49,6 +50,8 @@ export interface App {
   customization: Customization;
   /** Knowledge bases and retrieval-augmented chat. */
   knowledge: Knowledge;
+  /** `/v1/responses` and its stored responses. */
+  responses: Responses;
   close(): Promise<void>;
 }
 
@@ -118,6 +121,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     ...createRoutingFeedback({ storage: control.storage, models: runtime.runtime.models, logger, flushUsage: () => control.ledger.flush() }),
     name: "routing-feedback",
   }));
+  // The Responses API runs through the chat pipeline (gateway.chat), so it adds routes, not middleware.
+  const responses = await areas.open(() => ({
+    ...createResponses({ storage: control.storage, config: loaded.config.responses, logger }),
+    name: "responses",
+  }));
   const routing = await areas.open(async () => {
     const engine = await createRoutingEngine(runtime.runtime, env);
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
@@ -158,6 +166,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     guardrails: guardrails.guardrails,
     customization,
     knowledge,
+    responses,
     close: () => areas.close(),
   };
 }

@@ -7,6 +7,7 @@ import { telemetrySchema } from "../observability/config-schema.js";
 import { guardrailsSchema } from "../guardrails/config.js";
 import { fineTuningConfigSchema } from "../customization/config-schema.js";
 import { deploymentSpecSchema } from "../customization/deployments/spec.js";
+import { responsesConfigSchema } from "../responses/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -69,6 +70,8 @@ export const configSchema = z
     fine_tuning: fineTuningConfigSchema.default(fineTuningConfigSchema.parse({})),
     /** Named deployments (model + prompt template + defaults + A/B variants); docs/customization.md. */
     deployments: z.record(z.string(), deploymentSpecSchema).default({}),
+    /** Stored responses of `/v1/responses` (docs/responses.md). */
+    responses: responsesConfigSchema.default(responsesConfigSchema.parse({})),
   })
   .strict();
 
