@@ -135,7 +135,7 @@ describe.each(["gpt", "claude", "gemini", "bedrock"])("responses over %s", (mode
 
   it("keeps nothing with store: false, and deletes a stored response", async () => {
     const unstored = await client.responses.create({ model, input: "forget me", store: false });
-    expect(unstored.store).toBe(false);
+    expect((unstored as unknown as { store: boolean }).store).toBe(false);
     await expect(client.responses.retrieve(unstored.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(client.responses.create({ model, input: "again", previous_response_id: unstored.id })).rejects.toBeInstanceOf(NotFoundError);
 
