@@ -8,6 +8,10 @@ import type { CacheEmbedder } from "./cache/semantic-cache.js";
 import { registerAdminAudit } from "./control/audit/audit-hooks.js";
 import { loadConfigFile, parseConfig } from "./config/load.js";
 import { resolveConfig, type Runtime } from "./config/resolve.js";
+import { ConfigReloader } from "./config/reloader.js";
+import { ConfigOverlayStore } from "./config/overlay-store.js";
+import { InFlightRequests } from "./config/in-flight.js";
+import { runtimeConfigRoutes } from "./api/admin/runtime-config-routes.js";
 import type { ConfigFile } from "./config/schema.js";
 import { Gateway } from "./gateway/gateway.js";
 import type { ChatMiddleware } from "./gateway/pipeline.js";
@@ -23,6 +27,7 @@ import { createCustomization, type Customization } from "./customization/create-
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 import { deploymentModel } from "./customization/deployments/middleware.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
+import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
 import { createResponses, type Responses } from "./responses/create-responses.js";
 
 export interface AppOptions {
@@ -50,6 +55,10 @@ export interface App {
   customization: Customization;
   /** Knowledge bases and retrieval-augmented chat. */
   knowledge: Knowledge;
+  /** Re-reads the config file (SIGHUP, `POST /admin/config/reload`) and applies admin API changes. */
+  reloader: ConfigReloader;
+  /** This node's name, the change bus to the other nodes, and the shared blob store. */
+  cluster: ClusterNode;
   /** `/v1/responses` and its stored responses. */
   responses: Responses;
   close(): Promise<void>;
@@ -58,18 +67,39 @@ export interface App {
 /** Config -> runtime -> areas -> gateway -> HTTP server; nothing listens until `server.listen`. */
 export async function createApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
-  const loaded =
+  const readFile = () =>
     options.config !== undefined
       ? { config: parseConfig(options.config, "config object"), source: "config object" }
       : loadConfigFile({ path: options.configPath, env });
+  const loaded = readFile();
   const logger = options.logger ?? createLogger(loaded.config.server.log_level);
   const areas = new AreaRegistry();
   const control = await openControlPlane({ config: loaded.config, env, logger });
   await areas.open(() => ({ name: "control-store", close: () => control.close() }));
+  // This node's name, and how it hears the others (change bus) and shares bytes with them (blobs).
+  const cluster = await areas.open(async () => {
+    const node = await createClusterNode({ config: loaded.config, env, storage: control.storage, logger });
+    return { ...node, name: "cluster", close: () => node.close() };
+  });
   // Credentials stored through the admin API answer env:NAME references; the real environment wins.
+  const environment = async () => ({ ...(await control.credentialEnvironment()), ...env });
+  const configEntries = new ConfigOverlayStore(control.storage);
   const runtime = await areas.open(async () => {
-    const resolved = await resolveConfig(loaded.config, { logger, env: { ...(await control.credentialEnvironment()), ...env }, source: loaded.source });
+    // Providers and models added through the admin API are laid over the file's.
+    const overlay = await configEntries.overlay();
+    const resolved = resolveConfig(ConfigReloader.merge(loaded.config, overlay, loaded.source), {
+      logger,
+      env: await environment(),
+      source: loaded.source,
+      referencesOnly: new Set(Object.keys(overlay.providers)),
+    });
     return { name: "runtime", runtime: resolved, close: () => resolved.close() };
+  });
+  // Reloads swap the runtime's contents; what they retire closes once the requests that started before have ended.
+  const inFlight = new InFlightRequests();
+  const runtimeConfig = await areas.open(() => {
+    const reloader = new ConfigReloader(runtime.runtime, loaded, { readFile, readOverlay: () => configEntries.overlay(), environment, inFlight, logger });
+    return { name: "runtime-config", reloader, routes: runtimeConfigRoutes({ reloader, entries: configEntries, runtime: runtime.runtime }), close: () => inFlight.flush() };
   });
   const controlArea = await areas.open(() => {
     const pieces = control.bind(runtime.runtime);
@@ -92,7 +122,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     return { name: "cache", cache: opened, middleware: opened?.middleware, close: () => opened?.close() };
   });
   const customization = await areas.open(async () => {
-    const opened = await createCustomization(runtime.runtime, { storage: control.storage, env });
+    const opened = await createCustomization(runtime.runtime, { storage: control.storage, env, blobs: cluster.blobs, bus: cluster.bus, nodeId: cluster.nodeId });
     return { ...opened, name: "customization", close: () => opened.close() };
   });
   const knowledge = await areas.open(() => ({
@@ -152,7 +182,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const created = await createServer(gateway, {
       routes: areas.routes(),
       observe: (app) => observability.register(app),
-      hooks: [(app) => registerAdminAudit(app, control.audit, logger)],
+      hooks: [(app) => registerAdminAudit(app, control.audit, logger), (app) => countInFlight(app, inFlight)],
     });
     return { name: "server", server: created, close: () => created.close() };
   });
@@ -166,9 +196,19 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     guardrails: guardrails.guardrails,
     customization,
     knowledge,
+    reloader: runtimeConfig.reloader,
+    cluster,
     responses,
     close: () => areas.close(),
   };
+}
+
+/** Every request counts against the runtime generation it started on, until its response has closed. */
+function countInFlight(app: FastifyInstance, inFlight: InFlightRequests): void {
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.raw.once("close", inFlight.enter());
+    done();
+  });
 }
 
 function combineRoutes(registrars: readonly RouteRegistrar[]): RouteRegistrar {

@@ -33,18 +33,29 @@ export async function serveCommand(argv: string[]): Promise<number> {
     runtime.logger.warn(`SWITCHYARD_MASTER_KEY is not set: binding to 127.0.0.1 instead of ${host}. Set a master key to listen on other interfaces.`);
     host = "127.0.0.1";
   }
-  await server.listen({ host, port: runtime.config.server.port });
+  try {
+    await server.listen({ host, port: runtime.config.server.port });
+  } catch (error) {
+    // The database pool, Redis and the change bus would keep a process that cannot listen alive.
+    await app.close();
+    throw error;
+  }
   const address = server.server.address();
   const port = typeof address === "object" && address ? address.port : runtime.config.server.port;
   runtime.logger.info(
     { host, port, providers: [...runtime.providers.keys()], models: runtime.models.list().map((model) => model.name) },
     `Switchyard listening on http://${host.includes(":") ? `[${host}]` : host}:${port}${runtime.masterKey ? "" : " (no SWITCHYARD_MASTER_KEY: loopback only, no auth)"}`,
   );
+  // SIGHUP re-reads the config file: validated first (a bad file changes nothing), then swapped in one step.
+  // The reloader logs what changed, or every problem when it refused the file.
+  const reload = () => void app.reloader.reload().catch((error: unknown) => runtime.logger.error({ err: error }, "configuration reload failed"));
+  process.on("SIGHUP", reload);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  process.off("SIGHUP", reload);
   runtime.logger.info("shutting down");
   await app.close();
   return 0;

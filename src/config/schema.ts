@@ -7,6 +7,7 @@ import { telemetrySchema } from "../observability/config-schema.js";
 import { guardrailsSchema } from "../guardrails/config.js";
 import { fineTuningConfigSchema } from "../customization/config-schema.js";
 import { deploymentSpecSchema } from "../customization/deployments/spec.js";
+import { clusterSchema } from "../cluster/config-schema.js";
 import { responsesConfigSchema } from "../responses/config-schema.js";
 
 /**
@@ -51,15 +52,20 @@ export const serverSchema = z
   })
   .strict();
 
+/** Provider names: also the first part of `provider/model` shorthand names. */
+export const providerNamePattern = /^[A-Za-z0-9._-]+$/;
+
 export const providerEntrySchema = z.looseObject({ type: z.string().min(1) });
 
 export const configSchema = z
   .object({
     server: serverSchema.default(serverSchema.parse({})),
-    providers: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, . _ - only"), providerEntrySchema).default({}),
+    providers: z.record(z.string().regex(providerNamePattern, "letters, digits, . _ - only"), providerEntrySchema).default({}),
     models: z.record(z.string().min(1), modelSchema).default({}),
     database: databaseSchema.default(databaseSchema.parse({})),
     redis: redisSchema.default(redisSchema.parse({})),
+    /** Nodes sharing PostgreSQL: the change bus's reconcile period. */
+    cluster: clusterSchema.default(clusterSchema.parse({})),
     pricing: pricingSchema.default({}),
     control: controlSchema.default(controlSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),

@@ -1,7 +1,9 @@
 /**
  * The `local` backend: trains a GGUF model served by a `type: local` provider on this machine's CPU
  * with llama.cpp's training engine (trainer/), in a child process, one job at a time. The result is
- * written into that provider's models directory, so the provider serves it like any other file.
+ * written into that provider's models directory, so the provider serves it like any other file, and
+ * (when nodes share a database) into the blob store, from which other nodes fetch it to serve it or
+ * to resume the job from its last checkpoint.
  */
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -15,6 +17,7 @@ import type { ProviderAdapter } from "../../providers/contract.js";
 import { localConfigSchema } from "../../providers/local/config.js";
 import { resolveLocalModel } from "../../providers/local/resolve-model.js";
 import type { Runtime } from "../../config/resolve.js";
+import type { BlobStore } from "../../storage/blobs/blob-store.js";
 import type { Route } from "../../routing/model-registry.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
@@ -25,6 +28,9 @@ import type { Checkpoint, Estimate, FineTuningBackend, JobRecord, RunHooks, RunR
 const BASE_LEARNING_RATE = 5e-4;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Where a trained model file lives in the blob store. */
+const blobKey = (file: string) => `fine-tuned/${file}`;
 
 function trainerEntry(): string {
   const compiled = path.join(here, "..", "trainer", "train-process.js");
@@ -38,6 +44,7 @@ export class LocalBackend implements FineTuningBackend {
   constructor(
     private readonly runtime: Runtime,
     private readonly config: FineTuningConfig["local"],
+    private readonly blobs: BlobStore,
   ) {}
 
   private localRoute(model: string): Route {
@@ -92,6 +99,28 @@ export class LocalBackend implements FineTuningBackend {
     return provider ? { provider, model: `${this.outputName(job.id)}-epoch-${checkpoint.epoch}` } : undefined;
   }
 
+  async fetch(job: JobRecord, checkpoint?: Checkpoint): Promise<void> {
+    const provider = this.servingProvider(job);
+    if (!provider) return;
+    const file = `${this.outputName(job.id)}${checkpoint ? `-epoch-${checkpoint.epoch}` : ""}.gguf`;
+    await this.materialize(file, this.providerSettings(provider).modelsDir);
+  }
+
+  /** Puts a trained file where every node can fetch it; on one node the models directory already is that place. */
+  private async share(file: string): Promise<void> {
+    if (this.blobs.kind === "database") await this.blobs.putFile(blobKey(path.basename(file)), file);
+  }
+
+  /** The model file in `modelsDir`, fetched from the blob store when another node trained it; the path. */
+  private async materialize(file: string, modelsDir: string): Promise<string> {
+    const target = path.join(modelsDir, file);
+    if (existsSync(target)) return target;
+    if (this.blobs.kind !== "database" || !(await this.blobs.download(blobKey(file), target))) {
+      throw new SwitchyardError("SWY_ERR_MODEL_UNAVAILABLE", `The fine-tuned model file ${file} is not on this node and not in the shared store.`, { retryable: true });
+    }
+    return target;
+  }
+
   private servingProvider(job: JobRecord): ProviderAdapter | undefined {
     if (this.config.provider) return this.runtime.providers.get(this.config.provider);
     try {
@@ -125,10 +154,9 @@ export class LocalBackend implements FineTuningBackend {
     await mkdir(workDirectory, { recursive: true });
     await mkdir(serving.modelsDir, { recursive: true });
 
-    // A job resumed after a restart continues from its last checkpoint with the epochs it had left.
-    const resumeFrom = typeof job.state.backend.lastCheckpoint === "string" && existsSync(job.state.backend.lastCheckpoint)
-      ? { path: job.state.backend.lastCheckpoint, epoch: Number(job.state.backend.lastEpoch ?? 0) }
-      : undefined;
+    // A resumed job (after a restart, or taken over from a node that died) continues from its last
+    // checkpoint with the epochs it had left; on another node the checkpoint comes from the blob store.
+    const resumeFrom = await this.lastCheckpoint(job, serving.modelsDir);
     const epochs = job.request.hyperparameters.n_epochs - (resumeFrom?.epoch ?? 0);
     if (resumeFrom) await hooks.event(`Resuming from the checkpoint after epoch ${resumeFrom.epoch}`);
     const partial = path.join(workDirectory, "model.partial.gguf");
@@ -165,6 +193,7 @@ export class LocalBackend implements FineTuningBackend {
           const checkpointName = `${name}-epoch-${epoch}`;
           await rename(message.checkpoint, path.join(serving.modelsDir, `${checkpointName}.gguf`));
           const kept = path.join(serving.modelsDir, `${checkpointName}.gguf`);
+          await this.share(kept);
           await hooks.save({ lastCheckpoint: kept, lastEpoch: epoch });
           await hooks.checkpoint(
             {
@@ -179,6 +208,7 @@ export class LocalBackend implements FineTuningBackend {
       }
     });
     await rename(partial, path.join(serving.modelsDir, `${name}.gguf`));
+    await this.share(path.join(serving.modelsDir, `${name}.gguf`));
     await rm(workDirectory, { recursive: true, force: true });
     return {
       fineTunedModel: name,
@@ -186,6 +216,19 @@ export class LocalBackend implements FineTuningBackend {
       trainedTokens: result.trainTokens * epochs,
       evaluation: { base_valid_loss: result.baseValidationLoss, final_valid_loss: result.finalValidationLoss },
     };
+  }
+
+  private async lastCheckpoint(job: JobRecord, modelsDir: string): Promise<{ path: string; epoch: number } | undefined> {
+    const saved = job.state.backend.lastCheckpoint;
+    if (typeof saved !== "string") return undefined;
+    const epoch = Number(job.state.backend.lastEpoch ?? 0);
+    if (existsSync(saved)) return { path: saved, epoch };
+    try {
+      return { path: await this.materialize(path.basename(saved), modelsDir), epoch };
+    } catch {
+      // Without the checkpoint the job starts over: slower, never wrong.
+      return undefined;
+    }
   }
 
   private spawn(

@@ -101,4 +101,9 @@ export interface FineTuningBackend {
   routeFor(job: JobRecord, model: string): Route | undefined;
   /** The route of one of a job's checkpoints, when checkpoints are servable. */
   checkpointRouteFor?(job: JobRecord, checkpoint: Checkpoint): Route | undefined;
+  /**
+   * Makes the file behind a job's model (or one checkpoint's) present on this node before it is
+   * served here, when another node trained it. Backends whose models live upstream have none.
+   */
+  fetch?(job: JobRecord, checkpoint?: Checkpoint): Promise<void>;
 }

@@ -6,7 +6,9 @@ import * as deployments from "./010-deployments.js";
 import * as knowledge from "./011-knowledge.js";
 import * as routingFeedback from "./012-routing-feedback.js";
 import * as tenancy from "./013-tenancy.js";
-import * as responses from "./014-responses.js";
+import * as adminConfig from "./014-admin-config.js";
+import * as cluster from "./015-cluster.js";
+import * as responses from "./016-responses.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -21,5 +23,7 @@ export const migrations: Record<string, Migration> = {
   "011-knowledge": knowledge,
   "012-routing-feedback": routingFeedback,
   "013-tenancy": tenancy,
-  "014-responses": responses,
+  "014-admin-config": adminConfig,
+  "015-cluster": cluster,
+  "016-responses": responses,
 };
