@@ -28,6 +28,8 @@ import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js
 import { deploymentModel } from "./customization/deployments/middleware.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
 import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
+import { FastChat } from "./api/fast/fast-chat.js";
+import { usageWriter } from "./control/usage/metering-middleware.js";
 import { createResponses, type Responses } from "./responses/create-responses.js";
 
 export interface AppOptions {
@@ -59,6 +61,8 @@ export interface App {
   reloader: ConfigReloader;
   /** This node's name, the change bus to the other nodes, and the shared blob store. */
   cluster: ClusterNode;
+  /** The fast path of POST /v1/chat/completions; absent when the config needs the full path for every request. */
+  fastChat?: FastChat;
   /** `/v1/responses` and its stored responses. */
   responses: Responses;
   close(): Promise<void>;
@@ -178,8 +182,23 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
   });
   embed.bind((request, principal, signal, requestId) => gateway.embed(request, principal, signal, requestId));
+  // The fast path stands in for the chain only where every concern in it would just watch; the
+  // guardrails, the cache and span export (start-up settings, never reloaded) always need the full path.
+  const fastChat =
+    loaded.config.server.fast_path && !guardrails.guardrails && !cache.cache && !observability.tracing
+      ? new FastChat({
+          gateway,
+          logger,
+          metrics: observability.metrics,
+          prices: control.prices,
+          writeUsage: usageWriter(control.ledger, control.prices),
+          isDeployment: (model) => customization.deployments.get(model) !== undefined,
+          inFlight,
+        })
+      : undefined;
   const server = await areas.open(async () => {
     const created = await createServer(gateway, {
+      fastChat,
       routes: areas.routes(),
       observe: (app) => observability.register(app),
       hooks: [(app) => registerAdminAudit(app, control.audit, logger), (app) => countInFlight(app, inFlight)],
@@ -198,6 +217,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     knowledge,
     reloader: runtimeConfig.reloader,
     cluster,
+    fastChat,
     responses,
     close: () => areas.close(),
   };
