@@ -27,6 +27,7 @@ import { createCustomization, type Customization } from "./customization/create-
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 import { deploymentModel } from "./customization/deployments/middleware.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
+import { createRequestLogs, type RequestLogs } from "./logs/create-logs.js";
 import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
 import { FastChat } from "./api/fast/fast-chat.js";
 import { usageWriter } from "./control/usage/metering-middleware.js";
@@ -41,6 +42,8 @@ export interface AppOptions {
   logger?: Logger;
   middlewares?: ChatMiddleware[];
   routes?: RouteRegistrar[];
+  /** Where routing draws its random numbers (weighted balancing, retry jitter); tests pass a seeded source. */
+  random?: () => number;
 }
 
 export interface App {
@@ -57,6 +60,8 @@ export interface App {
   customization: Customization;
   /** Knowledge bases and retrieval-augmented chat. */
   knowledge: Knowledge;
+  /** The stored request log (opt-in), datasets built from it and rating summaries. */
+  logs: RequestLogs;
   /** Re-reads the config file (SIGHUP, `POST /admin/config/reload`) and applies admin API changes. */
   reloader: ConfigReloader;
   /** This node's name, the change bus to the other nodes, and the shared blob store. */
@@ -155,13 +160,15 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     ...createRoutingFeedback({ storage: control.storage, models: runtime.runtime.models, logger, flushUsage: () => control.ledger.flush() }),
     name: "routing-feedback",
   }));
+  const logs = await areas.open(() => createRequestLogs({ control, config: loaded.config.logging, dataDir: loaded.config.server.data_dir, logger }));
+  const logsWire: Area = { name: "logs-wire", middleware: logs.wireMiddleware, close: () => undefined };
   // The Responses API runs through the chat pipeline (gateway.chat), so it adds routes, not middleware.
   const responses = await areas.open(() => ({
     ...createResponses({ storage: control.storage, config: loaded.config.responses, logger }),
     name: "responses",
   }));
   const routing = await areas.open(async () => {
-    const engine = await createRoutingEngine(runtime.runtime, env);
+    const engine = await createRoutingEngine(runtime.runtime, env, { random: options.random });
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
   });
   const extra: Area = { name: "app-options", middleware: options.middlewares ?? [], routes: combineRoutes(options.routes ?? []), close: () => undefined };
@@ -171,8 +178,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // guardrails, so the document text, system prompt and variable values they add are masked like
   // the caller's own before any provider sees it (the deployment records the name called, which
   // picks its policy); the cache then keys on the result. Routing samples sit innermost: they see
-  // the request as the router scores it, and cache hits skip them.
-  const pipeline: Area[] = [observability, controlArea, extra, knowledge, customization, guardrails, cache, feedback];
+  // the request as the router scores it, and cache hits skip them. The request log writes its row
+  // right inside metering (same figures, and guardrail blocks are seen) and watches the wire right
+  // inside the guardrails (what leaves masked, what comes back, cache hits included).
+  const pipeline: Area[] = [observability, controlArea, logs, extra, knowledge, customization, guardrails, logsWire, cache, feedback];
   const gateway = new Gateway(runtime.runtime, {
     middlewares: areas.middlewares(pipeline),
     routing: routing.engine,
@@ -215,6 +224,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     guardrails: guardrails.guardrails,
     customization,
     knowledge,
+    logs,
     reloader: runtimeConfig.reloader,
     cluster,
     fastChat,

@@ -8,6 +8,7 @@ import { guardrailsSchema } from "../guardrails/config.js";
 import { fineTuningConfigSchema } from "../customization/config-schema.js";
 import { deploymentSpecSchema } from "../customization/deployments/spec.js";
 import { clusterSchema } from "../cluster/config-schema.js";
+import { loggingSchema } from "../logs/config-schema.js";
 import { responsesConfigSchema } from "../responses/config-schema.js";
 
 /**
@@ -82,6 +83,8 @@ export const configSchema = z
     fine_tuning: fineTuningConfigSchema.default(fineTuningConfigSchema.parse({})),
     /** Named deployments (model + prompt template + defaults + A/B variants); docs/customization.md. */
     deployments: z.record(z.string(), deploymentSpecSchema).default({}),
+    /** The stored request log (docs/logs.md); off unless turned on here or per project. */
+    logging: loggingSchema.default(loggingSchema.parse({})),
     /** Stored responses of `/v1/responses` (docs/responses.md). */
     responses: responsesConfigSchema.default(responsesConfigSchema.parse({})),
   })
