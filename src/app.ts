@@ -26,6 +26,7 @@ import { createGuardrails, type Guardrails } from "./guardrails/create-guardrail
 import { createCustomization, type Customization } from "./customization/create-customization.js";
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 import { deploymentModel } from "./customization/deployments/middleware.js";
+import { createBatches, type Batches } from "./batches/create-batches.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
 import { createRequestLogs, type RequestLogs } from "./logs/create-logs.js";
 import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
@@ -60,6 +61,8 @@ export interface App {
   customization: Customization;
   /** Knowledge bases and retrieval-augmented chat. */
   knowledge: Knowledge;
+  /** The Batches API and its runner. */
+  batches: Batches;
   /** The stored request log (opt-in), datasets built from it and rating summaries. */
   logs: RequestLogs;
   /** Re-reads the config file (SIGHUP, `POST /admin/config/reload`) and applies admin API changes. */
@@ -191,6 +194,19 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
   });
   embed.bind((request, principal, signal, requestId) => gateway.embed(request, principal, signal, requestId));
+  // Batch lines run through the finished gateway; the area closes before the stores it writes to.
+  const batches = await areas.open(async () => {
+    const opened = await createBatches({
+      config: loaded.config.batches,
+      storage: control.storage,
+      files: customization.files,
+      directory: control.directory,
+      gateway,
+      logger,
+      keyCacheMs: loaded.config.control.key_cache_ms,
+    });
+    return { ...opened, name: "batches" };
+  });
   // The fast path stands in for the chain only where every concern in it would just watch; the
   // guardrails, the cache and span export (start-up settings, never reloaded) always need the full path.
   const fastChat =
@@ -224,6 +240,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     guardrails: guardrails.guardrails,
     customization,
     knowledge,
+    batches,
     logs,
     reloader: runtimeConfig.reloader,
     cluster,

@@ -9,7 +9,8 @@ import * as tenancy from "./013-tenancy.js";
 import * as adminConfig from "./014-admin-config.js";
 import * as cluster from "./015-cluster.js";
 import * as requestLogs from "./016-request-logs.js";
-import * as responses from "./017-responses.js";
+import * as batches from "./017-batches.js";
+import * as responses from "./018-responses.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   "014-admin-config": adminConfig,
   "015-cluster": cluster,
   "016-request-logs": requestLogs,
-  "017-responses": responses,
+  "017-batches": batches,
+  "018-responses": responses,
 };
