@@ -240,6 +240,22 @@ describe("failures", () => {
     expect((await alpha.responses.retrieve(failed.response.id)).status).toBe("failed");
   });
 
+  it("never reports completed for a response it could not store", async () => {
+    const broken = await startResponsesGateway(upstreams);
+    try {
+      await broken.control.storage.db.schema.dropTable("responses").execute();
+      const client = new OpenAI({ baseURL: broken.baseURL, apiKey: await projectKey(broken, "broken"), maxRetries: 0 });
+      const events = await collectEvents(await client.responses.create({ model: "gpt", input: "store me", stream: true }));
+      expect(events.slice(-2).map((event) => event.type)).toEqual(["error", "response.failed"]);
+      expect(events.some((event) => event.type === "response.completed")).toBe(false);
+      await expect(client.responses.create({ model: "gpt", input: "store me too" })).rejects.toMatchObject({ status: 500 });
+      // Not storing needs no table.
+      expect((await client.responses.create({ model: "gpt", input: "keep nothing", store: false })).status).toBe("completed");
+    } finally {
+      await broken.close();
+    }
+  });
+
   it.each([
     ["web_search", { type: "web_search" }],
     ["file_search", { type: "file_search", vector_store_ids: ["vs_1"] }],
