@@ -28,6 +28,9 @@ import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js
 import { deploymentModel } from "./customization/deployments/middleware.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
 import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
+import { syncRuntimeConfig } from "./cluster/runtime-sync.js";
+import { changeTopics } from "./cluster/topics.js";
+import { stableJson } from "./config/build-runtime.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -95,8 +98,32 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // Reloads swap the runtime's contents; what they retire closes once the requests that started before have ended.
   const inFlight = new InFlightRequests();
   const runtimeConfig = await areas.open(() => {
-    const reloader = new ConfigReloader(runtime.runtime, loaded, { readFile, readOverlay: () => configEntries.overlay(), environment, inFlight, logger });
+    const reloader = new ConfigReloader(runtime.runtime, loaded, {
+      readFile,
+      readOverlay: () => configEntries.overlay(),
+      environment,
+      inFlight,
+      logger,
+      changed: () => cluster.bus.publish(changeTopics.runtimeConfig),
+    });
     return { name: "runtime-config", reloader, routes: runtimeConfigRoutes({ reloader, entries: configEntries, runtime: runtime.runtime }), close: () => inFlight.flush() };
+  });
+  // Stored credentials and the admin API's providers and models, changed on any node, rebuild every node's runtime.
+  await areas.open(async () => {
+    const stopPublishing = control.credentials.onChange((name) => cluster.bus.publish(changeTopics.credentials, name));
+    const stopSync = await syncRuntimeConfig({
+      bus: cluster.bus,
+      fingerprint: async () => stableJson({ credentials: await control.credentialEnvironment(), overlay: await configEntries.overlay() }),
+      refresh: () => runtimeConfig.reloader.refresh(),
+      logger,
+    });
+    return {
+      name: "runtime-sync",
+      close: () => {
+        stopPublishing();
+        stopSync();
+      },
+    };
   });
   const controlArea = await areas.open(() => {
     const pieces = control.bind(runtime.runtime);
