@@ -9,7 +9,7 @@ import { CredentialStore } from "../../src/control/credentials/credential-store.
 import { openDatabase } from "../../src/storage/index.js";
 import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
 import { startGateway, type RunningGateway } from "../helpers/gateway.js";
-import { waitFor } from "../helpers/gateway-process.js";
+import { waitFor } from "../helpers/wait.js";
 import { startPostgres, type PostgresServer } from "../helpers/postgres.js";
 
 const MASTER = "shared-runtime-master";
@@ -54,7 +54,7 @@ describe("providers, models and credentials shared by two nodes", () => {
     expect(refused.json.error.code).toBe("SWY_ERR_UPSTREAM_AUTH");
     const put = await call(one, "PUT", "/admin/credentials/UPSTREAM_KEY", { provider: "up", value: "key-two" });
     expect(put.status).toBe(200);
-    await waitFor("node 2 to use the new key", 2000, async () => ((await chat(two, "gpt-4o")).status === 200 ? true : undefined), 20);
+    await waitFor(async () => ((await chat(two, "gpt-4o")).status === 200 ? true : undefined), 2000, "node 2 to use the new key", 20);
     expect(emulator.requests.at(-1)!.headers.authorization).toBe("Bearer key-two");
     // And node 1 itself, which stored it.
     expect((await chat(one, "gpt-4o")).status).toBe(200);
@@ -65,10 +65,10 @@ describe("providers, models and credentials shared by two nodes", () => {
     expect((await chat(two, "fast")).status).toBe(404);
     const put = await call(one, "PUT", "/admin/models/fast", { routes: [{ provider: "up", model: "gpt-4o-mini" }] });
     expect(put.status, JSON.stringify(put.json)).toBe(200);
-    const answered = await waitFor("the model on node 2", 2000, async () => {
+    const answered = await waitFor(async () => {
       const response = await chat(two, "fast");
       return response.status === 200 ? response : undefined;
-    }, 20);
+    }, 2000, "the model on node 2", 20);
     expect(answered.json.model).toBe("fast");
     expect((emulator.requests.at(-1)!.body as { model: string }).model).toBe("gpt-4o-mini");
   });
