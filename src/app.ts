@@ -31,6 +31,8 @@ import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
 import { syncRuntimeConfig } from "./cluster/runtime-sync.js";
 import { changeTopics } from "./cluster/topics.js";
 import { stableJson } from "./config/build-runtime.js";
+import { FastChat } from "./api/fast/fast-chat.js";
+import { usageWriter } from "./control/usage/metering-middleware.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -41,6 +43,8 @@ export interface AppOptions {
   logger?: Logger;
   middlewares?: ChatMiddleware[];
   routes?: RouteRegistrar[];
+  /** Where routing draws its random numbers (weighted balancing, retry jitter); tests pass a seeded source. */
+  random?: () => number;
 }
 
 export interface App {
@@ -61,6 +65,8 @@ export interface App {
   reloader: ConfigReloader;
   /** This node's name, the change bus to the other nodes, and the shared blob store. */
   cluster: ClusterNode;
+  /** The fast path of POST /v1/chat/completions; absent when the config needs the full path for every request. */
+  fastChat?: FastChat;
   close(): Promise<void>;
 }
 
@@ -176,7 +182,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     name: "routing-feedback",
   }));
   const routing = await areas.open(async () => {
-    const engine = await createRoutingEngine(runtime.runtime, env);
+    const engine = await createRoutingEngine(runtime.runtime, env, { random: options.random });
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
   });
   const extra: Area = { name: "app-options", middleware: options.middlewares ?? [], routes: combineRoutes(options.routes ?? []), close: () => undefined };
@@ -197,8 +203,23 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
   });
   embed.bind((request, principal, signal, requestId) => gateway.embed(request, principal, signal, requestId));
+  // The fast path stands in for the chain only where every concern in it would just watch; the
+  // guardrails, the cache and span export (start-up settings, never reloaded) always need the full path.
+  const fastChat =
+    loaded.config.server.fast_path && !guardrails.guardrails && !cache.cache && !observability.tracing
+      ? new FastChat({
+          gateway,
+          logger,
+          metrics: observability.metrics,
+          prices: control.prices,
+          writeUsage: usageWriter(control.ledger, control.prices),
+          isDeployment: (model) => customization.deployments.get(model) !== undefined,
+          inFlight,
+        })
+      : undefined;
   const server = await areas.open(async () => {
     const created = await createServer(gateway, {
+      fastChat,
       routes: areas.routes(),
       observe: (app) => observability.register(app),
       hooks: [(app) => registerAdminAudit(app, control.audit, logger), (app) => countInFlight(app, inFlight)],
@@ -217,6 +238,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     knowledge,
     reloader: runtimeConfig.reloader,
     cluster,
+    fastChat,
     close: () => areas.close(),
   };
 }

@@ -48,6 +48,12 @@ export const serverSchema = z
     request_timeout_ms: z.number().int().positive().default(600_000),
     /** Where models, files and the embedded database live. */
     data_dir: z.string().default("./data"),
+    /**
+     * The pass-through fast path of POST /v1/chat/completions (docs/benchmarks.md): on by default; it
+     * declines by itself whenever something configured needs the full path. false sends every
+     * request through the full path.
+     */
+    fast_path: z.boolean().default(true),
   })
   .strict();
 
