@@ -237,6 +237,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
           prices: control.prices,
           writeUsage: usageWriter(control.ledger, control.prices),
           isDeployment: (model) => customization.deployments.get(model) !== undefined,
+          declines: (principal) => logs.settings.shouldStore(principal.projectId ?? "", undefined),
           inFlight,
         })
       : undefined;
