@@ -35,6 +35,7 @@ import { changeTopics } from "./cluster/topics.js";
 import { stableJson } from "./config/build-runtime.js";
 import { FastChat } from "./api/fast/fast-chat.js";
 import { usageWriter } from "./control/usage/metering-middleware.js";
+import { createResponses, type Responses } from "./responses/create-responses.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -73,6 +74,8 @@ export interface App {
   cluster: ClusterNode;
   /** The fast path of POST /v1/chat/completions; absent when the config needs the full path for every request. */
   fastChat?: FastChat;
+  /** `/v1/responses` and its stored responses. */
+  responses: Responses;
   close(): Promise<void>;
 }
 
@@ -189,6 +192,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   }));
   const logs = await areas.open(() => createRequestLogs({ control, config: loaded.config.logging, dataDir: loaded.config.server.data_dir, logger }));
   const logsWire: Area = { name: "logs-wire", middleware: logs.wireMiddleware, close: () => undefined };
+  // The Responses API runs through the chat pipeline (gateway.chat), so it adds routes, not middleware.
+  const responses = await areas.open(() => ({
+    ...createResponses({ storage: control.storage, config: loaded.config.responses, logger }),
+    name: "responses",
+  }));
   const routing = await areas.open(async () => {
     const engine = await createRoutingEngine(runtime.runtime, env, { random: options.random });
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
@@ -265,6 +273,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     reloader: runtimeConfig.reloader,
     cluster,
     fastChat,
+    responses,
     close: () => areas.close(),
   };
 }
