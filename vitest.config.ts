@@ -9,5 +9,8 @@ export default defineConfig({
     // Two cores: more workers only add contention.
     maxWorkers: 2,
     reporters: ["default"],
+    // Tests talk to 127.0.0.1 only: no configured local model may start a download from the real model
+    // hub. Tests of the download turn it on themselves (against a hub on loopback).
+    env: { SWITCHYARD_AUTO_DOWNLOAD: "0" },
   },
 });

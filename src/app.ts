@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { createServer, type RouteRegistrar } from "./api/server.js";
-import { loadConfigFile, parseConfig } from "./config/load.js";
+import { loadConfigFile, parseConfig, type LoadedConfig } from "./config/load.js";
+import { applyBuiltinProviders } from "./config/builtin-providers.js";
 import { resolveConfig, type Runtime } from "./config/resolve.js";
 import type { ConfigFile } from "./config/schema.js";
 import { Gateway } from "./gateway/gateway.js";
@@ -50,16 +51,19 @@ export interface App {
 /** Config -> runtime -> gateway -> HTTP server; nothing listens until `server.listen`. */
 export async function createApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
-  const loaded =
-    options.config !== undefined
-      ? { config: parseConfig(options.config, "config object"), source: "config object" }
-      : loadConfigFile({ path: options.configPath, env });
+  const loaded: Partial<LoadedConfig> & Pick<LoadedConfig, "config" | "source"> =
+    options.config !== undefined ? { config: parseConfig(options.config, "config object"), source: "config object" } : loadConfigFile({ path: options.configPath, env });
   const logger = options.logger ?? createLogger(loaded.config.server.log_level);
   const control = await openControlPlane({ config: loaded.config, env, logger });
   const opened = new OpenedResources();
   opened.add(() => control.close());
-  // Credentials stored through the admin API answer env:NAME references; the real environment wins.
-  const runtime = await opened.step(async () => resolveConfig(loaded.config, { logger, env: { ...(await control.credentialEnvironment()), ...env }, source: loaded.source }));
+  // Credentials stored through the admin API answer env:NAME references (and add the built-in
+  // provider they are the key of); the real environment wins.
+  const runtime = await opened.step(async () => {
+    const fullEnv = { ...(await control.credentialEnvironment()), ...env };
+    const builtins = applyBuiltinProviders(loaded, fullEnv);
+    return resolveConfig(builtins.config, { logger, env: fullEnv, source: loaded.source, droppedBuiltins: builtins.dropped });
+  });
   opened.add(() => runtime.close());
   const controlPieces = await opened.step(() => control.bind(runtime));
   const observability = await opened.step(() => createObservability(loaded.config.telemetry, logger));

@@ -5,6 +5,7 @@ import { findProviderDefinition, providerDefinitions } from "../providers/regist
 import { ModelRegistry } from "../routing/model-registry.js";
 import { registerConfiguredModels } from "../routing/configured-models.js";
 import { formatIssues } from "./issues.js";
+import { modelHubSettings } from "../models/hub-settings.js";
 import { ConfigError } from "./load.js";
 import type { ConfigFile } from "./schema.js";
 
@@ -36,13 +37,15 @@ export function createSecretResolver(env: NodeJS.ProcessEnv) {
 /** Phase two: build providers with their own schemas, cross-check model routes, freeze. */
 export function resolveConfig(
   config: ConfigFile,
-  options: { logger: Logger; env?: NodeJS.ProcessEnv; source?: string },
+  options: { logger: Logger; env?: NodeJS.ProcessEnv; source?: string; droppedBuiltins?: readonly string[] },
 ): Runtime {
   const env = options.env ?? process.env;
   const source = options.source ?? "config";
   const problems: string[] = [];
   const resolveSecret = createSecretResolver(env);
-  const context: ProviderContext = { logger: options.logger, resolveSecret, dataDir: config.server.data_dir };
+  const hub = modelHubSettings(config, env);
+  if (hub.problem) problems.push(hub.problem);
+  const context: ProviderContext = { logger: options.logger, resolveSecret, dataDir: config.server.data_dir, modelHub: hub.settings };
   const providers = new Map<string, ProviderAdapter>();
 
   for (const [name, entry] of Object.entries(config.providers)) {
@@ -65,10 +68,21 @@ export function resolveConfig(
     }
   }
 
-  const models = new ModelRegistry(providers);
+  const dropped = options.droppedBuiltins ?? [];
+  if (dropped.length > 0) {
+    options.logger.warn(
+      { notAdded: dropped },
+      `${source} has a providers: section, so the built-in providers (${dropped.join(", ")}) are not added; requests such as ${dropped[0]}/<model> answer 404. Add them to providers: (e.g. local: {type: local}) or remove the section to keep the built-in ones.`,
+    );
+  }
+  const models = new ModelRegistry(providers, dropped);
   registerConfiguredModels(config, providers, models, problems);
 
-  if (problems.length > 0) throw new ConfigError(source, problems);
+  if (problems.length > 0) {
+    // Providers built before a later problem was found may hold resources (a local model's background download).
+    void Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
+    throw new ConfigError(source, problems);
+  }
   const masterKey = env.SWITCHYARD_MASTER_KEY || undefined;
   return Object.freeze({
     config: Object.freeze(config),

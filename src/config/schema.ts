@@ -47,6 +47,13 @@ export const serverSchema = z
     request_timeout_ms: z.number().int().positive().default(600_000),
     /** Where models, files and the embedded database live. */
     data_dir: z.string().default("./data"),
+    /**
+     * Download configured local models that have a `source` and are missing, in the background at start
+     * (SWITCHYARD_AUTO_DOWNLOAD=0 turns it off).
+     */
+    auto_download: z.boolean().default(true),
+    /** Hugging Face endpoint for `hf:` sources (a mirror); defaults to HF_ENDPOINT, else https://huggingface.co. */
+    model_hub: z.url({ protocol: /^https?$/ }).optional(),
   })
   .strict();
 
