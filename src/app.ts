@@ -62,7 +62,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const runtime = await opened.step(async () => {
     const fullEnv = { ...(await control.credentialEnvironment()), ...env };
     const builtins = applyBuiltinProviders(loaded, fullEnv);
-    return resolveConfig(builtins.config, { logger, env: fullEnv, source: loaded.source, droppedBuiltins: builtins.dropped });
+    return resolveConfig(builtins.config, { logger, env: fullEnv, source: loaded.source, droppedBuiltins: builtins.dropped, builtins: loaded.builtins });
   });
   opened.add(() => runtime.close());
   const controlPieces = await opened.step(() => control.bind(runtime));

@@ -6,6 +6,7 @@ import type { Gateway } from "../gateway/gateway.js";
 import { errorBody, errorHeaders, fromHttpError, type WireFormat } from "./errors.js";
 import { registerConsole } from "./console.js";
 import { registerModelRoutes } from "./models.js";
+import { registerProviderRoutes } from "./providers.js";
 import { registerCompletionsRoute } from "./openai/completions.js";
 import { registerAnthropicRoutes } from "./anthropic/routes.js";
 import { registerEmbeddingsRoute } from "./openai/embeddings.js";
@@ -82,6 +83,7 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
   app.get("/health", async () => ({ status: "ok" }));
   await registerConsole(app);
   registerModelRoutes(app, gateway);
+  registerProviderRoutes(app, gateway);
   registerOpenaiChatRoute(app, gateway);
   registerEmbeddingsRoute(app, gateway);
   registerAnthropicRoutes(app, gateway);

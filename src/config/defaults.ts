@@ -5,6 +5,8 @@ type ProviderEntry = { type: string } & Record<string, unknown>;
 /** A hosted provider the built-in defaults add when its key is in the environment (or stored through the admin API). */
 export interface HostedDefault {
   provider: string;
+  /** The provider family it is built as. */
+  type: string;
   /** The environment variable (or stored credential name) that holds its key. */
   keyName: string;
   entry(env: NodeJS.ProcessEnv): ProviderEntry | undefined;
@@ -17,6 +19,7 @@ export const HOSTED_DEFAULTS: readonly HostedDefault[] = [
   keyed("mistral", "MISTRAL_API_KEY", "mistral"),
   {
     provider: "bedrock",
+    type: "bedrock",
     keyName: "AWS_ACCESS_KEY_ID",
     // Bedrock takes the standard AWS credential chain; a region says the user means to use it.
     entry: (env) => (env.AWS_REGION && env.AWS_ACCESS_KEY_ID ? { type: "bedrock", region: env.AWS_REGION } : undefined),
@@ -24,7 +27,7 @@ export const HOSTED_DEFAULTS: readonly HostedDefault[] = [
 ];
 
 function keyed(provider: string, keyName: string, type: string): HostedDefault {
-  return { provider, keyName, entry: (env) => (env[keyName] ? { type, api_key: `env:${keyName}` } : undefined) };
+  return { provider, type, keyName, entry: (env) => (env[keyName] ? { type, api_key: `env:${keyName}` } : undefined) };
 }
 
 /**

@@ -15,6 +15,8 @@ export interface Runtime {
   readonly models: ModelRegistry;
   readonly logger: Logger;
   readonly masterKey?: string;
+  /** `added`: the built-in providers are in; `replaced`: the config file's `providers:` section is the whole list; absent for a config object. */
+  readonly builtins?: "added" | "replaced";
   close(): Promise<void>;
 }
 
@@ -37,7 +39,7 @@ export function createSecretResolver(env: NodeJS.ProcessEnv) {
 /** Phase two: build providers with their own schemas, cross-check model routes, freeze. */
 export function resolveConfig(
   config: ConfigFile,
-  options: { logger: Logger; env?: NodeJS.ProcessEnv; source?: string; droppedBuiltins?: readonly string[] },
+  options: { logger: Logger; env?: NodeJS.ProcessEnv; source?: string; droppedBuiltins?: readonly string[]; builtins?: "added" | "replaced" },
 ): Runtime {
   const env = options.env ?? process.env;
   const source = options.source ?? "config";
@@ -90,6 +92,7 @@ export function resolveConfig(
     models,
     logger: options.logger,
     masterKey,
+    builtins: options.builtins,
     async close() {
       await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
     },
