@@ -21,6 +21,18 @@ export default tseslint.config(
     },
   },
   {
+    // Rules that need the type checker: a promise nobody awaits loses its error, a promise passed where a
+    // plain callback is expected is never awaited, and a switch over a union must name every member so that
+    // adding one (a stream part, a finish reason) shows every place that has to decide what to do with it.
+    files: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts", "console/src/**/*.{ts,tsx}"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": "error",
+    },
+  },
+  {
     files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },

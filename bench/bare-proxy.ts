@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { Pool } from "undici";
 
@@ -10,7 +10,10 @@ const port = Number(process.env.PORT ?? 0);
 const upstream = process.env.UPSTREAM ?? "http://127.0.0.1:1";
 const pool = new Pool(upstream, { connections: null, keepAliveTimeout: 30_000, bodyTimeout: 0, headersTimeout: 0 });
 
-const server = createServer(async (request, response) => {
+// `forward` answers every failure itself (502 or a destroyed socket), so nothing is left to await here.
+const server = createServer((request, response) => void forward(request, response));
+
+async function forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const controller = new AbortController();
   response.once("close", () => {
     if (!response.writableFinished) controller.abort();
@@ -34,7 +37,7 @@ const server = createServer(async (request, response) => {
     if (!response.headersSent) response.writeHead(502).end();
     else response.destroy();
   }
-});
+}
 server.keepAliveTimeout = 75_000;
 server.listen(port, "127.0.0.1", () => {
   const address = server.address();

@@ -60,7 +60,7 @@ function direct() {
     let tokens = 0;
     await completion.generateCompletion(prompt, { maxTokens, temperature: 0, onToken: (chunk) => (tokens += chunk.length) });
     completion.dispose();
-    sequence.dispose();
+    await sequence.dispose();
     return tokens;
   });
 }

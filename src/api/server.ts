@@ -3,27 +3,24 @@ import { SwitchyardError } from "../core/errors.js";
 import { createId } from "../core/ids.js";
 import { credentialFromHeaders } from "../gateway/auth.js";
 import type { Gateway } from "../gateway/gateway.js";
-import { errorBody, errorHeaders, fromHttpError, type WireFormat } from "./errors.js";
+import { registerAdminGuard } from "../http/admin-guard.js";
+import { sendError, wireFormatFor } from "../http/error-reply.js";
+import type { RouteRegistrar } from "../http/route-registrar.js";
+import { errorBody, errorHeaders, fromHttpError } from "../http/wire-error.js";
 import { registerConsole } from "./console.js";
 import { registerModelRoutes } from "./models.js";
-import { registerProviderRoutes } from "./providers.js";
 import { registerCompletionsRoute } from "./openai/completions.js";
 import { registerAnthropicRoutes } from "./anthropic/routes.js";
 import { registerEmbeddingsRoute } from "./openai/embeddings.js";
 import { registerOpenaiChatRoute } from "./openai/routes.js";
-
-export type RouteRegistrar = (app: FastifyInstance, gateway: Gateway) => void | Promise<void>;
 
 export interface ServerOptions {
   /** More route groups (Anthropic edge, admin API, console...), registered after the core ones. */
   routes?: RouteRegistrar[];
   /** Registered first, before authentication, so every request (401s included) is logged and counted. */
   observe?: (app: FastifyInstance) => void;
-}
-
-/** Which wire format a path's errors use. */
-export function wireFormatFor(url: string): WireFormat {
-  return url.startsWith("/v1/messages") ? "anthropic" : "openai";
+  /** Root hooks registered after the admin guard and before any route (the admin audit log). */
+  hooks?: Array<(app: FastifyInstance) => void>;
 }
 
 export async function createServer(gateway: Gateway, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -60,6 +57,8 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
     if (!request.url.startsWith("/v1/")) return;
     request.principal = await gateway.authenticator.authenticate(credentialFromHeaders(request.headers));
   });
+  registerAdminGuard(app, { authenticator: gateway.authenticator, masterKeyConfigured: gateway.runtime.masterKey !== undefined });
+  for (const hook of options.hooks ?? []) hook(app);
 
   app.setErrorHandler((error, request, reply) => {
     const failure = fromHttpError(error);
@@ -72,18 +71,16 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
       request.log.debug({ requestId: request.id, code: failure.code, message: failure.message }, "request rejected");
     }
     if (reply.sent || reply.raw.headersSent) return;
-    void reply.code(failure.status).headers(errorHeaders(failure)).send(errorBody(failure, wireFormatFor(request.url)));
+    void sendError(reply, failure, request.url);
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const failure = new SwitchyardError("SWY_ERR_NOT_FOUND", `No route for ${request.method} ${request.url.split("?")[0]}.`);
-    void reply.code(404).headers(errorHeaders(failure)).send(errorBody(failure, wireFormatFor(request.url)));
+    void sendError(reply, new SwitchyardError("SWY_ERR_NOT_FOUND", `No route for ${request.method} ${request.url.split("?")[0]}.`), request.url);
   });
 
   app.get("/health", async () => ({ status: "ok" }));
   await registerConsole(app);
   registerModelRoutes(app, gateway);
-  registerProviderRoutes(app, gateway);
   registerOpenaiChatRoute(app, gateway);
   registerEmbeddingsRoute(app, gateway);
   registerAnthropicRoutes(app, gateway);

@@ -124,7 +124,9 @@ export async function finetuneCommand(argv: string[]): Promise<number> {
         process.stdout.write(`Created ${job.id} (${job.model})\n`);
         return values["no-watch"] ? 0 : await watch(client, job.id);
       }
+      case undefined:
       default:
+        // No or unknown action: the usage text below.
         break;
     }
   } catch (error) {

@@ -3,7 +3,7 @@ import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { configSchema, type ConfigFile } from "./schema.js";
 import { formatIssues } from "./issues.js";
-import { withBuiltinDefaults } from "./defaults.js";
+import { droppedBuiltinProviders, withBuiltinDefaults } from "./defaults.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -19,6 +19,8 @@ export interface LoadOptions {
   /** Path given with --config or SWITCHYARD_CONFIG. */
   path?: string;
   env?: NodeJS.ProcessEnv;
+  /** Where built-in hosted providers look for their keys: `env` with the stored credentials under it (defaults to `env`). */
+  builtinEnv?: NodeJS.ProcessEnv;
 }
 
 export interface LoadedConfig {
@@ -29,6 +31,8 @@ export interface LoadedConfig {
    * file's `providers:` section is the whole list.
    */
   builtins: "added" | "replaced";
+  /** With `replaced`: the built-in providers the file's section leaves out (for the start-up warning and 404 hints). */
+  droppedBuiltins: string[];
 }
 
 /** Phase one: read the file (YAML or JSON), apply env overrides and the built-in defaults rule, validate strictly. */
@@ -52,8 +56,10 @@ export function loadConfigFile(options: LoadOptions = {}): LoadedConfig {
   }
   const plain = typeof raw === "object" && raw !== null && !Array.isArray(raw);
   const builtins = plain && (raw as Record<string, unknown>).providers !== undefined ? "replaced" : "added";
-  if (plain) raw = withBuiltinDefaults(raw as Record<string, unknown>, env);
-  return { config: parseConfig(applyEnv(raw, env), source), source, builtins };
+  if (plain) raw = withBuiltinDefaults(raw as Record<string, unknown>, options.builtinEnv ?? env);
+  const config = parseConfig(applyEnv(raw, env), source);
+  const droppedBuiltins = builtins === "replaced" ? droppedBuiltinProviders(config.providers, options.builtinEnv ?? env) : [];
+  return { config, source, builtins, droppedBuiltins };
 }
 
 export function parseConfig(raw: unknown, source = "config"): ConfigFile {

@@ -7,6 +7,8 @@ import type { Logger } from "../observability/logger.js";
 import type { Storage } from "../storage/database.js";
 import { openConfiguredDatabase, openConfiguredRedis } from "../storage/from-config.js";
 import type { Redis } from "../storage/redis.js";
+import { AdminAuditStore } from "./audit/audit-store.js";
+import "./audit/tables.js";
 import { KeyDirectory } from "./auth/key-directory.js";
 import { createVirtualKeyAuthenticator } from "./auth/virtual-key-authenticator.js";
 import { SecretCipher } from "./credentials/cipher.js";
@@ -32,6 +34,8 @@ export interface ControlPlane {
   readonly ledger: UsageLedger;
   readonly prices: PriceBook;
   readonly counters: CounterStore;
+  /** Every mutating admin call, written by the audit hooks. */
+  readonly audit: AdminAuditStore;
   /** Decrypted stored credentials as environment entries, for `env:NAME` provider references. */
   credentialEnvironment(): Promise<Record<string, string>>;
   /** The pieces the gateway needs once the runtime (providers, models, master key) exists. */
@@ -82,6 +86,7 @@ export async function openControlPlane(options: ControlPlaneOptions): Promise<Co
     ledger,
     prices,
     counters,
+    audit: new AdminAuditStore(storage.db),
     credentialEnvironment: () => credentials.asEnvironment(),
     bind(runtime) {
       const likelyRoute = (publicModel: string): PricedRoute | undefined => {

@@ -34,6 +34,8 @@ export interface VirtualKeyTable {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** `admin`, `member` (default) or `viewer`. */
+  role: Generated<string>;
 }
 
 export interface ProviderCredentialTable {

@@ -1,8 +1,8 @@
 /** Assembles files, datasets and fine-tuning from the config: stores, backends, job service, routes. */
 import type { Runtime } from "../config/resolve.js";
-import type { RouteRegistrar } from "../api/server.js";
-import { fileRoutes } from "../api/files/routes.js";
-import { fineTuningRoutes } from "../api/fine-tuning/routes.js";
+import type { RouteRegistrar } from "../http/route-registrar.js";
+import { fileRoutes } from "./files/routes.js";
+import { fineTuningRoutes } from "./fine-tuning/routes.js";
 import type { Storage } from "../storage/database.js";
 import { FileStore } from "./files/file-store.js";
 import { JobService } from "./fine-tuning/job-service.js";
@@ -56,10 +56,10 @@ export async function createCustomization(runtime: Runtime, options: { storage: 
     service,
     deployments,
     middleware: deploymentMiddleware(deployments),
-    routes: async (app, gateway) => {
+    routes: async (app) => {
       await registerFiles(app);
       registerJobs(app);
-      await registerDeployments(app, gateway);
+      await registerDeployments(app);
     },
     close: () => service.close(),
   };

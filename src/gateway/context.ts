@@ -1,10 +1,15 @@
 import type { ChatRequest } from "../core/types.js";
 
+/** What a virtual key may do beyond calling models: `admin` and `viewer` reach its project's admin API. */
+export type KeyRole = "admin" | "member" | "viewer";
+
 /** Who is calling: filled by authentication. */
 export interface Principal {
   /** `master` for the master key, `anonymous` when no auth is configured, else a virtual key id. */
   keyId: string;
   projectId?: string;
+  /** The key's role; the master key administers everything, virtual keys default to `member`. */
+  role?: KeyRole;
   /** Models this key may call; undefined means all. */
   allowedModels?: readonly string[];
   metadata?: Record<string, unknown>;

@@ -1,10 +1,7 @@
 import { z } from "zod";
-import type { FastifyRequest } from "fastify";
-import type { RouteRegistrar } from "../api/server.js";
-import { parseBody } from "../api/validation.js";
-import { SwitchyardError } from "../core/errors.js";
-import { credentialFromHeaders } from "../gateway/auth.js";
-import type { Gateway } from "../gateway/gateway.js";
+import type { RouteRegistrar } from "../http/route-registrar.js";
+import { parseBody } from "../http/parse-body.js";
+import { adminProjectScope } from "../http/admin-guard.js";
 import type { AuditLog } from "./audit-log.js";
 
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "an ISO 8601 time");
@@ -22,25 +19,15 @@ const auditQuerySchema = z
   })
   .strict();
 
-/** The audit log answers the master key only; without one configured it is off. */
-async function requireMaster(request: FastifyRequest, gateway: Gateway): Promise<void> {
-  if (gateway.runtime.masterKey === undefined) {
-    throw new SwitchyardError("SWY_ERR_FORBIDDEN", "The admin API is disabled: set SWITCHYARD_MASTER_KEY to use it.");
-  }
-  const principal = await gateway.authenticator.authenticate(credentialFromHeaders(request.headers));
-  if (principal.keyId !== "master") throw new SwitchyardError("SWY_ERR_FORBIDDEN", "The admin API needs the master key.");
-}
-
-/** GET /admin/guardrails/audit (master key): guardrail actions, newest first; filters as query parameters. */
+/** GET /admin/guardrails/audit (admin guard; a project key sees its own project): guardrail actions, newest first; filters as query parameters. */
 export function guardrailsAdminRoutes(audit: AuditLog): RouteRegistrar {
-  return (app, gateway) => {
+  return (app) => {
     app.get("/admin/guardrails/audit", async (request) => {
-      await requireMaster(request, gateway);
       const query = parseBody(auditQuerySchema, { ...(request.query as Record<string, unknown>) });
       const entries = await audit.query({
         requestId: query.request_id,
         keyId: query.key_id,
-        projectId: query.project_id,
+        projectId: adminProjectScope(request, query.project_id),
         category: query.category,
         action: query.action,
         since: query.since === undefined ? undefined : new Date(query.since).toISOString(),

@@ -1,7 +1,7 @@
 import { ConfigError } from "../config/load.js";
 import type { Runtime } from "../config/resolve.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
-import type { RouteRegistrar } from "../api/server.js";
+import type { RouteRegistrar } from "../http/route-registrar.js";
 import type { Storage } from "../storage/database.js";
 import { openConfiguredDatabase } from "../storage/from-config.js";
 import { guardrailsAdminRoutes } from "./admin-routes.js";

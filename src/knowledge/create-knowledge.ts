@@ -1,5 +1,5 @@
 /** Assembles knowledge bases: store, service, the retrieval middleware and the `/v1/knowledge_bases` routes. */
-import type { RouteRegistrar } from "../api/server.js";
+import type { RouteRegistrar } from "../http/route-registrar.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
 import type { Storage } from "../storage/database.js";
 import { KnowledgeService, type Embedder, type FileReader } from "./knowledge-service.js";

@@ -3,10 +3,11 @@
  * file, list, delete); search. Scoped to the caller's project; errors in OpenAI's format.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { projectOf } from "../api/files/routes.js";
+import { parseBody } from "../http/parse-body.js";
+import { projectOf } from "../http/project-of.js";
 import type { CallScope, KnowledgeService } from "./knowledge-service.js";
 import { publicBase } from "./knowledge-store.js";
-import { addDocumentSchema, createBaseSchema, parseBody, searchSchema } from "./spec.js";
+import { addDocumentSchema, createBaseSchema, searchSchema } from "./spec.js";
 
 type WithId = { Params: { id: string } };
 
@@ -25,7 +26,7 @@ export function knowledgeRoutes(service: KnowledgeService) {
 
   return (app: FastifyInstance): void => {
     app.post("/v1/knowledge_bases", async (request, reply) => {
-      const body = parseBody(createBaseSchema, request.body, "knowledge_base");
+      const body = parseBody(createBaseSchema, request.body ?? {});
       const base = await service.createBase(projectOf(request), body, scopeOf(request, reply));
       return reply.send(publicBase(base));
     });
@@ -49,7 +50,7 @@ export function knowledgeRoutes(service: KnowledgeService) {
 
     app.post<WithId>("/v1/knowledge_bases/:id/documents", async (request, reply) => {
       const base = await baseFor(request);
-      const body = parseBody(addDocumentSchema, request.body, "document");
+      const body = parseBody(addDocumentSchema, request.body ?? {});
       const document = await service.addDocument(base, body, scopeOf(request, reply));
       return reply.send(document);
     });
@@ -67,7 +68,7 @@ export function knowledgeRoutes(service: KnowledgeService) {
 
     app.post<WithId>("/v1/knowledge_bases/:id/search", async (request, reply) => {
       const base = await baseFor(request);
-      const body = parseBody(searchSchema, request.body, "search");
+      const body = parseBody(searchSchema, request.body ?? {});
       const hits = await service.search(base, body.query, { topK: body.top_k ?? base.settings.top_k, minScore: body.min_score ?? base.settings.min_score }, scopeOf(request, reply));
       return { object: "list", knowledge_base_id: base.id, query: body.query, data: hits };
     });

@@ -1,6 +1,5 @@
 /** Request bodies of the knowledge-base API (zod), and the settings a knowledge base keeps. */
 import { z } from "zod";
-import { SwitchyardError } from "../core/errors.js";
 
 export const settingsSchema = z
   .object({
@@ -58,13 +57,3 @@ export const searchSchema = z
   })
   .strict();
 
-/** Parses or throws a 400 naming the first bad field. */
-export function parseBody<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.join(".");
-    throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `${what}${path ? `.${path}` : ""}: ${issue?.message}`, path ? { param: path } : {});
-  }
-  return parsed.data;
-}

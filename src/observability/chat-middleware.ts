@@ -53,7 +53,10 @@ async function* observe(
         case "error":
           facts.streamError = toSwitchyardError(part.error).code;
           break;
-        default:
+        case "response-metadata":
+        case "tool-call-delta":
+        case "tool-call-end":
+        case "warning":
           break;
       }
       yield part;

@@ -44,13 +44,17 @@ export class ModelRegistry {
   private readonly entries = new Map<string, ModelEntry>();
 
   /**
-   * `droppedBuiltins`: built-in provider names the config file's own `providers:` section left out,
-   * named in the 404 so a `local/<file>` that worked without a file does not fail unexplained.
+   * Built-in provider names the config file's own `providers:` section left out, named in the 404 so
+   * a `local/<file>` that worked without a file does not fail unexplained.
    */
-  constructor(
-    private readonly providers: ReadonlyMap<string, ProviderAdapter>,
-    private readonly droppedBuiltins: readonly string[] = [],
-  ) {}
+  private droppedBuiltins: readonly string[] = [];
+
+  constructor(private readonly providers: ReadonlyMap<string, ProviderAdapter>) {}
+
+  /** Set at start and on each reload of the config file. */
+  setDroppedBuiltins(names: readonly string[]): void {
+    this.droppedBuiltins = names;
+  }
 
   register(entry: ModelEntry): void {
     this.entries.set(entry.name, entry);
@@ -58,6 +62,23 @@ export class ModelRegistry {
 
   unregister(name: string): void {
     this.entries.delete(name);
+  }
+
+  /**
+   * Serves a new set of `models:` entries in one step (a config reload). Entries registered at run
+   * time (fine-tunes, deployments) stay, their routes re-pointed at the provider of the same name,
+   * so a changed provider serves them too.
+   */
+  replaceConfigured(entries: readonly ModelEntry[], providers: ReadonlyMap<string, ProviderAdapter>): void {
+    const others = [...this.entries.values()].filter((entry) => entry.origin !== "config");
+    this.entries.clear();
+    for (const entry of entries) this.entries.set(entry.name, entry);
+    // Run-time entries were registered after the config's at start-up and won a shared name; they still do.
+    for (const entry of others) {
+      const stale = entry.routes.some((route) => providers.get(route.provider.name) !== route.provider && providers.has(route.provider.name));
+      const routes = stale ? entry.routes.map((route) => ({ ...route, provider: providers.get(route.provider.name) ?? route.provider })) : entry.routes;
+      this.entries.set(entry.name, stale ? { ...entry, routes } : entry);
+    }
   }
 
   get(name: string): ModelEntry | undefined {
@@ -82,9 +103,10 @@ export class ModelRegistry {
   }
 
   private builtinHint(name: string): string {
-    if (this.droppedBuiltins.length === 0) return "";
+    const dropped = this.droppedBuiltins.filter((provider) => !this.providers.has(provider));
+    if (dropped.length === 0) return "";
     const prefix = name.slice(0, Math.max(0, name.indexOf("/")));
-    const named = this.droppedBuiltins.includes(prefix) ? `'${prefix}' is a built-in provider, but` : `The built-in providers (${this.droppedBuiltins.join(", ")}) are not added:`;
+    const named = dropped.includes(prefix) ? `'${prefix}' is a built-in provider, but` : `The built-in providers (${dropped.join(", ")}) are not added:`;
     return ` ${named} the config file has its own providers: section, which replaces them. Add it there (e.g. local: {type: local}) or remove the section to keep the built-in ones.`;
   }
 

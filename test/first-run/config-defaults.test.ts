@@ -81,18 +81,26 @@ describe("built-in providers with a config file", SLOW, () => {
     expect(response.json().error.message).toContain("local: {type: local}");
   });
 
-  it("a key stored through the credentials API adds its built-in provider at the next start", async () => {
+  it("a key stored through the credentials API adds its built-in provider on reload and at the next start", async () => {
     const path = configFile("");
     const env = { SWITCHYARD_MASTER_KEY: "master-test-key" };
+    const authorization = "Bearer master-test-key";
     const first = await start(path, env);
     expect([...first.runtime.providers.keys()]).toEqual(["local"]);
     const stored = await first.server.inject({
       method: "PUT",
       url: "/admin/credentials/OPENAI_API_KEY",
-      headers: { authorization: "Bearer master-test-key" },
+      headers: { authorization },
       payload: { provider: "openai", value: "sk-stored" },
     });
     expect(stored.statusCode).toBe(200);
+    const reloaded = await first.server.inject({ method: "POST", url: "/admin/config/reload", headers: { authorization }, payload: {} });
+    expect(reloaded.statusCode).toBe(200);
+    expect(reloaded.json().providers.added).toEqual(["openai"]);
+    expect([...first.runtime.providers.keys()].sort()).toEqual(["local", "openai"]);
+    const listed = (await first.server.inject({ method: "GET", url: "/v1/providers", headers: { authorization } })).json();
+    expect(listed.builtin_providers).toBe(true);
+    expect(listed.hosted.find((item: { provider: string }) => item.provider === "openai")).toMatchObject({ key_name: "OPENAI_API_KEY", configured: true });
     await first.close();
     apps = [];
 

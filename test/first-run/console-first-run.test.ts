@@ -43,7 +43,8 @@ afterAll(async () => {
 describe("the console's first page", SLOW, () => {
   it("shows the download's progress, the providers and a key form, then one click gets an answer", async () => {
     const page = await browser.newPage();
-    await page.addInitScript((key) => localStorage.setItem("switchyard.apiKey", key), MASTER);
+    // A script string: the test files are typed for Node, not the browser.
+    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(MASTER)})`);
     await page.goto(`${gateway.url}/console/`);
 
     const state = page.locator("[data-testid=model-status] .model-state");
@@ -59,7 +60,7 @@ describe("the console's first page", SLOW, () => {
     await page.getByLabel("Provider key").fill("sk-ant-console");
     await page.getByRole("button", { name: "Store key" }).click();
     // A config with its own providers: (as here) needs the provider added there too, and says so.
-    await page.getByText(/Stored encrypted as ANTHROPIC_API_KEY; restart the server to use it \(your config file has providers:, so add one with api_key: env:ANTHROPIC_API_KEY there too\)/).waitFor();
+    await page.getByText(/Stored encrypted as ANTHROPIC_API_KEY\. Your config file has its own providers: section: add anthropic there with api_key: env:ANTHROPIC_API_KEY, then reload\./).waitFor();
     expect((await gateway.control.credentials.list()).map((item) => [item.name, item.provider])).toEqual([["ANTHROPIC_API_KEY", "anthropic"]]);
     expect(await gateway.control.credentialEnvironment()).toEqual({ ANTHROPIC_API_KEY: "sk-ant-console" });
 
@@ -68,10 +69,12 @@ describe("the console's first page", SLOW, () => {
     await page.getByRole("button", { name: "Ask local" }).click();
     const output = page.locator("[data-testid=try-it] .output");
     await output.waitFor();
-    await page.waitForFunction(() => {
-      const text = document.querySelector("[data-testid=try-it] .output")?.textContent ?? "";
-      return text.length > 0 && text !== "…" && !document.querySelector("[data-testid=try-it] button")?.hasAttribute("disabled");
-    }, undefined, { timeout: 60_000 });
+    // Answered: text in the output and the button enabled again (a script string, as above).
+    await page.waitForFunction(
+      `(() => { const text = document.querySelector("[data-testid=try-it] .output")?.textContent ?? ""; return text.length > 0 && text !== "…" && !document.querySelector("[data-testid=try-it] button")?.hasAttribute("disabled"); })()`,
+      undefined,
+      { timeout: 60_000 },
+    );
     expect(await page.locator("[data-testid=try-it] .error").count()).toBe(0);
     await page.close();
   });

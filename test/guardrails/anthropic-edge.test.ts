@@ -67,8 +67,7 @@ describe("guardrails on the Anthropic edge and without a guardrails section", ()
     expect(JSON.stringify(upstream.requests.at(-1)!.body)).toContain("bob@example.com");
     expect(response.headers["x-switchyard-guardrails-masked"]).toBeUndefined();
     expect(plain.guardrails).toBeUndefined();
-    const audit = await plain.server.inject({ method: "GET", url: "/admin/guardrails/audit" });
-    expect(audit.statusCode).toBe(404);
+    expect(plain.server.hasRoute({ method: "GET", url: "/admin/guardrails/audit" })).toBe(false);
   });
 
   it("rejects a guardrails policy for a provider that is not configured", async () => {

@@ -230,7 +230,7 @@ describe("fault injection behind a healthy fallback", () => {
     const anonymous = await fetch(`${gateway.url}/admin/routing/breakers`);
     expect(anonymous.status).toBe(401);
     const wrong = await fetch(`${gateway.url}/admin/routing/breakers`, { headers: { authorization: "Bearer nope" } });
-    expect(wrong.status).toBe(403);
+    expect(wrong.status).toBe(401);
   });
 
   it("spreads traffic by weight", async () => {

@@ -7,6 +7,8 @@ let redis: RedisServer;
 let failing: OpenaiEmulator;
 let backup: OpenaiEmulator;
 const nodes: RunningGateway[] = [];
+const MASTER = "shared-breakers-master";
+const auth = { authorization: `Bearer ${MASTER}` };
 
 beforeAll(async () => {
   [redis, failing, backup] = await Promise.all([startRedis(), startOpenaiEmulator(), startOpenaiEmulator()]);
@@ -25,7 +27,7 @@ beforeAll(async () => {
       },
     },
   };
-  for (let index = 0; index < 2; index++) nodes.push(await startGateway(config, { env: { REDIS_URL: redis.url } }));
+  for (let index = 0; index < 2; index++) nodes.push(await startGateway(config, { env: { REDIS_URL: redis.url, SWITCHYARD_MASTER_KEY: MASTER } }));
 });
 
 afterAll(async () => {
@@ -37,7 +39,7 @@ afterAll(async () => {
 async function chat(node: RunningGateway) {
   const response = await fetch(`${node.url}/v1/chat/completions`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...auth },
     body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "hi" }] }),
   });
   return { status: response.status, provider: response.headers.get("x-switchyard-provider") };
@@ -51,7 +53,7 @@ describe("breakers shared through Redis (REDIS_URL)", () => {
     expect(await chat(nodes[1]!)).toEqual({ status: 200, provider: "backup" });
     expect(failing.requests.length).toBe(seen);
 
-    const body = (await (await fetch(`${nodes[1]!.url}/admin/routing/breakers`)).json()) as { store: string; breakers: Array<{ key: string; state: string }> };
+    const body = (await (await fetch(`${nodes[1]!.url}/admin/routing/breakers`, { headers: auth })).json()) as { store: string; breakers: Array<{ key: string; state: string }> };
     expect(body.store).toBe("redis");
     expect(body.breakers).toContainEqual(expect.objectContaining({ key: "failing", state: "open" }));
   });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { getJson, putJson, streamChat } from "../api";
+import { getJson, postJson, putJson, streamChat } from "../api";
 import { ErrorNote } from "./error-note";
 
 /** `status` on a model from `GET /v1/models` (a local model still downloading, or missing). */
@@ -38,6 +38,8 @@ export function GettingStarted() {
   const [providers, setProviders] = useState<Providers>();
   const [error, setError] = useState<unknown>();
 
+  const loadProviders = () => void getJson<Providers>("/v1/providers").then(setProviders, setError);
+
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
@@ -49,7 +51,7 @@ export function GettingStarted() {
         if (list.data.some((model) => model.status && ["queued", "downloading"].includes(model.status.state))) timer = setTimeout(() => void load().catch(setError), POLL_MS);
       });
     load().catch(setError);
-    getJson<Providers>("/v1/providers").then(setProviders, setError);
+    loadProviders();
     return () => {
       stopped = true;
       clearTimeout(timer);
@@ -72,7 +74,7 @@ export function GettingStarted() {
           ))}
         </div>
       )}
-      {providers && <ProviderList providers={providers} />}
+      {providers && <ProviderList providers={providers} onAdded={loadProviders} />}
       <TryIt model={ready?.id} />
     </section>
   );
@@ -96,7 +98,7 @@ function ModelState({ model }: { model: ModelRow }) {
   );
 }
 
-function ProviderList({ providers }: { providers: Providers }) {
+function ProviderList({ providers, onAdded }: { providers: Providers; onAdded: () => void }) {
   const missing = providers.hosted.filter((hosted) => !hosted.configured);
   return (
     <div data-testid="providers">
@@ -105,7 +107,7 @@ function ProviderList({ providers }: { providers: Providers }) {
         Configured: {providers.data.map((provider) => `${provider.id} (${provider.type})`).join(", ") || "none"}. Call any of them as{" "}
         <span className="mono">PROVIDER/MODEL</span>.
       </p>
-      {missing.length > 0 && providers.credentials_api && <AddKey hosted={missing} builtin={providers.builtin_providers} />}
+      {missing.length > 0 && providers.credentials_api && <AddKey hosted={missing} builtin={providers.builtin_providers} onAdded={onAdded} />}
       {missing.length > 0 && !providers.credentials_api && (
         <p className="muted" data-testid="add-key-help">
           To add {missing.map((hosted) => hosted.provider).join(", ")}: start with its key in the environment (
@@ -117,18 +119,30 @@ function ProviderList({ providers }: { providers: Providers }) {
   );
 }
 
-function AddKey({ hosted, builtin }: { hosted: Providers["hosted"]; builtin: boolean }) {
+function AddKey({ hosted, builtin, onAdded }: { hosted: Providers["hosted"]; builtin: boolean; onAdded: () => void }) {
   const [choice, setChoice] = useState(hosted[0]!.provider);
   const [value, setValue] = useState("");
   const [saved, setSaved] = useState<string>();
   const [error, setError] = useState<unknown>();
   const selected = hosted.find((item) => item.provider === choice) ?? hosted[0]!;
-  const save = () => {
+  const save = async () => {
     setError(undefined);
-    putJson(`/admin/credentials/${selected.key_name}`, { provider: selected.provider, value }).then(() => {
+    setSaved(undefined);
+    try {
+      await putJson(`/admin/credentials/${selected.key_name}`, { provider: selected.provider, value });
       setValue("");
-      setSaved(selected.key_name);
-    }, setError);
+      if (!builtin) {
+        setSaved(`Stored encrypted as ${selected.key_name}. Your config file has its own providers: section: add ${selected.provider} there with api_key: env:${selected.key_name}, then reload.`);
+        return;
+      }
+      // Without a providers: section the stored key adds the built-in provider; a reload serves it now.
+      const outcome = await postJson<{ providers: { added: string[] } }>("/admin/config/reload", {});
+      const added = outcome.providers.added.includes(selected.provider);
+      setSaved(`Stored encrypted as ${selected.key_name}${added ? ` and loaded: call ${selected.provider}/MODEL now.` : "."}`);
+      if (added) onAdded();
+    } catch (failure) {
+      setError(failure);
+    }
   };
   return (
     <div className="form-row" data-testid="add-key">
@@ -140,15 +154,10 @@ function AddKey({ hosted, builtin }: { hosted: Providers["hosted"]; builtin: boo
         ))}
       </select>
       <input type="password" aria-label="Provider key" placeholder={selected.key_name} value={value} onChange={(event) => setValue(event.target.value)} />
-      <button onClick={save} disabled={!value}>
+      <button onClick={() => void save()} disabled={!value}>
         Store key
       </button>
-      {saved && (
-        <p className="ok">
-          Stored encrypted as {saved}; restart the server to use it
-          {builtin ? "." : ` (your config file has providers:, so add one with api_key: env:${saved} there too).`}
-        </p>
-      )}
+      {saved && <p className="ok">{saved}</p>}
       <ErrorNote error={error} />
     </div>
   );

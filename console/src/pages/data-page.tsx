@@ -46,8 +46,9 @@ export function DataPage() {
 
   useEffect(() => {
     if (!selected) return;
-    const load = () =>
+    const load = () => {
       getJson<{ data: JobEvent[] }>(`/v1/fine_tuning/jobs/${selected}/events?limit=1000`).then((list) => setEvents(list.data), setError);
+    };
     load();
     const timer = setInterval(() => {
       load();
@@ -98,7 +99,7 @@ export function DataPage() {
       <h1>Data & fine-tuning</h1>
       <ErrorNote error={error} />
       <h2>1. Upload a dataset (JSONL)</h2>
-      <input type="file" accept=".jsonl,.json,.txt" onChange={(event) => event.target.files?.[0] && upload(event.target.files[0])} />
+      <input type="file" accept=".jsonl,.json,.txt" onChange={(event) => event.target.files?.[0] && void upload(event.target.files[0])} />
       {uploaded && <p className="ok">{uploaded}</p>}
       <table>
         <tbody>
@@ -130,7 +131,7 @@ export function DataPage() {
         </select>
         <input value={form.suffix} onChange={(event) => setForm({ ...form, suffix: event.target.value })} placeholder="suffix" />
         <input value={form.epochs} onChange={(event) => setForm({ ...form, epochs: event.target.value })} type="number" min={1} max={50} />
-        <button disabled={!form.model || !form.file} onClick={createJob}>
+        <button disabled={!form.model || !form.file} onClick={() => void createJob()}>
           Start
         </button>
       </div>

@@ -1,17 +1,16 @@
-import type { RouteRegistrar } from "../server.js";
+import type { RouteRegistrar } from "../../http/route-registrar.js";
 import type { ControlPlane } from "../../control/control-plane.js";
-import { requireMaster } from "./admin-auth.js";
+import { registerAdminAuditRoutes } from "../../control/audit/audit-routes.js";
 import { registerCredentialRoutes } from "./credential-routes.js";
 import { registerKeyRoutes } from "./key-routes.js";
 import { registerProjectRoutes } from "./project-routes.js";
 import { registerAdminUsageRoutes, registerKeyUsageRoutes } from "./usage-routes.js";
 
-/** `/admin/*` (master key only) and the per-key `/v1/usage`. */
+/** `/admin/*` (behind the one admin guard, see src/http/admin-guard.ts) and the per-key `/v1/usage`. */
 export function controlPlaneRoutes(control: ControlPlane): RouteRegistrar {
-  return async (app, gateway) => {
+  return async (app) => {
     await app.register(
       async (admin) => {
-        admin.addHook("onRequest", (request) => requireMaster(request, gateway));
         registerProjectRoutes(admin, control);
         registerKeyRoutes(admin, control);
         registerCredentialRoutes(admin, control);
@@ -19,6 +18,7 @@ export function controlPlaneRoutes(control: ControlPlane): RouteRegistrar {
       },
       { prefix: "/admin" },
     );
+    registerAdminAuditRoutes(app, control.audit);
     registerKeyUsageRoutes(app, control);
   };
 }

@@ -33,6 +33,7 @@ const instant = z.union([
 
 const keyFields = {
   name: z.string().trim().max(200).optional(),
+  role: z.enum(["admin", "member", "viewer"]).optional(),
   models: z.array(z.string().min(1)).max(1000).nullable().optional(),
   max_parallel: z.number().int().positive().max(100_000).nullable().optional(),
   tags: z.array(z.string().min(1).max(100)).max(100).optional(),

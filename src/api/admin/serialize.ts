@@ -28,6 +28,7 @@ export function keyOut(key: VirtualKey) {
     project_id: key.projectId,
     name: key.name,
     prefix: key.prefix,
+    role: key.role,
     models: key.allowedModels ?? null,
     ...limitsOut(key.limits),
     max_parallel: key.maxParallel ?? null,

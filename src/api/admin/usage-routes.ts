@@ -4,7 +4,8 @@ import { SwitchyardError } from "../../core/errors.js";
 import type { ControlPlane } from "../../control/control-plane.js";
 import type { UsageRecordTable } from "../../control/tables.js";
 import { listUsageRecords, queryUsage, type UsageFilter } from "../../control/usage/usage-queries.js";
-import { parseBody } from "../validation.js";
+import { adminProjectScope } from "../../http/admin-guard.js";
+import { parseBody } from "../../http/parse-body.js";
 import { usageQuerySchema } from "./schemas.js";
 
 function parseQuery(request: FastifyRequest) {
@@ -64,12 +65,13 @@ function groupOut(group: Awaited<ReturnType<typeof queryUsage>>[number]) {
   };
 }
 
-/** `/admin/usage` (master key): every project. */
+/** `/admin/usage`: every project for the master key, its own for a project admin or viewer. */
 export function registerAdminUsageRoutes(app: FastifyInstance, control: ControlPlane): void {
-  app.get("/usage", (request) => answer(control, request, (filter) => filter));
+  const scoped = (request: FastifyRequest) => (filter: UsageFilter): UsageFilter => ({ ...filter, projectId: adminProjectScope(request, filter.projectId) });
+  app.get("/usage", (request) => answer(control, request, scoped(request)));
   app.get("/usage/records", async (request) => {
     const { query, filter } = parseQuery(request);
-    const rows = await listUsageRecords(control.storage.db, filter, query.limit ?? 100);
+    const rows = await listUsageRecords(control.storage.db, scoped(request)(filter), query.limit ?? 100);
     return { object: "list", data: rows.map(recordOut) };
   });
 }
@@ -85,7 +87,7 @@ export function registerKeyUsageRoutes(app: FastifyInstance, control: ControlPla
     if (principal.keyId === "master" || principal.keyId === "anonymous") return filter;
     if (principal.projectId === undefined) throw new SwitchyardError("SWY_ERR_FORBIDDEN", "Usage is available to project keys and the master key.");
     if (filter.projectId !== undefined && filter.projectId !== principal.projectId) {
-      throw new SwitchyardError("SWY_ERR_FORBIDDEN", "This key may only read its own project's usage.", { param: "project_id" });
+      throw new SwitchyardError("SWY_ERR_NOT_FOUND", `No project with id '${filter.projectId}'.`, { param: "project_id" });
     }
     return { ...filter, projectId: principal.projectId };
   };

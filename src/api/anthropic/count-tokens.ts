@@ -54,7 +54,8 @@ export async function estimateInputTokens(body: CountTokensRequest): Promise<num
         case "thinking":
           total += count(block.thinking);
           break;
-        default:
+        case "redacted_thinking":
+          // Opaque encrypted reasoning: its size says nothing about the tokens it stands for.
           break;
       }
     }

@@ -4,7 +4,7 @@ import { collectStream } from "../../gateway/collect.js";
 import type { Gateway } from "../../gateway/gateway.js";
 import { createGatewayContext, routeHeaders } from "../request-context.js";
 import { writeSse } from "../sse.js";
-import { parseBody } from "../validation.js";
+import { parseBody } from "../../http/parse-body.js";
 import { estimateInputTokens } from "./count-tokens.js";
 import { toAnthropicMessage } from "./response.js";
 import { countTokensRequestSchema, messagesRequestSchema } from "./schema.js";

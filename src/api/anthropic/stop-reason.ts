@@ -11,7 +11,8 @@ export function toAnthropicStopReason(reason: FinishReason): string {
       return "refusal";
     case "stop":
       return reason.raw === "stop_sequence" ? "stop_sequence" : "end_turn";
-    default:
+    case "error":
+    case "other":
       return reason.raw === "pause_turn" ? "pause_turn" : "end_turn";
   }
 }

@@ -1,6 +1,6 @@
 import { toSwitchyardError } from "../../core/errors.js";
 import type { FinishReason, StreamPart, Usage } from "../../core/types.js";
-import { errorBody } from "../errors.js";
+import { errorBody } from "../../http/wire-error.js";
 import type { SseEncoder } from "../sse.js";
 import { toAnthropicStopReason, toAnthropicUsage } from "./stop-reason.js";
 
@@ -76,7 +76,12 @@ export class AnthropicEventEncoder implements SseEncoder {
       case "finish":
         this.finish = part.reason;
         break;
-      default:
+      case "response-metadata":
+      case "warning":
+        // Anthropic's stream has no place for either; the message id and model come from the request.
+        break;
+      case "error":
+        // The writer ends the stream with `error(...)` before a part of this type reaches here.
         break;
     }
     return out;

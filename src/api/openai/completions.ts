@@ -4,9 +4,9 @@ import { toSwitchyardError } from "../../core/errors.js";
 import { createId, unixSeconds } from "../../core/ids.js";
 import type { CompletionRequest, FinishReason, StreamPart, Usage } from "../../core/types.js";
 import type { Gateway } from "../../gateway/gateway.js";
-import { errorBody } from "../errors.js";
+import { errorBody } from "../../http/wire-error.js";
 import { writeSse, type SseEncoder } from "../sse.js";
-import { parseBody } from "../validation.js";
+import { parseBody } from "../../http/parse-body.js";
 import { toOpenaiFinishReason } from "./finish-reason.js";
 
 /** The legacy OpenAI completions request (for base models). Unknown fields are ignored. */

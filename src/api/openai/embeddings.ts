@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Gateway } from "../../gateway/gateway.js";
-import { parseBody } from "../validation.js";
+import { parseBody } from "../../http/parse-body.js";
 
 const embeddingRequestSchema = z.object({
   model: z.string().min(1),

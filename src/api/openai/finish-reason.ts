@@ -8,7 +8,9 @@ export function toOpenaiFinishReason(reason: FinishReason): string {
       return "tool_calls";
     case "content-filter":
       return "content_filter";
-    default:
+    case "stop":
+    case "error":
+    case "other":
       return "stop";
   }
 }

@@ -50,7 +50,13 @@ export class OpenaiChunkEncoder {
       case "finish":
         out.push(this.choice("{}", JSON.stringify(toOpenaiFinishReason(part.reason))));
         break;
-      default:
+      case "tool-call-end":
+      case "response-metadata":
+      case "warning":
+        // OpenAI chunks have no field for these: a tool call ends when the next begins or the choice finishes.
+        break;
+      case "error":
+        // The writer ends the stream with an error payload before a part of this type reaches here.
         break;
     }
     return out;

@@ -14,6 +14,7 @@ export function principalFor(grant: KeyGrant): Principal {
   return {
     keyId: grant.key.id,
     projectId: grant.project.id,
+    role: grant.key.role,
     allowedModels: grant.key.allowedModels,
     metadata: { ...grant.key.metadata, keyName: grant.key.name, tags: grant.key.tags },
   };

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { SwitchyardError } from "../../core/errors.js";
 import { createId } from "../../core/ids.js";
 import type { Database } from "../../storage/database.js";
+import type { KeyRole } from "../../gateway/context.js";
 import { limitsFromRow, type Limits } from "../budgets.js";
 import { limitColumns } from "../projects/project-store.js";
 import type { VirtualKeyTable } from "../tables.js";
@@ -12,6 +13,7 @@ export interface VirtualKey {
   projectId: string;
   name: string;
   prefix: string;
+  role: KeyRole;
   allowedModels?: string[];
   limits: Limits;
   maxParallel?: number;
@@ -24,6 +26,7 @@ export interface VirtualKey {
 
 export interface KeyInput {
   name?: string;
+  role?: KeyRole;
   allowedModels?: string[] | null;
   limits?: Partial<Record<keyof Limits, number | null>>;
   maxParallel?: number | null;
@@ -38,6 +41,7 @@ export function toVirtualKey(row: Selectable<VirtualKeyTable>): VirtualKey {
     projectId: row.project_id,
     name: row.name,
     prefix: row.key_prefix,
+    role: keyRole(row.role),
     allowedModels: row.allowed_models === null ? undefined : (JSON.parse(row.allowed_models) as string[]),
     limits: limitsFromRow(row),
     maxParallel: row.max_parallel ?? undefined,
@@ -49,10 +53,17 @@ export function toVirtualKey(row: Selectable<VirtualKeyTable>): VirtualKey {
   };
 }
 
+const ROLES: readonly KeyRole[] = ["admin", "member", "viewer"];
+
+function keyRole(value: string): KeyRole {
+  return (ROLES as readonly string[]).includes(value) ? (value as KeyRole) : "member";
+}
+
 function columns(input: KeyInput) {
   return {
     ...limitColumns(input.limits),
     ...(input.name !== undefined && { name: input.name }),
+    ...(input.role !== undefined && { role: input.role }),
     ...(input.allowedModels !== undefined && { allowed_models: input.allowedModels === null ? null : JSON.stringify(input.allowedModels) }),
     ...(input.maxParallel !== undefined && { max_parallel: input.maxParallel }),
     ...(input.metadata !== undefined && { metadata: JSON.stringify(input.metadata) }),
@@ -87,6 +98,7 @@ export class KeyStore {
       created_at: Date.now(),
       expires_at: null,
       revoked_at: null,
+      role: "member",
       ...columns(input),
     };
     await this.db.insertInto("virtual_keys").values(row).execute();

@@ -78,7 +78,11 @@ export class StreamMeter {
       case "error":
         this.streamError = part.error;
         break;
-      default:
+      case "response-metadata":
+      case "tool-call-end":
+      case "finish":
+      case "warning":
+        // Nothing to count.
         break;
     }
   }

@@ -2,31 +2,24 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { SwitchyardError } from "../../core/errors.js";
-import type { Gateway } from "../../gateway/gateway.js";
-import { requireMaster } from "../../api/admin/admin-auth.js";
+import { requireGlobalAdmin } from "../../http/admin-guard.js";
+import { parseBody, parseParam } from "../../http/parse-body.js";
 import type { DeploymentStore } from "./deployment-store.js";
 import { deploymentNameSchema, deploymentSpecSchema } from "./spec.js";
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `${what}${issue?.path.length ? `.${issue.path.join(".")}` : ""}: ${issue?.message}`);
-  }
-  return parsed.data;
-}
-
 export function deploymentRoutes(store: DeploymentStore, onChange: () => void) {
-  return async (app: FastifyInstance, gateway: Gateway): Promise<void> => {
+  return async (app: FastifyInstance): Promise<void> => {
     await app.register(
       async (admin) => {
-        admin.addHook("onRequest", (request) => requireMaster(request, gateway));
+        admin.addHook("onRequest", async (request) => {
+          requireGlobalAdmin(request);
+        });
 
         admin.get("/", async () => ({ object: "list", data: store.names().map((name) => store.get(name)) }));
 
         admin.put<{ Params: { name: string } }>("/:name", async (request) => {
-          const name = parse(deploymentNameSchema, request.params.name, "name");
-          const saved = await store.save(name, parse(deploymentSpecSchema, request.body, "deployment"), "api");
+          const name = parseParam(deploymentNameSchema, request.params.name, "name");
+          const saved = await store.save(name, parseBody(deploymentSpecSchema, request.body ?? {}), "api");
           onChange();
           return saved;
         });
@@ -38,7 +31,7 @@ export function deploymentRoutes(store: DeploymentStore, onChange: () => void) {
         });
 
         admin.post<{ Params: { name: string } }>("/:name/rollback", async (request) => {
-          const body = parse(z.object({ version: z.number().int().min(1).optional() }).strict(), request.body, "body");
+          const body = parseBody(z.object({ version: z.number().int().min(1).optional() }).strict(), request.body ?? {});
           const active = await store.rollback(request.params.name, body.version);
           onChange();
           return active;

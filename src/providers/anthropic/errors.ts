@@ -30,6 +30,8 @@ export function codeForAnthropicErrorType(type: string | null | undefined): Erro
       return "SWY_ERR_UPSTREAM_NOT_FOUND";
     case "request_too_large":
       return "SWY_ERR_PAYLOAD_TOO_LARGE";
+    case null:
+    case undefined:
     default:
       return "SWY_ERR_UPSTREAM_ERROR";
   }

@@ -72,7 +72,9 @@ export function toBedrockRequest(request: ChatRequest): BedrockRequest {
     case "tool":
       toolChoice = { tool: { name: request.toolChoice.name } };
       break;
-    default:
+    case "none":
+    case undefined:
+      // Converse has no "none": handled below by leaving the tools out.
       break;
   }
   if (request.responseFormat?.type === "json") {

@@ -100,7 +100,9 @@ export async function* converseEventsToParts(
           if (event.success && event.data.usage) usage = convertBedrockUsage(event.data.usage);
           break;
         }
+        case undefined:
         default:
+          // Event types this reader does not use (and frames without one) are skipped.
           break;
       }
     }

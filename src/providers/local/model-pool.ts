@@ -78,9 +78,9 @@ export class ModelPool {
       sequence,
       release: () => {
         loaded.lastUsed = Date.now();
-        // Disposing frees the sequence's KV cells and its id for the next request.
-        sequence.dispose();
-        release();
+        // Disposing frees the sequence's KV cells and its id; the slot opens once that is done, so the next
+        // request's getSequence() finds the id free. A failed dispose still opens it (getSequence then says why).
+        sequence.dispose().then(release, release);
       },
     };
   }

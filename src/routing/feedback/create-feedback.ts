@@ -1,4 +1,4 @@
-import type { RouteRegistrar } from "../../api/server.js";
+import type { RouteRegistrar } from "../../http/route-registrar.js";
 import type { ChatMiddleware } from "../../gateway/pipeline.js";
 import type { Logger } from "../../observability/logger.js";
 import type { Storage } from "../../storage/database.js";

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { parseBody } from "../../api/validation.js";
+import { parseBody } from "../../http/parse-body.js";
 import { SwitchyardError } from "../../core/errors.js";
 import { projectKey, type RoutingSampleStore } from "./sample-store.js";
 

@@ -62,7 +62,11 @@ export async function applyPreFault(
     case "stall":
       await sleep(fault.ms);
       return false;
-    default:
+    case "cut":
+    case "error-event":
+      // Stream faults: applied while the events are written.
+      return false;
+    case undefined:
       return false;
   }
 }

@@ -25,3 +25,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
   return issue.message;
 }
+
+/** Validates one path or query value; a problem becomes a 400 naming the parameter. */
+export function parseParam<Schema extends z.ZodType>(schema: Schema, value: unknown, param: string): z.infer<Schema> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `Invalid value for '${param}': ${describeIssue(result.error.issues[0]!)}`, { param });
+}

@@ -1,12 +1,12 @@
 /** OpenAI-compatible /v1/fine_tuning/jobs: create, list, retrieve, cancel, events, checkpoints. */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { SwitchyardError } from "../../core/errors.js";
 import { unixSeconds } from "../../core/ids.js";
-import type { JobService } from "../../customization/fine-tuning/job-service.js";
-import type { JobStore } from "../../customization/fine-tuning/job-store.js";
-import type { JobRecord, JobRequest } from "../../customization/fine-tuning/types.js";
-import { projectOf } from "../files/routes.js";
+import type { JobService } from "../fine-tuning/job-service.js";
+import type { JobStore } from "../fine-tuning/job-store.js";
+import type { JobRecord, JobRequest } from "../fine-tuning/types.js";
+import { parseBody } from "../../http/parse-body.js";
+import { projectOf } from "../../http/project-of.js";
 
 const auto = z.literal("auto");
 const hyperparametersSchema = z
@@ -39,15 +39,6 @@ const createSchema = z
   .strict();
 
 const pageSchema = z.object({ after: z.string().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `${issue?.path.join(".") || "body"}: ${issue?.message}`, { param: issue?.path.join(".") || undefined });
-  }
-  return parsed.data;
-}
 
 /** The OpenAI job object, plus Switchyard's `backend`, `metrics` (the loss curve) and `evaluation`. */
 export function jobObject(record: JobRecord) {
@@ -84,7 +75,7 @@ export function jobObject(record: JobRecord) {
 export function fineTuningRoutes(service: JobService, jobs: JobStore) {
   return (app: FastifyInstance): void => {
     app.post("/v1/fine_tuning/jobs", async (request) => {
-      const body = parse(createSchema, request.body);
+      const body = parseBody(createSchema, request.body ?? {});
       const given = { ...body.method?.supervised?.hyperparameters, ...body.hyperparameters };
       const backend = body.backend ?? service.chooseBackend(body.model);
       const normalized: JobRequest = {
@@ -105,7 +96,7 @@ export function fineTuningRoutes(service: JobService, jobs: JobStore) {
     });
 
     app.get("/v1/fine_tuning/jobs", async (request) => {
-      const page = parse(pageSchema, request.query);
+      const page = parseBody(pageSchema, request.query ?? {});
       const records = await jobs.list(projectOf(request), { after: page.after, limit: page.limit + 1 });
       return { object: "list", data: records.slice(0, page.limit).map(jobObject), has_more: records.length > page.limit };
     });
@@ -117,14 +108,14 @@ export function fineTuningRoutes(service: JobService, jobs: JobStore) {
     );
 
     app.get<{ Params: { id: string } }>("/v1/fine_tuning/jobs/:id/events", async (request) => {
-      const page = parse(pageSchema, request.query);
+      const page = parseBody(pageSchema, request.query ?? {});
       await service.get(projectOf(request), request.params.id);
       const events = await jobs.events(request.params.id, { after: page.after, limit: page.limit + 1 });
       return { object: "list", data: events.slice(0, page.limit), has_more: events.length > page.limit };
     });
 
     app.get<{ Params: { id: string } }>("/v1/fine_tuning/jobs/:id/checkpoints", async (request) => {
-      const page = parse(pageSchema, request.query);
+      const page = parseBody(pageSchema, request.query ?? {});
       const record = await service.get(projectOf(request), request.params.id);
       const all = [...record.state.checkpoints].reverse().map((checkpoint) => ({
         object: "fine_tuning.job.checkpoint",

@@ -3,20 +3,18 @@ import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { SwitchyardError } from "../../core/errors.js";
-import { validateDataset } from "../../customization/files/dataset-validation.js";
-import { filePurposes, type FileStore } from "../../customization/files/file-store.js";
-import type { FineTuningBackend } from "../../customization/fine-tuning/types.js";
-import { errorBody, errorHeaders } from "../errors.js";
+import { validateDataset } from "../files/dataset-validation.js";
+import { filePurposes, type FileStore } from "../files/file-store.js";
+import type { FineTuningBackend } from "../fine-tuning/types.js";
+import { parseBody } from "../../http/parse-body.js";
+import { projectOf } from "../../http/project-of.js";
+import { errorBody, errorHeaders } from "../../http/wire-error.js";
 
 export interface FileRoutesOptions {
   files: FileStore;
   maxFileBytes: number;
   maxTokensPerExample: number;
   backends: FineTuningBackend[];
-}
-
-export function projectOf(request: FastifyRequest): string {
-  return request.principal?.projectId ?? "default";
 }
 
 const listQuerySchema = z.object({
@@ -91,9 +89,8 @@ export function fileRoutes(options: FileRoutesOptions) {
     });
 
     app.get("/v1/files", async (request) => {
-      const query = listQuerySchema.safeParse(request.query);
-      if (!query.success) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `Invalid query: ${query.error.issues[0]?.message}`);
-      const data = await options.files.list(projectOf(request), query.data);
+      const query = parseBody(listQuerySchema, request.query ?? {});
+      const data = await options.files.list(projectOf(request), query);
       return { object: "list", data, has_more: false };
     });
 
