@@ -29,6 +29,9 @@ import { createCustomization, type Customization } from "./customization/create-
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 import { deploymentModel } from "./customization/deployments/middleware.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
+import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
+import { FastChat } from "./api/fast/fast-chat.js";
+import { usageWriter } from "./control/usage/metering-middleware.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -57,6 +60,10 @@ export interface App {
   knowledge: Knowledge;
   /** Re-reads the config file (SIGHUP, `POST /admin/config/reload`) and applies admin API changes. */
   reloader: ConfigReloader;
+  /** This node's name, the change bus to the other nodes, and the shared blob store. */
+  cluster: ClusterNode;
+  /** The fast path of POST /v1/chat/completions; absent when the config needs the full path for every request. */
+  fastChat?: FastChat;
   close(): Promise<void>;
 }
 
@@ -73,6 +80,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const areas = new AreaRegistry();
   const control = await openControlPlane({ config: first.config, env, logger });
   await areas.open(() => ({ name: "control-store", close: () => control.close() }));
+  // This node's name, and how it hears the others (change bus) and shares bytes with them (blobs).
+  const cluster = await areas.open(async () => {
+    const node = await createClusterNode({ config: first.config, env, storage: control.storage, logger });
+    return { ...node, name: "cluster", close: () => node.close() };
+  });
   // Credentials stored through the admin API answer env:NAME references, and add the built-in
   // provider they are the key of; the real environment wins.
   const environment = async () => ({ ...(await control.credentialEnvironment()), ...env });
@@ -124,7 +136,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     return { name: "cache", cache: opened, middleware: opened?.middleware, close: () => opened?.close() };
   });
   const customization = await areas.open(async () => {
-    const opened = await createCustomization(runtime.runtime, { storage: control.storage, env });
+    const opened = await createCustomization(runtime.runtime, { storage: control.storage, env, blobs: cluster.blobs, bus: cluster.bus, nodeId: cluster.nodeId });
     return { ...opened, name: "customization", close: () => opened.close() };
   });
   const knowledge = await areas.open(() => ({
@@ -175,8 +187,23 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
   });
   embed.bind((request, principal, signal, requestId) => gateway.embed(request, principal, signal, requestId));
+  // The fast path stands in for the chain only where every concern in it would just watch; the
+  // guardrails, the cache and span export (start-up settings, never reloaded) always need the full path.
+  const fastChat =
+    loaded.config.server.fast_path && !guardrails.guardrails && !cache.cache && !observability.tracing
+      ? new FastChat({
+          gateway,
+          logger,
+          metrics: observability.metrics,
+          prices: control.prices,
+          writeUsage: usageWriter(control.ledger, control.prices),
+          isDeployment: (model) => customization.deployments.get(model) !== undefined,
+          inFlight,
+        })
+      : undefined;
   const server = await areas.open(async () => {
     const created = await createServer(gateway, {
+      fastChat,
       routes: areas.routes(),
       observe: (app) => observability.register(app),
       hooks: [(app) => registerAdminAudit(app, control.audit, logger), (app) => countInFlight(app, inFlight)],
@@ -194,6 +221,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     customization,
     knowledge,
     reloader: runtimeConfig.reloader,
+    cluster,
+    fastChat,
     close: () => areas.close(),
   };
 }

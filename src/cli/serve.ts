@@ -33,7 +33,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     runtime.logger.warn(`SWITCHYARD_MASTER_KEY is not set: binding to 127.0.0.1 instead of ${host}. Set a master key to listen on other interfaces.`);
     host = "127.0.0.1";
   }
-  await server.listen({ host, port: runtime.config.server.port });
+  try {
+    await server.listen({ host, port: runtime.config.server.port });
+  } catch (error) {
+    // The database pool, Redis and the change bus would keep a process that cannot listen alive.
+    await app.close();
+    throw error;
+  }
   const address = server.server.address();
   const port = typeof address === "object" && address ? address.port : runtime.config.server.port;
   runtime.logger.info(

@@ -7,6 +7,7 @@ import { telemetrySchema } from "../observability/config-schema.js";
 import { guardrailsSchema } from "../guardrails/config.js";
 import { fineTuningConfigSchema } from "../customization/config-schema.js";
 import { deploymentSpecSchema } from "../customization/deployments/spec.js";
+import { clusterSchema } from "../cluster/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -54,6 +55,12 @@ export const serverSchema = z
     auto_download: z.boolean().default(true),
     /** Hugging Face endpoint for `hf:` sources (a mirror); defaults to HF_ENDPOINT, else https://huggingface.co. */
     model_hub: z.url({ protocol: /^https?$/ }).optional(),
+    /**
+     * The pass-through fast path of POST /v1/chat/completions (docs/benchmarks.md): on by default; it
+     * declines by itself whenever something configured needs the full path. false sends every
+     * request through the full path.
+     */
+    fast_path: z.boolean().default(true),
   })
   .strict();
 
@@ -69,6 +76,8 @@ export const configSchema = z
     models: z.record(z.string().min(1), modelSchema).default({}),
     database: databaseSchema.default(databaseSchema.parse({})),
     redis: redisSchema.default(redisSchema.parse({})),
+    /** Nodes sharing PostgreSQL: the change bus's reconcile period. */
+    cluster: clusterSchema.default(clusterSchema.parse({})),
     pricing: pricingSchema.default({}),
     control: controlSchema.default(controlSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),

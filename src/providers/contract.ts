@@ -8,6 +8,7 @@ import type {
 } from "../core/types.js";
 import type { Logger } from "../observability/logger.js";
 import type { ModelHubSettings } from "../models/hub-settings.js";
+import type { UpstreamResponse } from "./shared/http.js";
 
 /**
  * The provider contract, version 1. Everything a provider does fits behind it.
@@ -32,6 +33,21 @@ export interface ProviderAdapter {
   /** Whether a model can answer yet (a local model still downloading says how far it is); undefined when the provider cannot tell. */
   modelStatus?(model: string): ModelStatus | undefined;
   close?(): Promise<void>;
+  /**
+   * Present when the upstream speaks OpenAI's chat-completions wire (the openai-compatible family):
+   * the pieces `stream` is made of, so the OpenAI edge's fast path (`src/api/fast/`) can read the
+   * upstream response itself, without a generator per layer, and still translate it with the same code.
+   */
+  readonly openaiChat?: OpenaiChatWire;
+}
+
+export interface OpenaiChatWire {
+  /** Sends the request exactly as `stream` does; resolves with the open 2xx response, rejects like `stream`. */
+  send(request: ChatRequest, options: CallOptions): Promise<UpstreamResponse>;
+  /** A whole non-streamed response body -> parts; throws a SwitchyardError when it is unreadable. */
+  completionParts(text: string): Iterable<StreamPart>;
+  /** Longest non-streamed response body read. */
+  readonly maxResponseBytes: number;
 }
 
 export interface CallOptions {

@@ -58,7 +58,8 @@ export class StreamMeter {
     }
   }
 
-  private see(part: StreamPart): void {
+  /** Takes one part in; the fast path of the OpenAI edge pushes parts here instead of wrapping a stream. */
+  see(part: StreamPart): void {
     switch (part.type) {
       case "text-delta":
       case "reasoning-delta":

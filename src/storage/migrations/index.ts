@@ -7,6 +7,7 @@ import * as knowledge from "./011-knowledge.js";
 import * as routingFeedback from "./012-routing-feedback.js";
 import * as tenancy from "./013-tenancy.js";
 import * as adminConfig from "./014-admin-config.js";
+import * as cluster from "./015-cluster.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "012-routing-feedback": routingFeedback,
   "013-tenancy": tenancy,
   "014-admin-config": adminConfig,
+  "015-cluster": cluster,
 };
