@@ -32,8 +32,12 @@ import { createBatches, type Batches } from "./batches/create-batches.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
 import { createRequestLogs, type RequestLogs } from "./logs/create-logs.js";
 import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
+import { syncRuntimeConfig } from "./cluster/runtime-sync.js";
+import { changeTopics } from "./cluster/topics.js";
+import { stableJson } from "./config/build-runtime.js";
 import { FastChat } from "./api/fast/fast-chat.js";
 import { usageWriter } from "./control/usage/metering-middleware.js";
+import { createResponses, type Responses } from "./responses/create-responses.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -72,6 +76,8 @@ export interface App {
   cluster: ClusterNode;
   /** The fast path of POST /v1/chat/completions; absent when the config needs the full path for every request. */
   fastChat?: FastChat;
+  /** `/v1/responses` and its stored responses. */
+  responses: Responses;
   close(): Promise<void>;
 }
 
@@ -120,8 +126,32 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // Reloads swap the runtime's contents; what they retire closes once the requests that started before have ended.
   const inFlight = new InFlightRequests();
   const runtimeConfig = await areas.open(() => {
-    const reloader = new ConfigReloader(runtime.runtime, loaded, { readFile, readOverlay: () => configEntries.overlay(), environment, inFlight, logger });
+    const reloader = new ConfigReloader(runtime.runtime, loaded, {
+      readFile,
+      readOverlay: () => configEntries.overlay(),
+      environment,
+      inFlight,
+      logger,
+      changed: () => cluster.bus.publish(changeTopics.runtimeConfig),
+    });
     return { name: "runtime-config", reloader, routes: runtimeConfigRoutes({ reloader, entries: configEntries, runtime: runtime.runtime }), close: () => inFlight.flush() };
+  });
+  // Stored credentials and the admin API's providers and models, changed on any node, rebuild every node's runtime.
+  await areas.open(async () => {
+    const stopPublishing = control.credentials.onChange((name) => cluster.bus.publish(changeTopics.credentials, name));
+    const stopSync = await syncRuntimeConfig({
+      bus: cluster.bus,
+      fingerprint: async () => stableJson({ credentials: await control.credentialEnvironment(), overlay: await configEntries.overlay() }),
+      refresh: () => runtimeConfig.reloader.refresh(),
+      logger,
+    });
+    return {
+      name: "runtime-sync",
+      close: () => {
+        stopPublishing();
+        stopSync();
+      },
+    };
   });
   const controlArea = await areas.open(() => {
     const pieces = control.bind(runtime.runtime);
@@ -175,6 +205,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   }));
   const logs = await areas.open(() => createRequestLogs({ control, config: loaded.config.logging, dataDir: loaded.config.server.data_dir, logger }));
   const logsWire: Area = { name: "logs-wire", middleware: logs.wireMiddleware, close: () => undefined };
+  // The Responses API runs through the chat pipeline (gateway.chat), so it adds routes, not middleware.
+  const responses = await areas.open(() => ({
+    ...createResponses({ storage: control.storage, config: loaded.config.responses, logger }),
+    name: "responses",
+  }));
   const routing = await areas.open(async () => {
     const engine = await createRoutingEngine(runtime.runtime, env, { random: options.random });
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
@@ -223,6 +258,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
           prices: control.prices,
           writeUsage: usageWriter(control.ledger, control.prices),
           isDeployment: (model) => customization.deployments.get(model) !== undefined,
+          declines: (principal) => logs.settings.shouldStore(principal.projectId ?? "", undefined),
           inFlight,
         })
       : undefined;
@@ -250,6 +286,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     reloader: runtimeConfig.reloader,
     cluster,
     fastChat,
+    responses,
     close: () => areas.close(),
   };
 }

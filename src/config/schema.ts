@@ -10,6 +10,7 @@ import { deploymentSpecSchema } from "../customization/deployments/spec.js";
 import { batchesConfigSchema } from "../batches/config-schema.js";
 import { clusterSchema } from "../cluster/config-schema.js";
 import { loggingSchema } from "../logs/config-schema.js";
+import { responsesConfigSchema } from "../responses/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -94,6 +95,8 @@ export const configSchema = z
     deployments: z.record(z.string(), deploymentSpecSchema).default({}),
     /** The stored request log (docs/logs.md); off unless turned on here or per project. */
     logging: loggingSchema.default(loggingSchema.parse({})),
+    /** Stored responses of `/v1/responses` (docs/responses.md). */
+    responses: responsesConfigSchema.default(responsesConfigSchema.parse({})),
   })
   .strict();
 
