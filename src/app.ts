@@ -26,10 +26,16 @@ import { createGuardrails, type Guardrails } from "./guardrails/create-guardrail
 import { createCustomization, type Customization } from "./customization/create-customization.js";
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 import { deploymentModel } from "./customization/deployments/middleware.js";
+import { createBatches, type Batches } from "./batches/create-batches.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
+import { createRequestLogs, type RequestLogs } from "./logs/create-logs.js";
 import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
+import { syncRuntimeConfig } from "./cluster/runtime-sync.js";
+import { changeTopics } from "./cluster/topics.js";
+import { stableJson } from "./config/build-runtime.js";
 import { FastChat } from "./api/fast/fast-chat.js";
 import { usageWriter } from "./control/usage/metering-middleware.js";
+import { createResponses, type Responses } from "./responses/create-responses.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -40,6 +46,8 @@ export interface AppOptions {
   logger?: Logger;
   middlewares?: ChatMiddleware[];
   routes?: RouteRegistrar[];
+  /** Where routing draws its random numbers (weighted balancing, retry jitter); tests pass a seeded source. */
+  random?: () => number;
 }
 
 export interface App {
@@ -56,12 +64,18 @@ export interface App {
   customization: Customization;
   /** Knowledge bases and retrieval-augmented chat. */
   knowledge: Knowledge;
+  /** The Batches API and its runner. */
+  batches: Batches;
+  /** The stored request log (opt-in), datasets built from it and rating summaries. */
+  logs: RequestLogs;
   /** Re-reads the config file (SIGHUP, `POST /admin/config/reload`) and applies admin API changes. */
   reloader: ConfigReloader;
   /** This node's name, the change bus to the other nodes, and the shared blob store. */
   cluster: ClusterNode;
   /** The fast path of POST /v1/chat/completions; absent when the config needs the full path for every request. */
   fastChat?: FastChat;
+  /** `/v1/responses` and its stored responses. */
+  responses: Responses;
   close(): Promise<void>;
 }
 
@@ -99,8 +113,32 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // Reloads swap the runtime's contents; what they retire closes once the requests that started before have ended.
   const inFlight = new InFlightRequests();
   const runtimeConfig = await areas.open(() => {
-    const reloader = new ConfigReloader(runtime.runtime, loaded, { readFile, readOverlay: () => configEntries.overlay(), environment, inFlight, logger });
+    const reloader = new ConfigReloader(runtime.runtime, loaded, {
+      readFile,
+      readOverlay: () => configEntries.overlay(),
+      environment,
+      inFlight,
+      logger,
+      changed: () => cluster.bus.publish(changeTopics.runtimeConfig),
+    });
     return { name: "runtime-config", reloader, routes: runtimeConfigRoutes({ reloader, entries: configEntries, runtime: runtime.runtime }), close: () => inFlight.flush() };
+  });
+  // Stored credentials and the admin API's providers and models, changed on any node, rebuild every node's runtime.
+  await areas.open(async () => {
+    const stopPublishing = control.credentials.onChange((name) => cluster.bus.publish(changeTopics.credentials, name));
+    const stopSync = await syncRuntimeConfig({
+      bus: cluster.bus,
+      fingerprint: async () => stableJson({ credentials: await control.credentialEnvironment(), overlay: await configEntries.overlay() }),
+      refresh: () => runtimeConfig.reloader.refresh(),
+      logger,
+    });
+    return {
+      name: "runtime-sync",
+      close: () => {
+        stopPublishing();
+        stopSync();
+      },
+    };
   });
   const controlArea = await areas.open(() => {
     const pieces = control.bind(runtime.runtime);
@@ -152,8 +190,15 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     ...createRoutingFeedback({ storage: control.storage, models: runtime.runtime.models, logger, flushUsage: () => control.ledger.flush() }),
     name: "routing-feedback",
   }));
+  const logs = await areas.open(() => createRequestLogs({ control, config: loaded.config.logging, dataDir: loaded.config.server.data_dir, logger }));
+  const logsWire: Area = { name: "logs-wire", middleware: logs.wireMiddleware, close: () => undefined };
+  // The Responses API runs through the chat pipeline (gateway.chat), so it adds routes, not middleware.
+  const responses = await areas.open(() => ({
+    ...createResponses({ storage: control.storage, config: loaded.config.responses, logger }),
+    name: "responses",
+  }));
   const routing = await areas.open(async () => {
-    const engine = await createRoutingEngine(runtime.runtime, env);
+    const engine = await createRoutingEngine(runtime.runtime, env, { random: options.random });
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
   });
   const extra: Area = { name: "app-options", middleware: options.middlewares ?? [], routes: combineRoutes(options.routes ?? []), close: () => undefined };
@@ -163,8 +208,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // guardrails, so the document text, system prompt and variable values they add are masked like
   // the caller's own before any provider sees it (the deployment records the name called, which
   // picks its policy); the cache then keys on the result. Routing samples sit innermost: they see
-  // the request as the router scores it, and cache hits skip them.
-  const pipeline: Area[] = [observability, controlArea, extra, knowledge, customization, guardrails, cache, feedback];
+  // the request as the router scores it, and cache hits skip them. The request log writes its row
+  // right inside metering (same figures, and guardrail blocks are seen) and watches the wire right
+  // inside the guardrails (what leaves masked, what comes back, cache hits included).
+  const pipeline: Area[] = [observability, controlArea, logs, extra, knowledge, customization, guardrails, logsWire, cache, feedback];
   const gateway = new Gateway(runtime.runtime, {
     middlewares: areas.middlewares(pipeline),
     routing: routing.engine,
@@ -174,6 +221,19 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
   });
   embed.bind((request, principal, signal, requestId) => gateway.embed(request, principal, signal, requestId));
+  // Batch lines run through the finished gateway; the area closes before the stores it writes to.
+  const batches = await areas.open(async () => {
+    const opened = await createBatches({
+      config: loaded.config.batches,
+      storage: control.storage,
+      files: customization.files,
+      directory: control.directory,
+      gateway,
+      logger,
+      keyCacheMs: loaded.config.control.key_cache_ms,
+    });
+    return { ...opened, name: "batches" };
+  });
   // The fast path stands in for the chain only where every concern in it would just watch; the
   // guardrails, the cache and span export (start-up settings, never reloaded) always need the full path.
   const fastChat =
@@ -186,6 +246,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
           writeUsage: usageWriter(control.ledger, control.prices),
           reserveLimits: controlArea.pieces.reserveLimits,
           isDeployment: (model) => customization.deployments.get(model) !== undefined,
+          declines: (principal) => logs.settings.shouldStore(principal.projectId ?? "", undefined),
           inFlight,
         })
       : undefined;
@@ -208,9 +269,12 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     guardrails: guardrails.guardrails,
     customization,
     knowledge,
+    batches,
+    logs,
     reloader: runtimeConfig.reloader,
     cluster,
     fastChat,
+    responses,
     close: () => areas.close(),
   };
 }

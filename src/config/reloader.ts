@@ -33,6 +33,8 @@ export interface ReloaderOptions {
   environment: () => Promise<NodeJS.ProcessEnv>;
   inFlight: InFlightRequests;
   logger: Logger;
+  /** Runs after an admin API change applied (the change bus tells the other nodes to refresh). */
+  changed?: () => Promise<void>;
 }
 
 /**
@@ -91,6 +93,7 @@ export class ConfigReloader {
       await change();
       const outcome = await this.applyUnlocked(this.file);
       if (!outcome.applied) await undo();
+      else await this.options.changed?.();
       return outcome;
     });
   }

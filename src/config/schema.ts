@@ -7,7 +7,10 @@ import { telemetrySchema } from "../observability/config-schema.js";
 import { guardrailsSchema } from "../guardrails/config.js";
 import { fineTuningConfigSchema } from "../customization/config-schema.js";
 import { deploymentSpecSchema } from "../customization/deployments/spec.js";
+import { batchesConfigSchema } from "../batches/config-schema.js";
 import { clusterSchema } from "../cluster/config-schema.js";
+import { loggingSchema } from "../logs/config-schema.js";
+import { responsesConfigSchema } from "../responses/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -79,8 +82,14 @@ export const configSchema = z
     guardrails: guardrailsSchema.optional(),
     /** Files, datasets and fine-tuning jobs (docs/customization.md). */
     fine_tuning: fineTuningConfigSchema.default(fineTuningConfigSchema.parse({})),
+    /** The Batches API: concurrency, yielding to live traffic, delegation to native batch APIs (docs/batches.md). */
+    batches: batchesConfigSchema.default(batchesConfigSchema.parse({})),
     /** Named deployments (model + prompt template + defaults + A/B variants); docs/customization.md. */
     deployments: z.record(z.string(), deploymentSpecSchema).default({}),
+    /** The stored request log (docs/logs.md); off unless turned on here or per project. */
+    logging: loggingSchema.default(loggingSchema.parse({})),
+    /** Stored responses of `/v1/responses` (docs/responses.md). */
+    responses: responsesConfigSchema.default(responsesConfigSchema.parse({})),
   })
   .strict();
 

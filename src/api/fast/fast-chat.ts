@@ -10,7 +10,7 @@ import { StreamMeter } from "../../control/usage/stream-meter.js";
 import type { PriceBook } from "../../control/pricing/price-book.js";
 import { credentialFromHeaders } from "../../gateway/auth.js";
 import { PartCollector } from "../../gateway/collect.js";
-import type { GatewayContext } from "../../gateway/context.js";
+import type { GatewayContext, Principal } from "../../gateway/context.js";
 import type { Gateway } from "../../gateway/gateway.js";
 import { noteFact } from "../../observability/chat-middleware.js";
 import type { Logger } from "../../observability/logger.js";
@@ -34,10 +34,10 @@ export const FAST_ROUTE = "/v1/chat/completions";
  * The middleware the fast path stands in for, each where it would do nothing but watch: metering
  * (done here, the same row), limits (the same reservation and settlement, done here), knowledge
  * and deployments (only for their header or a deployment's name), routing samples (only `auto`
- * models). Any other middleware in the chain (guardrails, cache, one added by an embedder) turns
- * the fast path off.
+ * models), the request log (only where it stores nothing: `declines` sends the rest the full path).
+ * Any other middleware in the chain (guardrails, cache, one added by an embedder) turns the fast path off.
  */
-const STOOD_IN_FOR = new Set(["observability", "metering", "limits", "knowledge", "deployments", "routing-samples"]);
+const STOOD_IN_FOR = new Set(["observability", "metering", "limits", "knowledge", "deployments", "routing-samples", "request-log", "request-log-wire"]);
 
 export interface FastChatOptions {
   gateway: Gateway;
@@ -49,6 +49,8 @@ export interface FastChatOptions {
   isDeployment: (model: string) => boolean;
   /** The limits middleware's reservation; without it, virtual keys take the full path. */
   reserveLimits?: (context: GatewayContext) => Promise<LimitSettlement | undefined>;
+  /** True when another concern needs this request on the full path (the request log stores it). */
+  declines?: (principal: Principal, model: string) => boolean;
   /** Requests per runtime generation, so a config reload retires providers only once their requests are done. */
   inFlight?: InFlightRequests;
 }
@@ -98,6 +100,7 @@ export class FastChat {
     // A model outside the key's allow-list is refused by the full path, in its words.
     if (principal.allowedModels && !principal.allowedModels.includes(wire.model)) return false;
     if (this.options.isDeployment(wire.model)) return false;
+    if (this.options.declines?.(principal, wire.model)) return false;
     let entry: ModelEntry;
     try {
       entry = gateway.runtime.models.resolve(wire.model);
