@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Gateway } from "../../gateway/gateway.js";
 import { parseBody } from "../../http/parse-body.js";
 
-const embeddingRequestSchema = z.object({
+export const embeddingRequestSchema = z.object({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(z.string()).min(1).max(2048)]),
   dimensions: z.number().int().positive().optional(),
