@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import NoSilentSkips from "./test/reporters/no-silent-skips.js";
 
 export default defineConfig({
   test: {
@@ -8,6 +9,7 @@ export default defineConfig({
     pool: "forks",
     // Two cores: more workers only add contention.
     maxWorkers: 2,
-    reporters: ["default"],
+    // On CI a skipped test fails the run (see test/reporters/no-silent-skips.ts).
+    reporters: ["default", new NoSilentSkips()],
   },
 });

@@ -27,8 +27,12 @@ import { createGuardrails, type Guardrails } from "./guardrails/create-guardrail
 import { createCustomization, type Customization } from "./customization/create-customization.js";
 import { createKnowledge, type Knowledge } from "./knowledge/create-knowledge.js";
 import { deploymentModel } from "./customization/deployments/middleware.js";
+import { createBatches, type Batches } from "./batches/create-batches.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
+import { createRequestLogs, type RequestLogs } from "./logs/create-logs.js";
 import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
+import { FastChat } from "./api/fast/fast-chat.js";
+import { usageWriter } from "./control/usage/metering-middleware.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -39,6 +43,8 @@ export interface AppOptions {
   logger?: Logger;
   middlewares?: ChatMiddleware[];
   routes?: RouteRegistrar[];
+  /** Where routing draws its random numbers (weighted balancing, retry jitter); tests pass a seeded source. */
+  random?: () => number;
 }
 
 export interface App {
@@ -55,10 +61,16 @@ export interface App {
   customization: Customization;
   /** Knowledge bases and retrieval-augmented chat. */
   knowledge: Knowledge;
+  /** The Batches API and its runner. */
+  batches: Batches;
+  /** The stored request log (opt-in), datasets built from it and rating summaries. */
+  logs: RequestLogs;
   /** Re-reads the config file (SIGHUP, `POST /admin/config/reload`) and applies admin API changes. */
   reloader: ConfigReloader;
   /** This node's name, the change bus to the other nodes, and the shared blob store. */
   cluster: ClusterNode;
+  /** The fast path of POST /v1/chat/completions; absent when the config needs the full path for every request. */
+  fastChat?: FastChat;
   close(): Promise<void>;
 }
 
@@ -149,8 +161,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     ...createRoutingFeedback({ storage: control.storage, models: runtime.runtime.models, logger, flushUsage: () => control.ledger.flush() }),
     name: "routing-feedback",
   }));
+  const logs = await areas.open(() => createRequestLogs({ control, config: loaded.config.logging, dataDir: loaded.config.server.data_dir, logger }));
+  const logsWire: Area = { name: "logs-wire", middleware: logs.wireMiddleware, close: () => undefined };
   const routing = await areas.open(async () => {
-    const engine = await createRoutingEngine(runtime.runtime, env);
+    const engine = await createRoutingEngine(runtime.runtime, env, { random: options.random });
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
   });
   await areas.open(() => ({ name: "openapi", routes: openApiRoutes, close: () => undefined }));
@@ -161,8 +175,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // guardrails, so the document text, system prompt and variable values they add are masked like
   // the caller's own before any provider sees it (the deployment records the name called, which
   // picks its policy); the cache then keys on the result. Routing samples sit innermost: they see
-  // the request as the router scores it, and cache hits skip them.
-  const pipeline: Area[] = [observability, controlArea, extra, knowledge, customization, guardrails, cache, feedback];
+  // the request as the router scores it, and cache hits skip them. The request log writes its row
+  // right inside metering (same figures, and guardrail blocks are seen) and watches the wire right
+  // inside the guardrails (what leaves masked, what comes back, cache hits included).
+  const pipeline: Area[] = [observability, controlArea, logs, extra, knowledge, customization, guardrails, logsWire, cache, feedback];
   const gateway = new Gateway(runtime.runtime, {
     middlewares: areas.middlewares(pipeline),
     routing: routing.engine,
@@ -172,8 +188,37 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
   });
   embed.bind((request, principal, signal, requestId) => gateway.embed(request, principal, signal, requestId));
+  // Batch lines run through the finished gateway; the area closes before the stores it writes to.
+  const batches = await areas.open(async () => {
+    const opened = await createBatches({
+      config: loaded.config.batches,
+      storage: control.storage,
+      files: customization.files,
+      directory: control.directory,
+      gateway,
+      logger,
+      keyCacheMs: loaded.config.control.key_cache_ms,
+    });
+    return { ...opened, name: "batches" };
+  });
+  // The fast path stands in for the chain only where every concern in it would just watch; the
+  // guardrails, the cache and span export (start-up settings, never reloaded) always need the full path.
+  const fastChat =
+    loaded.config.server.fast_path && !guardrails.guardrails && !cache.cache && !observability.tracing
+      ? new FastChat({
+          gateway,
+          logger,
+          metrics: observability.metrics,
+          prices: control.prices,
+          writeUsage: usageWriter(control.ledger, control.prices),
+          isDeployment: (model) => customization.deployments.get(model) !== undefined,
+          declines: (principal) => logs.settings.shouldStore(principal.projectId ?? "", undefined),
+          inFlight,
+        })
+      : undefined;
   const server = await areas.open(async () => {
     const created = await createServer(gateway, {
+      fastChat,
       routes: areas.routes(),
       observe: (app) => observability.register(app),
       hooks: [(app) => registerAdminAudit(app, control.audit, logger), (app) => countInFlight(app, inFlight)],
@@ -190,8 +235,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     guardrails: guardrails.guardrails,
     customization,
     knowledge,
+    batches,
+    logs,
     reloader: runtimeConfig.reloader,
     cluster,
+    fastChat,
     close: () => areas.close(),
   };
 }

@@ -7,7 +7,9 @@ import { telemetrySchema } from "../observability/config-schema.js";
 import { guardrailsSchema } from "../guardrails/config.js";
 import { fineTuningConfigSchema } from "../customization/config-schema.js";
 import { deploymentSpecSchema } from "../customization/deployments/spec.js";
+import { batchesConfigSchema } from "../batches/config-schema.js";
 import { clusterSchema } from "../cluster/config-schema.js";
+import { loggingSchema } from "../logs/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -48,6 +50,12 @@ export const serverSchema = z
     request_timeout_ms: z.number().int().positive().default(600_000),
     /** Where models, files and the embedded database live. */
     data_dir: z.string().default("./data"),
+    /**
+     * The pass-through fast path of POST /v1/chat/completions (docs/benchmarks.md): on by default; it
+     * declines by itself whenever something configured needs the full path. false sends every
+     * request through the full path.
+     */
+    fast_path: z.boolean().default(true),
   })
   .strict();
 
@@ -73,8 +81,12 @@ export const configSchema = z
     guardrails: guardrailsSchema.optional(),
     /** Files, datasets and fine-tuning jobs (docs/customization.md). */
     fine_tuning: fineTuningConfigSchema.default(fineTuningConfigSchema.parse({})),
+    /** The Batches API: concurrency, yielding to live traffic, delegation to native batch APIs (docs/batches.md). */
+    batches: batchesConfigSchema.default(batchesConfigSchema.parse({})),
     /** Named deployments (model + prompt template + defaults + A/B variants); docs/customization.md. */
     deployments: z.record(z.string(), deploymentSpecSchema).default({}),
+    /** The stored request log (docs/logs.md); off unless turned on here or per project. */
+    logging: loggingSchema.default(loggingSchema.parse({})),
   })
   .strict();
 

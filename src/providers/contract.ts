@@ -7,6 +7,7 @@ import type {
   StreamPart,
 } from "../core/types.js";
 import type { Logger } from "../observability/logger.js";
+import type { UpstreamResponse } from "./shared/http.js";
 
 /**
  * The provider contract, version 1. Everything a provider does fits behind it.
@@ -29,6 +30,21 @@ export interface ProviderAdapter {
   /** Upstream model ids this provider offers without a config entry, when it can tell. */
   listModels?(): Promise<string[]>;
   close?(): Promise<void>;
+  /**
+   * Present when the upstream speaks OpenAI's chat-completions wire (the openai-compatible family):
+   * the pieces `stream` is made of, so the OpenAI edge's fast path (`src/api/fast/`) can read the
+   * upstream response itself, without a generator per layer, and still translate it with the same code.
+   */
+  readonly openaiChat?: OpenaiChatWire;
+}
+
+export interface OpenaiChatWire {
+  /** Sends the request exactly as `stream` does; resolves with the open 2xx response, rejects like `stream`. */
+  send(request: ChatRequest, options: CallOptions): Promise<UpstreamResponse>;
+  /** A whole non-streamed response body -> parts; throws a SwitchyardError when it is unreadable. */
+  completionParts(text: string): Iterable<StreamPart>;
+  /** Longest non-streamed response body read. */
+  readonly maxResponseBytes: number;
 }
 
 export interface CallOptions {

@@ -15,7 +15,7 @@ import type { FileStore } from "../files/file-store.js";
 import { JobLeases } from "./job-leases.js";
 import type { JobStore } from "./job-store.js";
 import { FineTunedModels } from "./fine-tuned-models.js";
-import { terminalStatuses, type BackendName, type FineTuningBackend, type JobRecord, type JobRequest, type JobStatus, type StepMetric } from "./types.js";
+import { JobCancelled, terminalStatuses, type BackendName, type FineTuningBackend, type JobRecord, type JobRequest, type JobStatus, type StepMetric } from "./types.js";
 
 export interface JobServiceOptions {
   jobs: JobStore;
@@ -153,8 +153,9 @@ export class JobService {
     await this.leases.release();
   }
 
-  private stopLocal(id: string, reason: string): void {
-    this.running.get(id)?.abort(new SwitchyardError("SWY_ERR_CONFLICT", reason));
+  /** Stops this node's run of a job that ended elsewhere; a cancel is told apart from a shutdown (see JobCancelled). */
+  private stopLocal(id: string, status: JobStatus): void {
+    this.running.get(id)?.abort(status === "cancelled" ? new JobCancelled(id) : new SwitchyardError("SWY_ERR_CONFLICT", `The job ${id} has ${status}.`));
   }
 
   /** A job this node just claimed: fail it when its backend is gone, else run it from where it was. */
@@ -233,11 +234,14 @@ export class JobService {
       record.state.statistics = training.report.statistics;
       await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: "Files validated, moving job to queued state", data: { statistics: training.report.statistics, estimate } });
       if (!(await this.setStatus(record, "queued"))) return;
-      if (!(await this.setStatus(record, "running"))) return;
-      record.state.started_at = record.state.started_at ?? Date.now();
-      record.state.estimated_finish = Date.now() + estimate.seconds * 1000;
-      await this.save(record);
-      await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: `Fine-tuning job started on the ${backend.name} backend` });
+      // The job stays queued until the backend takes it (the local backend trains one job at a time).
+      const start = async () => {
+        if (!(await this.setStatus(record, "running"))) throw new JobCancelled(record.id);
+        record.state.started_at = record.state.started_at ?? Date.now();
+        record.state.estimated_finish = Date.now() + estimate.seconds * 1000;
+        await this.save(record);
+        await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: `Fine-tuning job started on the ${backend.name} backend` });
+      };
 
       let lastFlush = 0;
       const metric = (value: StepMetric) => {
@@ -252,6 +256,7 @@ export class JobService {
         { training: training.report.texts, validation: validation?.report.texts ?? [], trainingContent: training.content, validationContent: validation?.content ?? null },
         {
           signal: controller.signal,
+          start,
           metric,
           event: (message, options = {}) =>
             this.options.jobs.addEvent(record.id, { level: options.level ?? "info", type: options.type ?? "message", message, data: options.data }),

@@ -22,7 +22,7 @@ import type { Route } from "../../routing/model-registry.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
 import type { TrainMessage, TrainProcessInput } from "../trainer/train-process.js";
-import type { Checkpoint, Estimate, FineTuningBackend, JobRecord, RunHooks, RunResult } from "./types.js";
+import { wasCancelled, type Checkpoint, type Estimate, type FineTuningBackend, type JobRecord, type RunHooks, type RunResult } from "./types.js";
 
 /** Full-weight AdamW on a tiny model: this rate learns a new name in a few epochs without wrecking grammar. */
 const BASE_LEARNING_RATE = 5e-4;
@@ -39,7 +39,8 @@ function trainerEntry(): string {
 
 export class LocalBackend implements FineTuningBackend {
   readonly name = "local" as const;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Settles when the last run in line has ended; never rejects. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly runtime: Runtime,
@@ -134,15 +135,43 @@ export class LocalBackend implements FineTuningBackend {
     return `ft-${jobId.replace(/[^A-Za-z0-9]/g, "").toLowerCase()}`;
   }
 
-  run(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
-    // One training run at a time: two would fight over the same cores.
-    const run = this.queue.then(() => this.train(job, data, hooks));
-    this.queue = run.catch(() => undefined);
-    return run;
+  /** The directory of a job's transient files (input, partial model, checkpoints not yet moved). */
+  workDirectory(jobId: string): string {
+    return path.join(path.resolve(this.runtime.config.server.data_dir), "fine-tuning", jobId);
+  }
+
+  async run(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
+    // One training run at a time: two would fight over the same cores. A job cancelled while it waits leaves
+    // the line at once, but passes its turn on only when the runs ahead of it have ended.
+    const ahead = this.queue;
+    let passTurn!: () => void;
+    this.queue = new Promise<void>((resolve) => (passTurn = resolve));
+    try {
+      await untilTurn(ahead, hooks.signal);
+      await hooks.start();
+      return await this.train(job, data, hooks);
+    } finally {
+      void ahead.then(passTurn);
+    }
   }
 
   private async train(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
-    hooks.signal.throwIfAborted();
+    const workDirectory = this.workDirectory(job.id);
+    try {
+      return await this.trainIn(workDirectory, job, data, hooks);
+    } catch (error) {
+      // A shutdown keeps the work for the resume; a cancelled or failed job will never use it.
+      if (!hooks.signal.aborted || wasCancelled(hooks.signal)) await rm(workDirectory, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private async trainIn(
+    workDirectory: string,
+    job: JobRecord,
+    data: { training: string[]; validation: string[] },
+    hooks: RunHooks,
+  ): Promise<RunResult> {
     const baseRoute = this.localRoute(job.request.model);
     const provider = this.config.provider ? this.runtime.providers.get(this.config.provider) : baseRoute.provider;
     if (!provider) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `No provider '${this.config.provider}' to serve fine-tuned models.`);
@@ -150,7 +179,6 @@ export class LocalBackend implements FineTuningBackend {
     const serving = this.providerSettings(provider);
     const settings = await resolveLocalModel(baseRoute.model, base.config, base.modelsDir);
     const name = this.outputName(job.id);
-    const workDirectory = path.join(path.resolve(this.runtime.config.server.data_dir), "fine-tuning", job.id);
     await mkdir(workDirectory, { recursive: true });
     await mkdir(serving.modelsDir, { recursive: true });
 
@@ -237,6 +265,8 @@ export class LocalBackend implements FineTuningBackend {
     onMessage: (message: TrainMessage) => Promise<void>,
   ): Promise<Extract<TrainMessage, { type: "done" }>["result"]> {
     const entry = trainerEntry();
+    // An abort that came before the fork would never reach the child's listener below.
+    hooks.signal.throwIfAborted();
     return new Promise((resolve, reject) => {
       const child = fork(entry, [inputPath], {
         execArgv: entry.endsWith(".ts") ? ["--import", "tsx"] : [],
@@ -266,6 +296,19 @@ export class LocalBackend implements FineTuningBackend {
       });
     });
   }
+}
+
+/** Resolves when everything ahead has ended; rejects with the abort reason as soon as the job is cancelled. */
+function untilTurn(ahead: Promise<void>, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const leave = () => reject(signal.reason as Error);
+    signal.addEventListener("abort", leave, { once: true });
+    void ahead.then(() => {
+      signal.removeEventListener("abort", leave);
+      resolve();
+    });
+  });
 }
 
 function lastLines(text: string): string {

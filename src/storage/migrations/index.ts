@@ -8,6 +8,8 @@ import * as routingFeedback from "./012-routing-feedback.js";
 import * as tenancy from "./013-tenancy.js";
 import * as adminConfig from "./014-admin-config.js";
 import * as cluster from "./015-cluster.js";
+import * as requestLogs from "./016-request-logs.js";
+import * as batches from "./017-batches.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -24,4 +26,6 @@ export const migrations: Record<string, Migration> = {
   "013-tenancy": tenancy,
   "014-admin-config": adminConfig,
   "015-cluster": cluster,
+  "016-request-logs": requestLogs,
+  "017-batches": batches,
 };
