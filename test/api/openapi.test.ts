@@ -180,6 +180,7 @@ describe("GET /openapi.json", () => {
     await exercise("get", "/v1/files", "/v1/files");
     await exercise("get", "/v1/files/{id}", `/v1/files/${file.id}`);
     await exercise("get", "/v1/fine_tuning/jobs", "/v1/fine_tuning/jobs");
+    await exercise("get", "/v1/batches", "/v1/batches");
     await exercise("delete", "/v1/files/{id}", `/v1/files/${file.id}`);
 
     const base = await exercise("post", "/v1/knowledge_bases", "/v1/knowledge_bases", { name: "docs", embedding_model: "embed" });
@@ -230,5 +231,9 @@ describe("GET /openapi.json", () => {
     await exercise("get", "/admin/audit", "/admin/audit");
     await exercise("get", "/admin/guardrails/audit", "/admin/guardrails/audit");
     await exercise("get", "/admin/routing/breakers", "/admin/routing/breakers");
+    await exercise("get", "/admin/feedback/summary", "/admin/feedback/summary");
+    await exercise("get", "/admin/projects/{id}/logging", "/admin/projects/default/logging");
+    await exercise("put", "/admin/projects/{id}/logging", "/admin/projects/default/logging", { store_requests: true, retention_days: 7 });
+    await exercise("get", "/admin/logs", "/admin/logs");
   });
 });

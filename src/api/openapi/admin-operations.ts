@@ -6,6 +6,9 @@ import { auditQuerySchema as guardrailAuditQuerySchema } from "../../guardrails/
 import { providerDefinitions } from "../../providers/registry.js";
 import { credentialSchema, createKeySchema, createProjectSchema, updateKeySchema, updateProjectSchema, usageQuerySchema } from "../admin/schemas.js";
 import * as out from "./admin-responses.js";
+import { summaryQuerySchema } from "../../logs/feedback-summary.js";
+import { logDeleteQuerySchema, logDetailQuerySchema, logListQuerySchema } from "../../logs/log-routes.js";
+import { loggingPatchSchema } from "../../logs/settings-routes.js";
 import { named, type Operation } from "./operation.js";
 import { usageGroupListSchema, usageRecordListSchema } from "./v1-responses.js";
 
@@ -47,5 +50,12 @@ export const adminOperations: Operation[] = [
   { method: "put", path: "/admin/deployments/:name", tag: "Admin: deployments", summary: "Save a deployment (a new version)", auth: "master", body: named("DeploymentSpec", deploymentSpecSchema), responses: ok("The active version", named("Deployment", out.deploymentSchema)) },
   { method: "post", path: "/admin/deployments/:name/rollback", tag: "Admin: deployments", summary: "Re-activate an older version", auth: "master", body: named("DeploymentRollback", z.object({ version: z.number().int().min(1).optional() }).strict()), responses: ok("The active version", named("Deployment", out.deploymentSchema)) },
   { method: "delete", path: "/admin/deployments/:name", tag: "Admin: deployments", summary: "Delete a deployment", auth: "master", responses: ok("Deleted", named("NameDeleted", z.looseObject({ name: z.string(), deleted: z.literal(true) }))) },
+  { method: "get", path: "/admin/logs", tag: "Admin: request log", summary: "Stored requests (opt-in per project), filtered and searched", auth: "master", query: logListQuerySchema, responses: ok("Requests", named("RequestLogList", out.requestLogListSchema)) },
+  { method: "get", path: "/admin/logs/:request_id", tag: "Admin: request log", summary: "One stored request, masked or (where allowed) unmasked", auth: "master", query: logDetailQuerySchema, responses: ok("The request", named("RequestLog", out.requestLogSchema)) },
+  { method: "delete", path: "/admin/logs/:request_id", tag: "Admin: request log", summary: "Delete one stored request", auth: "master", query: logDeleteQuerySchema, responses: ok("Deleted", named("RequestLogDeleted", out.requestLogDeletedSchema)) },
+  { method: "delete", path: "/admin/logs", tag: "Admin: request log", summary: "Delete a project's stored requests", auth: "master", query: logDeleteQuerySchema, responses: ok("Deleted", named("RequestLogDeleted", out.requestLogDeletedSchema)) },
+  { method: "get", path: "/admin/projects/:id/logging", tag: "Admin: request log", summary: "A project's logging settings", auth: "master", responses: ok("Settings", named("LoggingSettings", out.loggingSettingsSchema)) },
+  { method: "put", path: "/admin/projects/:id/logging", tag: "Admin: request log", summary: "Change a project's logging settings (null clears)", auth: "master", body: named("LoggingSettingsPatch", loggingPatchSchema), responses: ok("Settings", named("LoggingSettings", out.loggingSettingsSchema)) },
+  { method: "get", path: "/admin/feedback/summary", tag: "Admin: usage and audit", summary: "Ratings per model or variant: count, mean, 95% interval", auth: "master", query: summaryQuerySchema, responses: ok("Groups", named("FeedbackSummary", out.feedbackSummarySchema)) },
   { method: "get", path: "/admin/routing/breakers", tag: "Admin: routing", summary: "Circuit breakers per provider endpoint", auth: "master", responses: ok("Breakers", named("Breakers", out.breakersSchema)) },
 ];

@@ -76,3 +76,9 @@ export const breakersSchema = z.object({
   store: z.string(),
   breakers: z.array(z.looseObject({ key: z.string(), state: z.enum(["closed", "open", "half-open"]), consecutive_failures: z.number().int(), opens: z.number().int() })),
 });
+
+export const requestLogListSchema = z.looseObject({ object: z.literal("list"), data: z.array(z.looseObject({ request_id: z.string() })), has_more: z.boolean(), next_cursor: z.string().nullable() });
+export const requestLogSchema = z.looseObject({ request_id: z.string() });
+export const requestLogDeletedSchema = z.looseObject({ object: z.literal("request_log.deleted"), deleted: z.union([z.boolean(), z.number().int()]) });
+export const loggingSettingsSchema = z.looseObject({ object: z.literal("project.logging"), project_id: z.string() });
+export const feedbackSummarySchema = z.looseObject({ object: z.literal("list"), group_by: z.string(), data: z.array(z.looseObject({})) });

@@ -8,6 +8,8 @@ import { listQuerySchema } from "../../customization/files/routes.js";
 import { createJobSchema, pageSchema } from "../../customization/fine-tuning/routes.js";
 import { addDocumentSchema, createBaseSchema, searchSchema } from "../../knowledge/spec.js";
 import { feedbackBodySchema } from "../../routing/feedback/feedback-route.js";
+import { createBatchSchema } from "../../batches/batch-service.js";
+import { batchListQuerySchema } from "../../batches/routes.js";
 import { named, type Operation } from "./operation.js";
 import * as out from "./v1-responses.js";
 
@@ -127,6 +129,10 @@ export const v1Operations: Operation[] = [
     body: named("KnowledgeSearchRequest", searchSchema),
     responses: ok("Hits, best first", named("KnowledgeSearch", out.knowledgeSearchSchema)),
   },
+  { method: "post", path: "/v1/batches", tag: "Batches", summary: "Start a batch from an uploaded JSONL file", auth: "key", body: named("BatchRequest", createBatchSchema), responses: ok("The batch", named("Batch", out.batchSchema)) },
+  { method: "get", path: "/v1/batches", tag: "Batches", summary: "List batches", auth: "key", query: batchListQuerySchema, responses: ok("Batches", named("BatchList", out.batchListSchema)) },
+  { method: "get", path: "/v1/batches/:id", tag: "Batches", summary: "One batch", auth: "key", responses: ok("The batch", named("Batch", out.batchSchema)) },
+  { method: "post", path: "/v1/batches/:id/cancel", tag: "Batches", summary: "Cancel a batch", auth: "key", responses: ok("The batch", named("Batch", out.batchSchema)) },
   { method: "get", path: "/health", tag: "Operations", summary: "Liveness", auth: "none", responses: ok("Alive", named("Health", out.healthSchema)) },
   { method: "get", path: "/metrics", tag: "Operations", summary: "Prometheus metrics", auth: "none", responses: { 200: { description: "Prometheus text format", contentType: "text/plain" } } },
 ];

@@ -170,3 +170,17 @@ export const knowledgeSearchSchema = z.looseObject({
 });
 
 export const healthSchema = z.object({ status: z.literal("ok") });
+
+export const batchSchema = z.looseObject({
+  id: z.string(),
+  object: z.literal("batch"),
+  endpoint: z.string(),
+  input_file_id: z.string(),
+  completion_window: z.string(),
+  status: z.string(),
+  output_file_id: z.string().nullable(),
+  error_file_id: z.string().nullable(),
+  created_at: unix,
+  request_counts: z.looseObject({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() }),
+});
+export const batchListSchema = z.looseObject({ object: z.literal("list"), data: z.array(batchSchema), has_more: z.boolean() });
