@@ -154,6 +154,11 @@ describe("GET /openapi.json", () => {
     await exercise("post", "/v1/feedback", "/v1/feedback", { request_id: requestId, score: 1 });
     await exercise("get", "/v1/usage", "/v1/usage?group_by=model");
     await exercise("get", "/v1/usage/records", "/v1/usage/records");
+    const response = await exercise("post", "/v1/responses", "/v1/responses", { model: "chat", input: "hello there" });
+    await exercise("get", "/v1/responses/{id}", `/v1/responses/${response.body.id}`);
+    await exercise("get", "/v1/responses/{id}/input_items", `/v1/responses/${response.body.id}/input_items`);
+    await exercise("delete", "/v1/responses/{id}", `/v1/responses/${response.body.id}`);
+    await exercise("get", "/v1/providers", "/v1/providers");
     await exercise("get", "/health", "/health");
   });
 

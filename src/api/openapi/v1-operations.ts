@@ -10,6 +10,8 @@ import { addDocumentSchema, createBaseSchema, searchSchema } from "../../knowled
 import { feedbackBodySchema } from "../../routing/feedback/feedback-route.js";
 import { createBatchSchema } from "../../batches/batch-service.js";
 import { batchListQuerySchema } from "../../batches/routes.js";
+import { inputItemsQuerySchema } from "../../responses/routes.js";
+import { responseCreateSchema } from "../../responses/schema.js";
 import { named, type Operation } from "./operation.js";
 import * as out from "./v1-responses.js";
 
@@ -47,6 +49,19 @@ export const v1Operations: Operation[] = [
     body: named("EmbeddingRequest", embeddingRequestSchema),
     responses: ok("The vectors, in input order", named("EmbeddingList", out.embeddingListSchema)),
   },
+  {
+    method: "post",
+    path: "/v1/responses",
+    tag: "OpenAI-compatible",
+    summary: "Responses API, JSON or streamed; stored responses chain with previous_response_id",
+    auth: "key",
+    body: named("ResponseCreateRequest", responseCreateSchema),
+    responses: { 200: { description: "The response", schema: named("Response", out.responseObjectSchema) } },
+  },
+  { method: "get", path: "/v1/responses/:id", tag: "OpenAI-compatible", summary: "A stored response", auth: "key", responses: ok("The response", named("Response", out.responseObjectSchema)) },
+  { method: "delete", path: "/v1/responses/:id", tag: "OpenAI-compatible", summary: "Delete a stored response", auth: "key", responses: ok("Deleted", named("Deleted", out.deletedSchema)) },
+  { method: "get", path: "/v1/responses/:id/input_items", tag: "OpenAI-compatible", summary: "A stored response's input items", auth: "key", query: inputItemsQuerySchema, responses: ok("Items", named("InputItemList", out.inputItemListSchema)) },
+  { method: "get", path: "/v1/providers", tag: "Operations", summary: "Providers this gateway has and how hosted ones are added (master key)", auth: "master", responses: ok("Providers", named("ProviderList", out.providerListSchema)) },
   { method: "get", path: "/v1/models", tag: "OpenAI-compatible", summary: "The model catalog", auth: "key", responses: ok("Every model this key may call", named("ModelList", out.modelListSchema)) },
   { method: "get", path: "/v1/models/:id", tag: "OpenAI-compatible", summary: "One model", auth: "key", responses: ok("The model", named("Model", out.modelSchema)) },
   {

@@ -184,3 +184,19 @@ export const batchSchema = z.looseObject({
   request_counts: z.looseObject({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() }),
 });
 export const batchListSchema = z.looseObject({ object: z.literal("list"), data: z.array(batchSchema), has_more: z.boolean() });
+
+export const responseObjectSchema = z.looseObject({
+  id: z.string(),
+  object: z.literal("response"),
+  created_at: unix,
+  status: z.string(),
+  model: z.string(),
+  output: z.array(z.looseObject({ type: z.string() })),
+});
+export const inputItemListSchema = z.looseObject({ object: z.literal("list"), data: z.array(z.looseObject({ id: z.string(), type: z.string() })), has_more: z.boolean() });
+
+export const providerListSchema = z.looseObject({
+  object: z.literal("list"),
+  data: z.array(z.looseObject({ id: z.string(), object: z.literal("provider"), type: z.string(), local: z.boolean() })),
+  credentials_api: z.boolean(),
+});
