@@ -6,7 +6,9 @@ import type { Area } from "./app/area.js";
 import { lateBinding } from "./app/late-binding.js";
 import type { CacheEmbedder } from "./cache/semantic-cache.js";
 import { registerAdminAudit } from "./control/audit/audit-hooks.js";
-import { loadConfigFile, parseConfig } from "./config/load.js";
+import { loadConfigFile, parseConfig, type LoadedConfig } from "./config/load.js";
+import { BuiltinProviderState } from "./config/builtin-state.js";
+import { providerRoutes } from "./api/providers.js";
 import { resolveConfig, type Runtime } from "./config/resolve.js";
 import { ConfigReloader } from "./config/reloader.js";
 import { ConfigOverlayStore } from "./config/overlay-store.js";
@@ -85,25 +87,34 @@ export interface App {
 /** Config -> runtime -> areas -> gateway -> HTTP server; nothing listens until `server.listen`. */
 export async function createApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
-  const readFile = () =>
+  const readWith = (credentials: NodeJS.ProcessEnv): Pick<LoadedConfig, "config" | "source"> & Partial<LoadedConfig> =>
     options.config !== undefined
       ? { config: parseConfig(options.config, "config object"), source: "config object" }
-      : loadConfigFile({ path: options.configPath, env });
-  const loaded = readFile();
-  const logger = options.logger ?? createLogger(loaded.config.server.log_level);
+      : loadConfigFile({ path: options.configPath, env, builtinEnv: { ...credentials, ...env } });
+  // Read once for the sections the database needs; again below, once stored credentials can be read.
+  const first = readWith({});
+  const logger = options.logger ?? createLogger(first.config.server.log_level);
   const areas = new AreaRegistry();
-  const control = await openControlPlane({ config: loaded.config, env, logger });
+  const control = await openControlPlane({ config: first.config, env, logger });
   await areas.open(() => ({ name: "control-store", close: () => control.close() }));
   // This node's name, and how it hears the others (change bus) and shares bytes with them (blobs).
   const cluster = await areas.open(async () => {
-    const node = await createClusterNode({ config: loaded.config, env, storage: control.storage, logger });
+    const node = await createClusterNode({ config: first.config, env, storage: control.storage, logger });
     return { ...node, name: "cluster", close: () => node.close() };
   });
   // Router files stored through /admin/routers: this node's copies are brought up to date before models load them.
-  const storedRouters = new StoredRouters(cluster.blobs, loaded.config.server.data_dir);
+  const storedRouters = new StoredRouters(cluster.blobs, first.config.server.data_dir);
   await storedRouters.syncToDisk();
-  // Credentials stored through the admin API answer env:NAME references; the real environment wins.
+  // Credentials stored through the admin API answer env:NAME references, and add the built-in
+  // provider they are the key of; the real environment wins.
   const environment = async () => ({ ...(await control.credentialEnvironment()), ...env });
+  const builtins = new BuiltinProviderState(logger);
+  const readFile = async () => {
+    const file = readWith(await control.credentialEnvironment());
+    builtins.update(file);
+    return file;
+  };
+  const loaded = await readFile();
   const configEntries = new ConfigOverlayStore(control.storage);
   const runtime = await areas.open(async () => {
     // Providers and models added through the admin API are laid over the file's.
@@ -116,6 +127,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     });
     return { name: "runtime", runtime: resolved, close: () => resolved.close() };
   });
+  builtins.attach(runtime.runtime.models);
+  await areas.open(() => ({ name: "providers", routes: providerRoutes(() => builtins.mode), close: () => undefined }));
   // Reloads swap the runtime's contents; what they retire closes once the requests that started before have ended.
   const inFlight = new InFlightRequests();
   const runtimeConfig = await areas.open(() => {

@@ -26,7 +26,7 @@ export interface ConfigOverlay {
 
 export interface ReloaderOptions {
   /** Reads and validates the config file again (phase one). */
-  readFile: () => { config: ConfigFile; source: string };
+  readFile: () => { config: ConfigFile; source: string } | Promise<{ config: ConfigFile; source: string }>;
   /** The admin API's stored entries. */
   readOverlay: () => Promise<ConfigOverlay>;
   /** The environment `env:` references resolve in: stored credentials under the real environment. */
@@ -69,7 +69,7 @@ export class ConfigReloader {
     return this.exclusive(async () => {
       let file: { config: ConfigFile; source: string };
       try {
-        file = this.options.readFile();
+        file = await this.options.readFile();
       } catch (error) {
         return this.refused(error, this.file.source);
       }

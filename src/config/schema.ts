@@ -52,6 +52,13 @@ export const serverSchema = z
     /** Where models, files and the embedded database live. */
     data_dir: z.string().default("./data"),
     /**
+     * Download configured local models that have a `source` and are missing, in the background at start
+     * (SWITCHYARD_AUTO_DOWNLOAD=0 turns it off).
+     */
+    auto_download: z.boolean().default(true),
+    /** Hugging Face endpoint for `hf:` sources (a mirror); defaults to HF_ENDPOINT, else https://huggingface.co. */
+    model_hub: z.url({ protocol: /^https?$/ }).optional(),
+    /**
      * The pass-through fast path of POST /v1/chat/completions (docs/benchmarks.md): on by default; it
      * declines by itself whenever something configured needs the full path. false sends every
      * request through the full path.
