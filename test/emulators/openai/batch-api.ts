@@ -47,6 +47,8 @@ export interface EmulatedBatch {
 export interface BatchApiState {
   files: Map<string, EmulatedFile>;
   batches: Map<string, EmulatedBatch>;
+  /** Keeps running batches where they are (a cancel still goes through), for tests that need one in flight. */
+  hold?: boolean;
 }
 
 export interface BatchApiModel {
@@ -199,6 +201,7 @@ export async function handleBatchApi(request: IncomingMessage, response: ServerR
 }
 
 function advance(batch: EmulatedBatch, state: BatchApiState, model: BatchApiModel): void {
+  if (state.hold && batch.status !== "cancelling") return;
   switch (batch.status) {
     case "validating":
       batch.status = "in_progress";
