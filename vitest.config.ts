@@ -11,5 +11,8 @@ export default defineConfig({
     maxWorkers: 2,
     // On CI a skipped test fails the run (see test/reporters/no-silent-skips.ts).
     reporters: ["default", new NoSilentSkips()],
+    // Tests talk to 127.0.0.1 only: no configured local model may start a download from the real model
+    // hub. Tests of the download turn it on themselves (against a hub on loopback).
+    env: { SWITCHYARD_AUTO_DOWNLOAD: "0" },
   },
 });

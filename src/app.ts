@@ -6,12 +6,15 @@ import type { Area } from "./app/area.js";
 import { lateBinding } from "./app/late-binding.js";
 import type { CacheEmbedder } from "./cache/semantic-cache.js";
 import { registerAdminAudit } from "./control/audit/audit-hooks.js";
-import { loadConfigFile, parseConfig } from "./config/load.js";
+import { loadConfigFile, parseConfig, type LoadedConfig } from "./config/load.js";
+import { BuiltinProviderState } from "./config/builtin-state.js";
+import { providerRoutes } from "./api/providers.js";
 import { resolveConfig, type Runtime } from "./config/resolve.js";
 import { ConfigReloader } from "./config/reloader.js";
 import { ConfigOverlayStore } from "./config/overlay-store.js";
 import { InFlightRequests } from "./config/in-flight.js";
 import { runtimeConfigRoutes } from "./api/admin/runtime-config-routes.js";
+import { openApiRoutes } from "./api/openapi/route.js";
 import type { ConfigFile } from "./config/schema.js";
 import { Gateway } from "./gateway/gateway.js";
 import type { ChatMiddleware } from "./gateway/pipeline.js";
@@ -30,8 +33,12 @@ import { createBatches, type Batches } from "./batches/create-batches.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
 import { createRequestLogs, type RequestLogs } from "./logs/create-logs.js";
 import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
+import { syncRuntimeConfig } from "./cluster/runtime-sync.js";
+import { changeTopics } from "./cluster/topics.js";
+import { stableJson } from "./config/build-runtime.js";
 import { FastChat } from "./api/fast/fast-chat.js";
 import { usageWriter } from "./control/usage/metering-middleware.js";
+import { createResponses, type Responses } from "./responses/create-responses.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -70,28 +77,39 @@ export interface App {
   cluster: ClusterNode;
   /** The fast path of POST /v1/chat/completions; absent when the config needs the full path for every request. */
   fastChat?: FastChat;
+  /** `/v1/responses` and its stored responses. */
+  responses: Responses;
   close(): Promise<void>;
 }
 
 /** Config -> runtime -> areas -> gateway -> HTTP server; nothing listens until `server.listen`. */
 export async function createApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
-  const readFile = () =>
+  const readWith = (credentials: NodeJS.ProcessEnv): Pick<LoadedConfig, "config" | "source"> & Partial<LoadedConfig> =>
     options.config !== undefined
       ? { config: parseConfig(options.config, "config object"), source: "config object" }
-      : loadConfigFile({ path: options.configPath, env });
-  const loaded = readFile();
-  const logger = options.logger ?? createLogger(loaded.config.server.log_level);
+      : loadConfigFile({ path: options.configPath, env, builtinEnv: { ...credentials, ...env } });
+  // Read once for the sections the database needs; again below, once stored credentials can be read.
+  const first = readWith({});
+  const logger = options.logger ?? createLogger(first.config.server.log_level);
   const areas = new AreaRegistry();
-  const control = await openControlPlane({ config: loaded.config, env, logger });
+  const control = await openControlPlane({ config: first.config, env, logger });
   await areas.open(() => ({ name: "control-store", close: () => control.close() }));
   // This node's name, and how it hears the others (change bus) and shares bytes with them (blobs).
   const cluster = await areas.open(async () => {
-    const node = await createClusterNode({ config: loaded.config, env, storage: control.storage, logger });
+    const node = await createClusterNode({ config: first.config, env, storage: control.storage, logger });
     return { ...node, name: "cluster", close: () => node.close() };
   });
-  // Credentials stored through the admin API answer env:NAME references; the real environment wins.
+  // Credentials stored through the admin API answer env:NAME references, and add the built-in
+  // provider they are the key of; the real environment wins.
   const environment = async () => ({ ...(await control.credentialEnvironment()), ...env });
+  const builtins = new BuiltinProviderState(logger);
+  const readFile = async () => {
+    const file = readWith(await control.credentialEnvironment());
+    builtins.update(file);
+    return file;
+  };
+  const loaded = await readFile();
   const configEntries = new ConfigOverlayStore(control.storage);
   const runtime = await areas.open(async () => {
     // Providers and models added through the admin API are laid over the file's.
@@ -104,11 +122,37 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     });
     return { name: "runtime", runtime: resolved, close: () => resolved.close() };
   });
+  builtins.attach(runtime.runtime.models);
+  await areas.open(() => ({ name: "providers", routes: providerRoutes(() => builtins.mode), close: () => undefined }));
   // Reloads swap the runtime's contents; what they retire closes once the requests that started before have ended.
   const inFlight = new InFlightRequests();
   const runtimeConfig = await areas.open(() => {
-    const reloader = new ConfigReloader(runtime.runtime, loaded, { readFile, readOverlay: () => configEntries.overlay(), environment, inFlight, logger });
+    const reloader = new ConfigReloader(runtime.runtime, loaded, {
+      readFile,
+      readOverlay: () => configEntries.overlay(),
+      environment,
+      inFlight,
+      logger,
+      changed: () => cluster.bus.publish(changeTopics.runtimeConfig),
+    });
     return { name: "runtime-config", reloader, routes: runtimeConfigRoutes({ reloader, entries: configEntries, runtime: runtime.runtime }), close: () => inFlight.flush() };
+  });
+  // Stored credentials and the admin API's providers and models, changed on any node, rebuild every node's runtime.
+  await areas.open(async () => {
+    const stopPublishing = control.credentials.onChange((name) => cluster.bus.publish(changeTopics.credentials, name));
+    const stopSync = await syncRuntimeConfig({
+      bus: cluster.bus,
+      fingerprint: async () => stableJson({ credentials: await control.credentialEnvironment(), overlay: await configEntries.overlay() }),
+      refresh: () => runtimeConfig.reloader.refresh(),
+      logger,
+    });
+    return {
+      name: "runtime-sync",
+      close: () => {
+        stopPublishing();
+        stopSync();
+      },
+    };
   });
   const controlArea = await areas.open(() => {
     const pieces = control.bind(runtime.runtime);
@@ -162,10 +206,16 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   }));
   const logs = await areas.open(() => createRequestLogs({ control, config: loaded.config.logging, dataDir: loaded.config.server.data_dir, logger }));
   const logsWire: Area = { name: "logs-wire", middleware: logs.wireMiddleware, close: () => undefined };
+  // The Responses API runs through the chat pipeline (gateway.chat), so it adds routes, not middleware.
+  const responses = await areas.open(() => ({
+    ...createResponses({ storage: control.storage, config: loaded.config.responses, logger }),
+    name: "responses",
+  }));
   const routing = await areas.open(async () => {
     const engine = await createRoutingEngine(runtime.runtime, env, { random: options.random });
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
   });
+  await areas.open(() => ({ name: "openapi", routes: openApiRoutes, close: () => undefined }));
   const extra: Area = { name: "app-options", middleware: options.middlewares ?? [], routes: combineRoutes(options.routes ?? []), close: () => undefined };
   await areas.open(() => extra);
 
@@ -215,7 +265,9 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
           metrics: observability.metrics,
           prices: control.prices,
           writeUsage: usageWriter(control.ledger, control.prices),
+          reserveLimits: controlArea.pieces.reserveLimits,
           isDeployment: (model) => customization.deployments.get(model) !== undefined,
+          declines: (principal) => logs.settings.shouldStore(principal.projectId ?? "", undefined),
           inFlight,
         })
       : undefined;
@@ -243,6 +295,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     reloader: runtimeConfig.reloader,
     cluster,
     fastChat,
+    responses,
     close: () => areas.close(),
   };
 }

@@ -51,9 +51,21 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const reload = () => void app.reloader.reload().catch((error: unknown) => runtime.logger.error({ err: error }, "configuration reload failed"));
   process.on("SIGHUP", reload);
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    let first: number | undefined;
+    // Under `npm start` a Ctrl-C or a SIGTERM to the process group arrives twice (once from the terminal or
+    // sender, once forwarded by npm): the repeat must not cut the graceful shutdown short. A signal well
+    // after the first (someone insisting) ends the process at once.
+    const stop = (signal: NodeJS.Signals) => {
+      if (first === undefined) {
+        first = Date.now();
+        resolve();
+      } else if (Date.now() - first > 2000) {
+        runtime.logger.warn(`${signal} again: exiting without finishing the shutdown`);
+        process.exit(130);
+      }
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
   });
   process.off("SIGHUP", reload);
   runtime.logger.info("shutting down");

@@ -11,4 +11,6 @@ export const changeTopics = {
   fineTuningJobs: "fine-tuning-jobs",
   /** A stored provider credential added, changed or removed (payload: its name). */
   credentials: "credentials",
+  /** A provider or model added, changed or removed through the admin API (payload: its name). */
+  runtimeConfig: "runtime-config",
 } as const;

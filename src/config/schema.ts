@@ -10,6 +10,7 @@ import { deploymentSpecSchema } from "../customization/deployments/spec.js";
 import { batchesConfigSchema } from "../batches/config-schema.js";
 import { clusterSchema } from "../cluster/config-schema.js";
 import { loggingSchema } from "../logs/config-schema.js";
+import { responsesConfigSchema } from "../responses/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -51,6 +52,13 @@ export const serverSchema = z
     /** Where models, files and the embedded database live. */
     data_dir: z.string().default("./data"),
     /**
+     * Download configured local models that have a `source` and are missing, in the background at start
+     * (SWITCHYARD_AUTO_DOWNLOAD=0 turns it off).
+     */
+    auto_download: z.boolean().default(true),
+    /** Hugging Face endpoint for `hf:` sources (a mirror); defaults to HF_ENDPOINT, else https://huggingface.co. */
+    model_hub: z.url({ protocol: /^https?$/ }).optional(),
+    /**
      * The pass-through fast path of POST /v1/chat/completions (docs/benchmarks.md): on by default; it
      * declines by itself whenever something configured needs the full path. false sends every
      * request through the full path.
@@ -87,6 +95,8 @@ export const configSchema = z
     deployments: z.record(z.string(), deploymentSpecSchema).default({}),
     /** The stored request log (docs/logs.md); off unless turned on here or per project. */
     logging: loggingSchema.default(loggingSchema.parse({})),
+    /** Stored responses of `/v1/responses` (docs/responses.md). */
+    responses: responsesConfigSchema.default(responsesConfigSchema.parse({})),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import type {
   StreamPart,
 } from "../core/types.js";
 import type { Logger } from "../observability/logger.js";
+import type { ModelHubSettings } from "../models/hub-settings.js";
 import type { UpstreamResponse } from "./shared/http.js";
 
 /**
@@ -31,6 +32,8 @@ export interface ProviderAdapter {
   readonly batches?: NativeBatchApi;
   /** Upstream model ids this provider offers without a config entry, when it can tell. */
   listModels?(): Promise<string[]>;
+  /** Whether a model can answer yet (a local model still downloading says how far it is); undefined when the provider cannot tell. */
+  modelStatus?(model: string): ModelStatus | undefined;
   close?(): Promise<void>;
   /**
    * Present when the upstream speaks OpenAI's chat-completions wire (the openai-compatible family):
@@ -81,6 +84,21 @@ export interface ProviderContext {
   resolveSecret(reference: string | undefined): string | undefined;
   /** The data directory (models, files). */
   dataDir: string;
+  /** Where local models are downloaded from, and whether missing ones are fetched at start. */
+  modelHub?: ModelHubSettings;
+}
+
+/** `GET /v1/models/{id}`'s `status`: snake_case, as it goes out on the wire. */
+export interface ModelStatus {
+  state: "ready" | "queued" | "downloading" | "missing" | "offline" | "failed";
+  /** For a download: bytes so far and in all (when the hub says). */
+  downloaded_bytes?: number;
+  total_bytes?: number;
+  /** 0..1, when the total is known. */
+  progress?: number;
+  source?: string;
+  /** What to do next, in words. */
+  message?: string;
 }
 
 /**

@@ -4,7 +4,7 @@ import { createInProcessBus, type ChangeBus, type ChangeMessage } from "../../sr
 import { createChangeBus } from "../../src/cluster/create-bus.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { openDatabase, type Storage } from "../../src/storage/index.js";
-import { waitFor } from "../helpers/gateway-process.js";
+import { waitFor } from "../helpers/wait.js";
 import { startPostgres, type PostgresServer } from "../helpers/postgres.js";
 
 const quiet = { reconcileMs: 0, onError: () => undefined };
@@ -22,7 +22,7 @@ describe("in-process change bus", () => {
     const other = collect(bus, "credentials");
     await bus.publish("deployments", "support-bot");
     expect(deployments).toEqual([]);
-    await waitFor("the message", 2000, async () => (deployments.length === 1 ? true : undefined), 5);
+    await waitFor(async () => (deployments.length === 1 ? true : undefined), 2000, "the message", 5);
     expect(deployments[0]).toEqual({ topic: "deployments", payload: "support-bot", reason: "message" });
     expect(other).toEqual([]);
     await bus.close();
@@ -35,7 +35,7 @@ describe("in-process change bus", () => {
       throw new Error("database away");
     });
     const seen = collect(bus, "credentials");
-    await waitFor("two reconciles", 5000, async () => (seen.filter((message) => message.reason === "reconcile").length >= 2 ? true : undefined), 10);
+    await waitFor(async () => (seen.filter((message) => message.reason === "reconcile").length >= 2 ? true : undefined), 5000, "two reconciles", 10);
     expect(failures.length).toBeGreaterThanOrEqual(1);
     expect(failures[0]).toEqual({ topic: "deployments", reason: "reconcile" });
     await bus.close();
@@ -72,11 +72,11 @@ describe("PostgreSQL change bus (LISTEN/NOTIFY)", () => {
     expect(one.bus.kind).toBe("postgres");
     const [seenOne, seenTwo, seenElsewhere] = [collect(one.bus, "deployments"), collect(two.bus, "deployments"), collect(elsewhere.bus, "deployments")];
     await one.bus.publish("deployments", "support-bot");
-    await waitFor("both nodes", 2000, async () => (seenOne.length === 1 && seenTwo.length === 1 ? true : undefined), 10);
+    await waitFor(async () => (seenOne.length === 1 && seenTwo.length === 1 ? true : undefined), 2000, "both nodes", 10);
     expect(seenTwo[0]).toEqual({ topic: "deployments", payload: "support-bot", reason: "message" });
     // A payload too long for NOTIFY still travels, as "reload the topic".
     await two.bus.publish("deployments", "x".repeat(9000));
-    await waitFor("the long one", 2000, async () => (seenOne.length === 2 ? true : undefined), 10);
+    await waitFor(async () => (seenOne.length === 2 ? true : undefined), 2000, "the long one", 10);
     expect(seenOne[1]).toEqual({ topic: "deployments", reason: "message" });
     expect(seenElsewhere).toEqual([]);
   });
@@ -87,14 +87,14 @@ describe("PostgreSQL change bus (LISTEN/NOTIFY)", () => {
     const seen = collect(two.bus, "deployments");
     const terminated = await sql<{ killed: boolean }>`select pg_terminate_backend(pid) as killed from pg_stat_activity where datname = current_database() and query = 'LISTEN switchyard_changes'`.execute(one.storage.db);
     expect(terminated.rows.length).toBeGreaterThanOrEqual(2);
-    await waitFor("a reconcile after the reconnect", 10_000, async () => (seen.some((message) => message.reason === "reconcile") ? true : undefined), 20);
+    await waitFor(async () => (seen.some((message) => message.reason === "reconcile") ? true : undefined), 10_000, "a reconcile after the reconnect", 20);
     await one.bus.publish("deployments", "after");
-    await waitFor("the message after the reconnect", 5000, async () => (seen.some((message) => message.payload === "after") ? true : undefined), 20);
+    await waitFor(async () => (seen.some((message) => message.payload === "after") ? true : undefined), 5000, "the message after the reconnect", 20);
   });
 
   it("reconciles on its timer, so a change made without a message is picked up", async () => {
     const node = await open(url, 100);
     const seen = collect(node.bus, "credentials");
-    await waitFor("a timed reconcile", 5000, async () => (seen.some((message) => message.reason === "reconcile") ? true : undefined), 20);
+    await waitFor(async () => (seen.some((message) => message.reason === "reconcile") ? true : undefined), 5000, "a timed reconcile", 20);
   });
 });

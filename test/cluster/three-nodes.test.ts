@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
-import { startGatewayProcess, waitFor, type GatewayProcess } from "../helpers/gateway-process.js";
+import { startGatewayProcess, type GatewayProcess } from "../helpers/gateway-process.js";
+import { waitFor } from "../helpers/wait.js";
 import { startPostgres, type PostgresServer } from "../helpers/postgres.js";
 import { startRedis, type RedisServer } from "../helpers/redis.js";
 import { writeTinyLlamaGguf } from "../local/gguf-writer.js";
@@ -77,19 +78,19 @@ describe("three gateway nodes on one PostgreSQL and one Redis", () => {
     expect(before.status).toBe(404);
     const saved = await one.call("PUT", "/admin/deployments/support-bot", { key: MASTER, json: { model: "gpt-4o", system_prompt: "Be brief." } });
     expect(saved.status, saved.text).toBe(200);
-    const answer = await waitFor("the deployment on node 3", 2000, async () => {
+    const answer = await waitFor(async () => {
       const response = await three.call("POST", "/v1/chat/completions", { key: MASTER, json: { model: "support-bot", messages: [{ role: "user", content: "hi" }] } });
       return response.status === 200 ? response : undefined;
-    }, 20);
+    }, 2000, "the deployment on node 3", 20);
     expect(answer.json.object).toBe("chat.completion");
     // The system prompt the deployment adds reached the upstream through node 3.
     expect(JSON.stringify(emulator.requests.at(-1)!.body)).toContain("Be brief.");
 
     await one.call("DELETE", "/admin/deployments/support-bot", { key: MASTER });
-    await waitFor("the deletion on node 3", 2000, async () => {
+    await waitFor(async () => {
       const response = await three.call("POST", "/v1/chat/completions", { key: MASTER, json: { model: "support-bot", messages: [{ role: "user", content: "hi" }] } });
       return response.status === 404 ? true : undefined;
-    }, 20);
+    }, 2000, "the deletion on node 3", 20);
   });
 
   it("downloads from node 3 a file uploaded to node 1", async () => {
@@ -125,11 +126,11 @@ describe("three gateway nodes on one PostgreSQL and one Redis", () => {
     expect(successes).toBeGreaterThanOrEqual(1);
     expect(refused).toBeGreaterThan(100);
     // One usage row per request, refused ones included; every node flushes within 200 ms.
-    const totals = await waitFor("every usage row in PostgreSQL", 20_000, async () => {
+    const totals = await waitFor(async () => {
       const usage = await one.call("GET", `/admin/usage?key_id=${key.json.id}`, { key: MASTER });
       const row = usage.json?.data?.[0];
       return row && row.requests === 150 ? row : undefined;
-    });
+    }, 20_000, "every usage row in PostgreSQL");
     // Reservations are taken up front in Redis, so no request in flight can push the spend past the budget.
     expect(totals.cost_usd).toBeLessThanOrEqual(budgetUsd + 1e-12);
   });
@@ -146,18 +147,18 @@ describe("three gateway nodes on one PostgreSQL and one Redis", () => {
     expect(created.status, created.text).toBe(200);
     const id = created.json.id as string;
 
-    await waitFor("the job's first checkpoint", 120_000, async () => {
+    await waitFor(async () => {
       const checkpoints = await one.call("GET", `/v1/fine_tuning/jobs/${id}/checkpoints`, { key: MASTER });
       return checkpoints.json?.data?.length >= 1 ? true : undefined;
-    });
+    }, 120_000, "the job's first checkpoint");
     await two.kill();
     const atKill = await one.call("GET", `/v1/fine_tuning/jobs/${id}`, { key: MASTER });
     expect(atKill.json.status).toBe("running");
 
-    const finished = await waitFor("the job to end on another node", 180_000, async () => {
+    const finished = await waitFor(async () => {
       const job = await three.call("GET", `/v1/fine_tuning/jobs/${id}`, { key: MASTER });
       return ["succeeded", "failed", "cancelled"].includes(job.json?.status) ? job.json : undefined;
-    }, 250);
+    }, 180_000, "the job to end on another node", 250);
     expect(finished.error).toBeNull();
     expect(finished.status).toBe("succeeded");
     expect(finished.fine_tuned_model).toBe(`ft:local/base:cluster:${id}`);
@@ -173,10 +174,10 @@ describe("three gateway nodes on one PostgreSQL and one Redis", () => {
 
     // Both survivors serve the model; the one that did not train it fetched the GGUF from PostgreSQL.
     for (const node of [one, three]) {
-      const completion = await waitFor(`the fine-tuned model on ${node.url}`, 30_000, async () => {
+      const completion = await waitFor(async () => {
         const response = await node.call("POST", "/v1/completions", { key: MASTER, json: { model: finished.fine_tuned_model, prompt: "the big red", max_tokens: 8, temperature: 0 } });
         return response.status === 200 ? response.json : undefined;
-      }, 250);
+      }, 30_000, `the fine-tuned model on ${node.url}`, 250);
       expect(completion.choices[0].text.length).toBeGreaterThan(0);
     }
   }, 400_000);

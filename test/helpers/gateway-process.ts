@@ -87,19 +87,3 @@ async function startOnce(options: { dataDir: string; config: Record<string, unkn
     },
   };
 }
-
-/** Polls `check` every `everyMs` until it returns a value other than undefined; throws after `deadlineMs`. */
-export async function waitFor<T>(what: string, deadlineMs: number, check: () => Promise<T | undefined>, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}

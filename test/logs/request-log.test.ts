@@ -251,18 +251,29 @@ describe("request log durability", () => {
       const first = await startGateway(config);
       const ids: string[] = [];
       for (let index = 0; index < 3; index++) {
-        const response = await first.server.inject({ method: "POST", url: "/v1/chat/completions", payload: { model: "chat", messages: [{ role: "user", content: `durable ${index}` }] } });
-        expect(response.statusCode).toBe(200);
-        ids.push(String(response.headers["x-request-id"]));
+        // Over the socket, where the pass-through fast path would take it if the log stored nothing.
+        const response = await fetch(`${first.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: `durable ${index}` }] }) });
+        expect(response.status).toBe(200);
+        await response.text();
+        ids.push(String(response.headers.get("x-request-id")));
       }
+      // The pass-through fast path stands in for the log only where it would store nothing.
+      expect(first.fastChat?.served ?? 0).toBe(0);
       expect(readdirSync(join(dataDir, "request-log-journal")).filter((name) => name.endsWith(".jsonl"))).toHaveLength(1);
       expect(await first.control.storage.db.selectFrom("request_logs").select("request_id").execute()).toEqual([]);
       await first.close();
       expect(readdirSync(join(dataDir, "request-log-journal"))).toEqual([]);
-      const second = await startGateway(config);
+      const second = await startGateway({ ...config, logging: { store_requests: false } });
       try {
         const rows = await second.control.storage.db.selectFrom("request_logs").select("request_id").execute();
         expect(rows.map((row) => row.request_id).sort()).toEqual(ids.sort());
+        // With nothing to store, the fast path answers and nothing more is logged.
+        const response = await fetch(`${second.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "not kept" }] }) });
+        expect(response.status).toBe(200);
+        await response.text();
+        expect(second.fastChat?.served).toBe(1);
+        await second.logs.writer.flush();
+        expect(await second.control.storage.db.selectFrom("request_logs").select("request_id").execute()).toHaveLength(3);
       } finally {
         await second.close();
       }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { getJson } from "../api";
 import { ErrorNote } from "../components/error-note";
+import { GettingStarted } from "../components/getting-started";
 
 interface ModelRow {
   id: string;
@@ -17,6 +18,7 @@ export function ModelsPage() {
   }, []);
   return (
     <section>
+      <GettingStarted />
       <h1>Model catalog</h1>
       <ErrorNote error={error} />
       {models && models.length === 0 && <p className="muted">No models configured yet. Add providers and models to the config file.</p>}

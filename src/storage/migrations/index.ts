@@ -10,6 +10,7 @@ import * as adminConfig from "./014-admin-config.js";
 import * as cluster from "./015-cluster.js";
 import * as requestLogs from "./016-request-logs.js";
 import * as batches from "./017-batches.js";
+import * as responses from "./018-responses.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "015-cluster": cluster,
   "016-request-logs": requestLogs,
   "017-batches": batches,
+  "018-responses": responses,
 };
