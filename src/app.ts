@@ -257,6 +257,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
           metrics: observability.metrics,
           prices: control.prices,
           writeUsage: usageWriter(control.ledger, control.prices),
+          reserveLimits: controlArea.pieces.reserveLimits,
           isDeployment: (model) => customization.deployments.get(model) !== undefined,
           declines: (principal) => logs.settings.shouldStore(principal.projectId ?? "", undefined),
           inFlight,

@@ -77,6 +77,7 @@ async function* storedAsItEnds(parts: AsyncIterable<StreamPart>, run: ResponseRu
   yield { type: "response-metadata" };
   for await (const part of parts) {
     if (part.type === "error") {
+      // The upstream failure is what the client must hear about; a failed write of the failed response must not hide it.
       await persist(run.fail(part.error)).catch(() => undefined);
       yield part;
       return;

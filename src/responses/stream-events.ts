@@ -50,9 +50,14 @@ export class ResponseRun {
     return response;
   }
 
-  /** The stream failed after it began: OpenAI's `error` event, then `response.failed` with what was produced. */
+  /**
+   * The stream failed after it began: OpenAI's `error` event, then `response.failed` with what was
+   * produced. A failure after `complete()` (the response could not be stored) still replaces the
+   * closing events, which have not been sent: the client must not see `response.completed` for a
+   * response it cannot continue from.
+   */
   fail(error: unknown): Record<string, unknown> {
-    if (this.finalResponse) return this.finalResponse;
+    if (this.finalResponse?.status === "failed") return this.finalResponse;
     const failure = toSwitchyardError(error);
     const response = responseObject(this.settings, { status: "failed", output: this.assembler.output, usage: this.assembler.usage, error: failureOf(failure) });
     this.closing = [

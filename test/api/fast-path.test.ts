@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { request } from "undici";
+import { trainRouter } from "../../src/routing/auto/train.js";
+import { syntheticRows } from "../routing/synthetic-data.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAnthropicEmulator, type AnthropicEmulator } from "../emulators/anthropic/server.js";
 import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
@@ -197,25 +202,71 @@ describe("the fast path of /v1/chat/completions", () => {
     }
   });
 
-  it("declines a virtual key with limits and a deployment name; is off with guardrails, a cache or extra middleware", async () => {
+  it("serves a virtual key with rate limits and a budget as the full path does, its 429 included", async () => {
+    const admin = { "content-type": "application/json", authorization: `Bearer ${MASTER}` };
+    const keyOn = async (gateway: RunningGateway) => {
+      const create = async (path: string, body: unknown) => (await (await request(`${gateway.url}${path}`, { method: "POST", headers: admin, body: JSON.stringify(body) })).body.json()) as Record<string, string>;
+      const project = await create("/admin/projects", { name: "limited", budgets: { daily_usd: 100 } });
+      return (await create("/admin/keys", { project_id: project.id!, name: "limited-key", rpm: 2 })).key!;
+    };
+    const [fastKey, fullKey] = await Promise.all([keyOn(fast), keyOn(full)]);
+    // A retry delay counts whole seconds from each key's own first request: the two may differ by one.
+    const fixRetry = (answer: Answer): Answer => ({
+      ...answer,
+      headers: { ...answer.headers, "retry-after": "N", "x-ratelimit-reset-requests": "N" },
+      body: answer.body.replace(/Retry in \d+ s/, "Retry in N s"),
+    });
+    for (const expected of [200, 200, 429]) {
+      const served = fast.fastChat!.served;
+      const viaFast = await post(fast, "/v1/chat/completions", { ...hello, model: "single" }, { authorization: `Bearer ${fastKey}` });
+      const viaFull = await post(full, "/v1/chat/completions", { ...hello, model: "single" }, { authorization: `Bearer ${fullKey}` });
+      expect(fast.fastChat!.served - served).toBe(1);
+      expect(viaFast.status).toBe(expected);
+      expectSame(expected === 429 ? fixRetry(viaFast) : viaFast, expected === 429 ? fixRetry(viaFull) : viaFull);
+      if (expected === 200) expect(viaFast.headers["x-switchyard-budget-limit-usd"]).toBe("100.000000");
+    }
+    const rows = async (gateway: RunningGateway) => {
+      await gateway.control.ledger.flush();
+      return gateway.control.storage.db
+        .selectFrom("usage_records")
+        .select(["model", "provider", "input_tokens", "output_tokens", "cost_usd", "status", "http_status", "error_code"])
+        .where("key_id", "like", "key_%")
+        .where("model", "=", "single")
+        .orderBy("created_at")
+        .execute();
+    };
+    const [fastRows, fullRows] = await Promise.all([rows(fast), rows(full)]);
+    expect(fastRows.map((row) => row.http_status)).toEqual([200, 200, 429]);
+    expect(fastRows).toEqual(fullRows);
+  });
+
+  it("declines a deployment name, an auto-routed model and a model outside a key's allow-list; is off with guardrails, a cache or extra middleware", async () => {
     const env = { SWITCHYARD_MASTER_KEY: MASTER, ANTHROPIC_KEY: "sk-ant" };
-    const deployed = await startGateway(config(upstream, backup, anthropic, true, { deployments: { helper: { model: "single", system_prompt: "You help." } } }), { env });
+    const directory = mkdtempSync(join(tmpdir(), "swy-fast-path-"));
+    const routerPath = join(directory, "ROUTER.json");
+    writeFileSync(routerPath, JSON.stringify(trainRouter(syntheticRows(240, 21), { strong: "strong", weak: "weak", targetStrong: 0.4, folds: 3 }).file));
+    const base = config(upstream, backup, anthropic, true, { deployments: { helper: { model: "single", system_prompt: "You help." } } });
+    const auto = { smart: { type: "auto", auto: { router: routerPath, strong: "up/gpt-4o", weak: "single", target_strong: 0.4 } } };
+    const deployed = await startGateway({ ...base, models: { ...base.models, ...auto } }, { env });
     try {
       const admin = { "content-type": "application/json", authorization: `Bearer ${MASTER}` };
-      const project = (await (await request(`${deployed.url}/admin/projects`, { method: "POST", headers: admin, body: JSON.stringify({ name: "p", rpm: 1000 }) })).body.json()) as { id: string };
-      const key = (await (await request(`${deployed.url}/admin/keys`, { method: "POST", headers: admin, body: JSON.stringify({ project_id: project.id, rpm: 1000 }) })).body.json()) as { key: string };
+      const project = (await (await request(`${deployed.url}/admin/projects`, { method: "POST", headers: admin, body: JSON.stringify({ name: "p" }) })).body.json()) as { id: string };
+      const key = (await (await request(`${deployed.url}/admin/keys`, { method: "POST", headers: admin, body: JSON.stringify({ project_id: project.id, models: ["single"] }) })).body.json()) as { key: string };
       const before = deployed.fastChat!.served;
-      const limited = await post(deployed, "/v1/chat/completions", hello, { authorization: `Bearer ${key.key}` });
-      expect(limited.status).toBe(200);
-      expect(limited.headers["x-ratelimit-limit-requests"]).toBe("1000");
+      const refused = await post(deployed, "/v1/chat/completions", hello, { authorization: `Bearer ${key.key}` });
+      expect(refused.status).toBe(403);
       const viaDeployment = await post(deployed, "/v1/chat/completions", { ...hello, model: "helper" });
       expect(viaDeployment.status).toBe(200);
       expect(viaDeployment.headers["x-switchyard-deployment"]).toBe("helper@v1");
+      const viaAuto = await post(deployed, "/v1/chat/completions", { ...hello, model: "smart" });
+      expect(viaAuto.status).toBe(200);
+      expect(viaAuto.headers["x-switchyard-route-decision"]).toBeDefined();
       expect(deployed.fastChat!.served).toBe(before);
-      expect((await post(deployed, "/v1/chat/completions", hello)).status).toBe(200);
+      expect((await post(deployed, "/v1/chat/completions", { ...hello, model: "single" }, { authorization: `Bearer ${key.key}` })).status).toBe(200);
       expect(deployed.fastChat!.served).toBe(before + 1);
     } finally {
       await deployed.close();
+      rmSync(directory, { recursive: true, force: true });
     }
     const middleware = { name: "tagging", handle: (context: { responseHeaders: Record<string, string> }, next: (context: unknown) => Promise<unknown>) => ((context.responseHeaders["x-tag"] = "1"), next(context)) };
     for (const [extra, options] of [

@@ -1,4 +1,4 @@
-import OpenAI, { BadRequestError, NotFoundError } from "openai";
+import OpenAI, { BadRequestError, NotFoundError, PermissionDeniedError, RateLimitError } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningGateway } from "../helpers/gateway.js";
 import { closeUpstreams, collectEvents, eventShape, projectKey, startResponsesGateway, startUpstreams, type Upstreams } from "./helpers.js";
@@ -134,6 +134,16 @@ describe("the chat pipeline applies", () => {
     expect(rows[0]!.output_tokens).toBeGreaterThan(0);
   });
 
+  it("holds a key to its rate limit and its models", async () => {
+    const limited = new OpenAI({ baseURL: gateway.baseURL, apiKey: await projectKey(gateway, "limited", { rpm: 1 }), maxRetries: 0 });
+    await limited.responses.create({ model: "gpt", input: "first" });
+    await expect(limited.responses.create({ model: "gpt", input: "second" })).rejects.toBeInstanceOf(RateLimitError);
+    const gptOnly = new OpenAI({ baseURL: gateway.baseURL, apiKey: await projectKey(gateway, "gpt-only", { models: ["gpt"] }), maxRetries: 0 });
+    await expect(gptOnly.responses.create({ model: "claude", input: "other model" })).rejects.toBeInstanceOf(PermissionDeniedError);
+    expect(upstreams.openai.requests).toHaveLength(1);
+    expect(upstreams.anthropic.requests).toHaveLength(0);
+  });
+
   it("answers a repeated request from the cache", async () => {
     const headers = { "x-switchyard-cache": "on" };
     const first = await alpha.responses.create({ model: "gpt", input: "cache this answer" }, { headers }).withResponse();
@@ -143,6 +153,32 @@ describe("the chat pipeline applies", () => {
     expect(second.data.output_text).toBe(first.data.output_text);
     expect(second.data.id).not.toBe(first.data.id);
     expect(upstreams.openai.requests).toHaveLength(1);
+  });
+});
+
+describe("output", () => {
+  it("reports a response cut by max_output_tokens as incomplete, JSON and streamed", async () => {
+    const response = await alpha.responses.create({ model: "claude", input: "a rather long sentence to cut short", max_output_tokens: 3 });
+    expect(response.status).toBe("incomplete");
+    expect(response.incomplete_details).toEqual({ reason: "max_output_tokens" });
+    expect(response.output_text).toBe("You said: a ");
+    const events = await collectEvents(await alpha.responses.create({ model: "claude", input: "another long sentence to cut", max_output_tokens: 3, stream: true }));
+    expect(events.at(-1)).toMatchObject({ type: "response.incomplete", response: { status: "incomplete", incomplete_details: { reason: "max_output_tokens" } } });
+  });
+
+  it("gives parallel function calls one item each, with their own output index", async () => {
+    const tools = ["get_weather", "get_time"].map((name) => ({ type: "function" as const, name, parameters: { type: "object", properties: { place: { type: "string" } } }, strict: false }));
+    const stream = alpha.responses.stream({ model: "gpt", input: "use all tools", tools });
+    const events = await collectEvents(stream);
+    const final = await stream.finalResponse();
+    expect(final.output.map((item) => item.type === "function_call" && item.name)).toEqual(["get_weather", "get_time"]);
+    const done = events.flatMap((event) => (event.type === "response.function_call_arguments.done" ? [[event.output_index, event.name]] : []));
+    expect(done).toEqual([
+      [0, "get_weather"],
+      [1, "get_time"],
+    ]);
+    const ids = final.output.map((item) => item.type === "function_call" && item.call_id);
+    expect(new Set(ids).size).toBe(2);
   });
 });
 
@@ -202,6 +238,22 @@ describe("failures", () => {
     expect(failed.response.status).toBe("failed");
     expect(failed.response.error?.message).toContain("the upstream fell over");
     expect((await alpha.responses.retrieve(failed.response.id)).status).toBe("failed");
+  });
+
+  it("never reports completed for a response it could not store", async () => {
+    const broken = await startResponsesGateway(upstreams);
+    try {
+      await broken.control.storage.db.schema.dropTable("responses").execute();
+      const client = new OpenAI({ baseURL: broken.baseURL, apiKey: await projectKey(broken, "broken"), maxRetries: 0 });
+      const events = await collectEvents(await client.responses.create({ model: "gpt", input: "store me", stream: true }));
+      expect(events.slice(-2).map((event) => event.type)).toEqual(["error", "response.failed"]);
+      expect(events.some((event) => event.type === "response.completed")).toBe(false);
+      await expect(client.responses.create({ model: "gpt", input: "store me too" })).rejects.toMatchObject({ status: 500 });
+      // Not storing needs no table.
+      expect((await client.responses.create({ model: "gpt", input: "keep nothing", store: false })).status).toBe("completed");
+    } finally {
+      await broken.close();
+    }
   });
 
   it.each([

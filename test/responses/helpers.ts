@@ -66,14 +66,14 @@ export function startResponsesGateway(upstreams: Upstreams, extra: Record<string
 }
 
 /** A project and a virtual key of it, made through the admin API. */
-export async function projectKey(gateway: RunningGateway, name: string): Promise<string> {
+export async function projectKey(gateway: RunningGateway, name: string, keyFields: Record<string, unknown> = {}): Promise<string> {
   const admin = async (url: string, payload: Record<string, unknown>) => {
     const response = await gateway.server.inject({ method: "POST", url, headers: { authorization: `Bearer ${MASTER}` }, payload });
     if (response.statusCode >= 300) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
     return response.json<Record<string, unknown>>();
   };
   const project = await admin("/admin/projects", { name });
-  const key = await admin("/admin/keys", { project_id: project.id });
+  const key = await admin("/admin/keys", { project_id: project.id, ...keyFields });
   return String(key.key);
 }
 

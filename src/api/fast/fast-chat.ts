@@ -3,6 +3,8 @@ import { toSwitchyardError } from "../../core/errors.js";
 import { createId, unixSeconds } from "../../core/ids.js";
 import type { StreamPart } from "../../core/types.js";
 import type { InFlightRequests } from "../../config/in-flight.js";
+import type { LimitSettlement } from "../../control/limits/limits-middleware.js";
+import { NANO } from "../../control/limits/limit-plan.js";
 import type { Outcome } from "../../control/usage/metering-middleware.js";
 import { StreamMeter } from "../../control/usage/stream-meter.js";
 import type { PriceBook } from "../../control/pricing/price-book.js";
@@ -30,7 +32,7 @@ export const FAST_ROUTE = "/v1/chat/completions";
 
 /**
  * The middleware the fast path stands in for, each where it would do nothing but watch: metering
- * (done here, the same row), limits (only keys with limits; those take the full path), knowledge
+ * (done here, the same row), limits (the same reservation and settlement, done here), knowledge
  * and deployments (only for their header or a deployment's name), routing samples (only `auto`
  * models), the request log (only where it stores nothing: `declines` sends the rest the full path).
  * Any other middleware in the chain (guardrails, cache, one added by an embedder) turns the fast path off.
@@ -45,6 +47,8 @@ export interface FastChatOptions {
   writeUsage: (context: GatewayContext, publicModel: string, startedAt: number, outcome: Outcome) => Promise<void>;
   /** True when the name is a deployment (its prompt, variables and knowledge base need the full path). */
   isDeployment: (model: string) => boolean;
+  /** The limits middleware's reservation; without it, virtual keys take the full path. */
+  reserveLimits?: (context: GatewayContext) => Promise<LimitSettlement | undefined>;
   /** True when another concern needs this request on the full path (the request log stores it). */
   declines?: (principal: Principal, model: string) => boolean;
   /** Requests per runtime generation, so a config reload retires providers only once their requests are done. */
@@ -91,8 +95,10 @@ export class FastChat {
     } catch {
       return false;
     }
-    // Keys with limits, budgets or a model allow-list go the full path.
-    if (principal.keyId !== "master" && principal.keyId !== "anonymous") return false;
+    const virtualKey = principal.keyId !== "master" && principal.keyId !== "anonymous";
+    if (virtualKey && this.options.reserveLimits === undefined) return false;
+    // A model outside the key's allow-list is refused by the full path, in its words.
+    if (principal.allowedModels && !principal.allowedModels.includes(wire.model)) return false;
     if (this.options.isDeployment(wire.model)) return false;
     if (this.options.declines?.(principal, wire.model)) return false;
     let entry: ModelEntry;
@@ -140,10 +146,13 @@ export class FastChat {
     const startedAt = Date.now();
     const facts = requestFacts(context);
     const meter = StreamMeter.of(context, this.options.prices);
+    let settle: LimitSettlement | undefined;
     let attempt: FastAttempt;
     try {
+      settle = await this.options.reserveLimits?.(context);
       attempt = await runRoutes(context, entry, this.options.gateway.routing.services, [], openFastAttempt);
     } catch (error) {
+      settle?.(0, 0);
       const failure = toSwitchyardError(error);
       const written = await this.options
         .writeUsage(context, publicModel, startedAt, { status: context.signal.aborted ? "aborted" : "error", httpStatus: failure.status, errorCode: failure.code })
@@ -154,6 +163,14 @@ export class FastChat {
       renderError(response, written, context, this.options.logger);
       return;
     }
+    // As the limits and metering middleware do at the end of a stream: settle the reservation, then write the row.
+    const finish = async (outcome: Outcome) => {
+      if (settle) {
+        const measured = await meter.measure().catch(() => undefined);
+        settle(Math.round((measured?.costUsd ?? 0) * NANO), (measured?.inputTokens ?? 0) + (measured?.outputTokens ?? 0));
+      }
+      await this.options.writeUsage(context, publicModel, startedAt, outcome);
+    };
     const see = (part: StreamPart) => {
       meter.see(part);
       noteFact(facts, part);
@@ -167,7 +184,7 @@ export class FastChat {
       }
       attempt.complete();
       try {
-        await this.options.writeUsage(context, publicModel, startedAt, context.signal.aborted ? { status: "aborted", httpStatus: 499 } : { status: "success", httpStatus: 200 });
+        await finish(context.signal.aborted ? { status: "aborted", httpStatus: 499 } : { status: "success", httpStatus: 200 });
       } catch (error) {
         renderError(response, error, context, this.options.logger);
         return;
@@ -192,7 +209,7 @@ export class FastChat {
         // The row is journaled before the response's last bytes, as metering does on the full path.
         const failure = toSwitchyardError(part.error);
         const fail = () => sink.fail(part.error);
-        void this.options.writeUsage(context, publicModel, startedAt, { status: "error", httpStatus: failure.status, errorCode: failure.code }).then(fail, fail);
+        void finish({ status: "error", httpStatus: failure.status, errorCode: failure.code }).then(fail, fail);
         return;
       }
       if (!sink.part(part) && !paused) {
@@ -207,14 +224,14 @@ export class FastChat {
       end: () => {
         if (failed) return;
         const outcome: Outcome = context.signal.aborted ? { status: "aborted", httpStatus: 499 } : { status: "success", httpStatus: 200 };
-        void this.options.writeUsage(context, publicModel, startedAt, outcome).then(
+        void finish(outcome).then(
           () => sink.end(),
           (error: unknown) => sink.fail(error),
         );
       },
       abandoned: () => {
         if (failed) return;
-        this.options.writeUsage(context, publicModel, startedAt, { status: "aborted", httpStatus: 499 }).catch((error: unknown) => this.options.logger.warn({ err: error }, "usage row not written"));
+        finish({ status: "aborted", httpStatus: 499 }).catch((error: unknown) => this.options.logger.warn({ err: error }, "usage row not written"));
       },
     });
   }
