@@ -14,6 +14,7 @@ import { ConfigReloader } from "./config/reloader.js";
 import { ConfigOverlayStore } from "./config/overlay-store.js";
 import { InFlightRequests } from "./config/in-flight.js";
 import { runtimeConfigRoutes } from "./api/admin/runtime-config-routes.js";
+import { openApiRoutes } from "./api/openapi/route.js";
 import type { ConfigFile } from "./config/schema.js";
 import { Gateway } from "./gateway/gateway.js";
 import type { ChatMiddleware } from "./gateway/pipeline.js";
@@ -214,6 +215,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const engine = await createRoutingEngine(runtime.runtime, env, { random: options.random });
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
   });
+  await areas.open(() => ({ name: "openapi", routes: openApiRoutes, close: () => undefined }));
   const extra: Area = { name: "app-options", middleware: options.middlewares ?? [], routes: combineRoutes(options.routes ?? []), close: () => undefined };
   await areas.open(() => extra);
 
