@@ -32,6 +32,7 @@ import { deploymentModel } from "./customization/deployments/middleware.js";
 import { createBatches, type Batches } from "./batches/create-batches.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
 import { createRequestLogs, type RequestLogs } from "./logs/create-logs.js";
+import { detectorSetFromConfig } from "./guardrails/detectors/from-config.js";
 import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
 import { syncRuntimeConfig } from "./cluster/runtime-sync.js";
 import { changeTopics } from "./cluster/topics.js";
@@ -204,7 +205,15 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     ...createRoutingFeedback({ storage: control.storage, models: runtime.runtime.models, logger, flushUsage: () => control.ledger.flush() }),
     name: "routing-feedback",
   }));
-  const logs = await areas.open(() => createRequestLogs({ control, config: loaded.config.logging, dataDir: loaded.config.server.data_dir, logger }));
+  const logs = await areas.open(() =>
+    createRequestLogs({
+      control,
+      config: loaded.config.logging,
+      dataDir: loaded.config.server.data_dir,
+      logger,
+      datasets: { files: customization.files, detectors: detectorSetFromConfig(loaded.config.guardrails?.detectors), maxTokensPerExample: loaded.config.fine_tuning.max_tokens_per_example },
+    }),
+  );
   const logsWire: Area = { name: "logs-wire", middleware: logs.wireMiddleware, close: () => undefined };
   // The Responses API runs through the chat pipeline (gateway.chat), so it adds routes, not middleware.
   const responses = await areas.open(() => ({
