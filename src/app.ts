@@ -35,6 +35,9 @@ import { createRequestLogs, type RequestLogs } from "./logs/create-logs.js";
 import { detectorSetFromConfig } from "./guardrails/detectors/from-config.js";
 import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
 import { syncRuntimeConfig } from "./cluster/runtime-sync.js";
+import type { ChangeMessage } from "./cluster/change-bus.js";
+import { StoredRouters, STORED_ROUTER_PREFIX } from "./routing/auto/stored-routers.js";
+import { routerRoutes } from "./routing/auto/router-routes.js";
 import { changeTopics } from "./cluster/topics.js";
 import { stableJson } from "./config/build-runtime.js";
 import { FastChat } from "./api/fast/fast-chat.js";
@@ -101,6 +104,9 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const node = await createClusterNode({ config: first.config, env, storage: control.storage, logger });
     return { ...node, name: "cluster", close: () => node.close() };
   });
+  // Router files stored through /admin/routers: this node's copies are brought up to date before models load them.
+  const storedRouters = new StoredRouters(cluster.blobs, first.config.server.data_dir);
+  await storedRouters.syncToDisk();
   // Credentials stored through the admin API answer env:NAME references, and add the built-in
   // provider they are the key of; the real environment wins.
   const environment = async () => ({ ...(await control.credentialEnvironment()), ...env });
@@ -137,6 +143,18 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       changed: () => cluster.bus.publish(changeTopics.runtimeConfig),
     });
     return { name: "runtime-config", reloader, routes: runtimeConfigRoutes({ reloader, entries: configEntries, runtime: runtime.runtime }), close: () => inFlight.flush() };
+  });
+  await areas.open(() => {
+    const refreshRouters = async (message: ChangeMessage) => {
+      // A message always refreshes (on one node the file changed in place); a reconcile only when a copy changed.
+      if (!(await storedRouters.syncToDisk()) && message.reason === "reconcile") return;
+      const outcome = await runtimeConfig.reloader.refresh();
+      if (!outcome.applied) logger.warn({ problems: outcome.problems }, "a stored router does not apply on this node; serving the previous runtime");
+    };
+    const stop = cluster.bus.subscribe(changeTopics.routers, refreshRouters);
+    const inUse = () =>
+      Object.values(runtime.runtime.config.models).flatMap((model) => (model.auto?.router.startsWith(STORED_ROUTER_PREFIX) ? [model.auto.router.slice(STORED_ROUTER_PREFIX.length)] : []));
+    return { name: "stored-routers", routes: routerRoutes({ routers: storedRouters, inUse, changed: (name) => cluster.bus.publish(changeTopics.routers, name) }), close: stop };
   });
   // Stored credentials and the admin API's providers and models, changed on any node, rebuild every node's runtime.
   await areas.open(async () => {
