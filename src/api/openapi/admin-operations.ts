@@ -7,6 +7,8 @@ import { providerDefinitions } from "../../providers/registry.js";
 import { credentialSchema, createKeySchema, createProjectSchema, updateKeySchema, updateProjectSchema, usageQuerySchema } from "../admin/schemas.js";
 import * as out from "./admin-responses.js";
 import { summaryQuerySchema } from "../../logs/feedback-summary.js";
+import { fromLogsSchema } from "../../logs/datasets/dataset-routes.js";
+import { routerFileSchema } from "../../routing/auto/router-file.js";
 import { logDeleteQuerySchema, logDetailQuerySchema, logListQuerySchema } from "../../logs/log-routes.js";
 import { loggingPatchSchema } from "../../logs/settings-routes.js";
 import { named, type Operation } from "./operation.js";
@@ -56,6 +58,10 @@ export const adminOperations: Operation[] = [
   { method: "delete", path: "/admin/logs", tag: "Admin: request log", summary: "Delete a project's stored requests", auth: "master", query: logDeleteQuerySchema, responses: ok("Deleted", named("RequestLogDeleted", out.requestLogDeletedSchema)) },
   { method: "get", path: "/admin/projects/:id/logging", tag: "Admin: request log", summary: "A project's logging settings", auth: "master", responses: ok("Settings", named("LoggingSettings", out.loggingSettingsSchema)) },
   { method: "put", path: "/admin/projects/:id/logging", tag: "Admin: request log", summary: "Change a project's logging settings (null clears)", auth: "master", body: named("LoggingSettingsPatch", loggingPatchSchema), responses: ok("Settings", named("LoggingSettings", out.loggingSettingsSchema)) },
+  { method: "post", path: "/admin/datasets/from-logs", tag: "Admin: request log", summary: "Build a fine-tuning dataset (train and validation files) from stored requests", auth: "master", body: named("DatasetFromLogsRequest", fromLogsSchema), responses: ok("The files", named("DatasetFromLogs", out.datasetFromLogsSchema)) },
   { method: "get", path: "/admin/feedback/summary", tag: "Admin: usage and audit", summary: "Ratings per model or variant: count, mean, 95% interval", auth: "master", query: summaryQuerySchema, responses: ok("Groups", named("FeedbackSummary", out.feedbackSummarySchema)) },
+  { method: "get", path: "/admin/routers", tag: "Admin: routing", summary: "Router files stored for auto models (auto.router: stored:NAME)", auth: "master", responses: ok("Routers", named("StoredRouterList", out.storedRouterListSchema)) },
+  { method: "put", path: "/admin/routers/:name", tag: "Admin: routing", summary: "Store a router file (from `switchyard router train`), shared by every node", auth: "master", body: named("RouterFile", routerFileSchema), responses: ok("Stored", named("StoredRouter", out.storedRouterSchema)) },
+  { method: "delete", path: "/admin/routers/:name", tag: "Admin: routing", summary: "Delete a stored router no model uses", auth: "master", responses: ok("Deleted", named("StoredRouterDeleted", z.object({ object: z.literal("router"), name: z.string(), deleted: z.literal(true) }))) },
   { method: "get", path: "/admin/routing/breakers", tag: "Admin: routing", summary: "Circuit breakers per provider endpoint", auth: "master", responses: ok("Breakers", named("Breakers", out.breakersSchema)) },
 ];

@@ -82,3 +82,15 @@ export const requestLogSchema = z.looseObject({ request_id: z.string() });
 export const requestLogDeletedSchema = z.looseObject({ object: z.literal("request_log.deleted"), deleted: z.union([z.boolean(), z.number().int()]) });
 export const loggingSettingsSchema = z.looseObject({ object: z.literal("project.logging"), project_id: z.string() });
 export const feedbackSummarySchema = z.looseObject({ object: z.literal("list"), group_by: z.string(), data: z.array(z.looseObject({})) });
+
+export const datasetFromLogsSchema = z.looseObject({
+  object: z.literal("dataset"),
+  project_id: z.string(),
+  training_file: z.string(),
+  validation_file: z.string().nullable(),
+  counts: z.looseObject({ matched: z.number().int(), kept: z.number().int() }),
+  files: z.array(z.looseObject({ id: z.string(), object: z.literal("file") })),
+});
+
+export const storedRouterSchema = z.looseObject({ object: z.literal("router"), name: z.string(), reference: z.string().startsWith("stored:") });
+export const storedRouterListSchema = z.object({ object: z.literal("list"), data: z.array(storedRouterSchema) });
