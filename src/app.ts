@@ -273,6 +273,12 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       gateway,
       logger,
       keyCacheMs: loaded.config.control.key_cache_ms,
+      counters: control.counters,
+      prices: control.prices,
+      defaultOutputEstimate: loaded.config.control.default_output_estimate,
+      recordUsage: (row) => control.ledger.record(row),
+      // Guardrails and deployments act on each request, so their batches run on the gateway, never upstream as-is.
+      needsPipeline: (model) => (guardrails.guardrails !== undefined && loaded.config.guardrails?.enabled !== false) || customization.deployments.get(model) !== undefined,
     });
     return { ...opened, name: "batches" };
   });

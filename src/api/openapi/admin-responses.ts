@@ -88,8 +88,8 @@ export const datasetFromLogsSchema = z.looseObject({
   project_id: z.string(),
   training_file: z.string(),
   validation_file: z.string().nullable(),
-  counts: z.looseObject({ matched: z.number().int(), kept: z.number().int() }),
-  files: z.array(z.looseObject({ id: z.string(), object: z.literal("file") })),
+  counts: z.looseObject({ matched: z.number().int(), kept: z.number().int(), train: z.number().int(), validation: z.number().int() }),
+  files: z.array(z.looseObject({ id: z.string() })),
 });
 
 export const storedRouterSchema = z.looseObject({ object: z.literal("router"), name: z.string(), reference: z.string().startsWith("stored:") });

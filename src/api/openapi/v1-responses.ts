@@ -67,7 +67,16 @@ export const embeddingListSchema = z.looseObject({
   usage: z.looseObject({ prompt_tokens: z.number().int(), total_tokens: z.number().int() }),
 });
 
-export const modelSchema = z.looseObject({ id: z.string(), object: z.literal("model"), created: unix, owned_by: z.string() });
+/** A local model's readiness (`ProviderAdapter.modelStatus`): present while it downloads, or when it cannot. */
+export const modelStatusSchema = z.object({
+  state: z.enum(["ready", "queued", "downloading", "missing", "offline", "failed"]),
+  downloaded_bytes: z.number().int().optional(),
+  total_bytes: z.number().int().optional(),
+  progress: z.number().min(0).max(1).optional(),
+  source: z.string().optional(),
+  message: z.string().optional().describe("what to do next, in words"),
+});
+export const modelSchema = z.looseObject({ id: z.string(), object: z.literal("model"), created: unix, owned_by: z.string(), status: modelStatusSchema.optional() });
 export const modelListSchema = z.object({ object: z.literal("list"), data: z.array(modelSchema) });
 
 const anthropicBlock = z.union([
