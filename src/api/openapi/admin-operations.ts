@@ -12,6 +12,7 @@ import { routerFileSchema } from "../../routing/auto/router-file.js";
 import { logDeleteQuerySchema, logDetailQuerySchema, logListQuerySchema } from "../../logs/log-routes.js";
 import { loggingPatchSchema } from "../../logs/settings-routes.js";
 import { named, type Operation } from "./operation.js";
+import { storedRouterDeletedSchema, storedRouterListSchema, storedRouterSchema } from "../../routing/auto/router-routes.js";
 import { usageGroupListSchema, usageRecordListSchema } from "./v1-responses.js";
 
 const ok = (description: string, schema: ReturnType<typeof named>) => ({ 200: { description, schema } });
@@ -60,8 +61,8 @@ export const adminOperations: Operation[] = [
   { method: "put", path: "/admin/projects/:id/logging", tag: "Admin: request log", summary: "Change a project's logging settings (null clears)", auth: "master", body: named("LoggingSettingsPatch", loggingPatchSchema), responses: ok("Settings", named("LoggingSettings", out.loggingSettingsSchema)) },
   { method: "post", path: "/admin/datasets/from-logs", tag: "Admin: request log", summary: "A fine-tuning dataset from a log query: deduplicated, PII re-checked, split, stored as files", auth: "master", body: named("DatasetFromLogs", fromLogsSchema), responses: ok("The files and counts", named("DatasetFromLogsResult", out.datasetFromLogsSchema)) },
   { method: "get", path: "/admin/feedback/summary", tag: "Admin: usage and audit", summary: "Ratings per model or variant: count, mean, 95% interval", auth: "master", query: summaryQuerySchema, responses: ok("Groups", named("FeedbackSummary", out.feedbackSummarySchema)) },
-  { method: "get", path: "/admin/routers", tag: "Admin: routing", summary: "Router files stored for auto models (auto.router: stored:NAME)", auth: "master", responses: ok("Routers", named("StoredRouterList", out.storedRouterListSchema)) },
-  { method: "put", path: "/admin/routers/:name", tag: "Admin: routing", summary: "Store a router file (from `switchyard router train`), shared by every node", auth: "master", body: named("RouterFile", routerFileSchema), responses: ok("Stored", named("StoredRouter", out.storedRouterSchema)) },
-  { method: "delete", path: "/admin/routers/:name", tag: "Admin: routing", summary: "Delete a stored router no model uses", auth: "master", responses: ok("Deleted", named("StoredRouterDeleted", z.object({ object: z.literal("router"), name: z.string(), deleted: z.literal(true) }))) },
+  { method: "get", path: "/admin/routers", tag: "Admin: routing", summary: "Router files stored for every node (models name them stored:NAME)", auth: "master", responses: ok("Routers", named("StoredRouterList", storedRouterListSchema)) },
+  { method: "put", path: "/admin/routers/:name", tag: "Admin: routing", summary: "Store or replace a router file; every node reloads its auto models with it", auth: "master", body: named("RouterFile", routerFileSchema), responses: ok("Stored", named("StoredRouter", storedRouterSchema)) },
+  { method: "delete", path: "/admin/routers/:name", tag: "Admin: routing", summary: "Delete a stored router (409 while a model uses it)", auth: "master", responses: ok("Deleted", named("StoredRouterDeleted", storedRouterDeletedSchema)) },
   { method: "get", path: "/admin/routing/breakers", tag: "Admin: routing", summary: "Circuit breakers per provider endpoint", auth: "master", responses: ok("Breakers", named("Breakers", out.breakersSchema)) },
 ];

@@ -91,6 +91,3 @@ export const datasetFromLogsSchema = z.looseObject({
   counts: z.looseObject({ matched: z.number().int(), kept: z.number().int(), train: z.number().int(), validation: z.number().int() }),
   files: z.array(z.looseObject({ id: z.string() })),
 });
-
-export const storedRouterSchema = z.looseObject({ object: z.literal("router"), name: z.string(), reference: z.string().startsWith("stored:") });
-export const storedRouterListSchema = z.object({ object: z.literal("list"), data: z.array(storedRouterSchema) });

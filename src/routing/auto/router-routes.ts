@@ -1,9 +1,15 @@
 /** `/admin/routers`: router files stored in the database, shared by every node (master key only). */
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import { SwitchyardError } from "../../core/errors.js";
 import { requireGlobalAdmin } from "../../http/admin-guard.js";
 import type { RouteRegistrar } from "../../http/route-registrar.js";
 import { STORED_ROUTER_PREFIX, storedRouterNamePattern, type StoredRouters } from "./stored-routers.js";
+
+/** What the routes answer (also the OpenAPI document's schemas). */
+export const storedRouterSchema = z.object({ object: z.literal("router"), name: z.string(), reference: z.string(), bytes: z.number().int().optional() });
+export const storedRouterListSchema = z.object({ object: z.literal("list"), data: z.array(storedRouterSchema) });
+export const storedRouterDeletedSchema = z.object({ object: z.literal("router"), name: z.string(), deleted: z.literal(true) });
 
 export interface RouterRoutesOptions {
   routers: StoredRouters;
