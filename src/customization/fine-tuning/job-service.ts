@@ -57,6 +57,8 @@ export class JobService {
   }
 
   async create(projectId: string, request: JobRequest): Promise<JobRecord> {
+    // Another project's fine-tune is no base model for this one: it answers like an unknown name.
+    if (this.options.models.get(request.model) !== undefined) this.options.models.resolve(request.model, projectId);
     this.backend(request.backend).check(request.model);
     await this.options.files.get(projectId, request.training_file).catch(() => {
       throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `No such training file: '${request.training_file}'.`, { param: "training_file" });
@@ -104,7 +106,7 @@ export class JobService {
       const backend = this.options.backends[record.request.backend];
       for (const checkpoint of record.state.checkpoints) {
         const route = backend?.checkpointRouteFor?.(record, checkpoint);
-        if (route) this.options.models.register({ name: checkpoint.fine_tuned_model_checkpoint, routes: [route], origin: "runtime" });
+        if (route) this.options.models.register({ name: checkpoint.fine_tuned_model_checkpoint, routes: [route], origin: "runtime", projectId: record.projectId });
       }
       if (record.status === "succeeded" && record.state.fine_tuned_model) {
         const route = this.options.backends[record.request.backend]?.routeFor(record, record.state.fine_tuned_model);
@@ -136,7 +138,7 @@ export class JobService {
   private register(record: JobRecord, route: Route): void {
     const name = record.state.fine_tuned_model;
     if (!name) return;
-    this.options.models.register({ name, description: `Fine-tuned from ${record.request.model} by ${record.id}`, routes: [route], origin: "runtime" });
+    this.options.models.register({ name, description: `Fine-tuned from ${record.request.model} by ${record.id}`, routes: [route], origin: "runtime", projectId: record.projectId });
   }
 
   private async setStatus(record: JobRecord, status: JobStatus): Promise<boolean> {
@@ -209,7 +211,7 @@ export class JobService {
             const id = createId("ftckpt-");
             record.state.checkpoints.push({ ...checkpoint, id, created_at: Date.now() });
             await this.options.jobs.update(record);
-            this.options.models.register({ name: checkpoint.fine_tuned_model_checkpoint, routes: [route], origin: "runtime" });
+            this.options.models.register({ name: checkpoint.fine_tuned_model_checkpoint, routes: [route], origin: "runtime", projectId: record.projectId });
           },
           save: async (backendState) => {
             record.state.backend = { ...record.state.backend, ...backendState };
