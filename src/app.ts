@@ -8,6 +8,10 @@ import type { CacheEmbedder } from "./cache/semantic-cache.js";
 import { registerAdminAudit } from "./control/audit/audit-hooks.js";
 import { loadConfigFile, parseConfig } from "./config/load.js";
 import { resolveConfig, type Runtime } from "./config/resolve.js";
+import { ConfigReloader } from "./config/reloader.js";
+import { ConfigOverlayStore } from "./config/overlay-store.js";
+import { InFlightRequests } from "./config/in-flight.js";
+import { runtimeConfigRoutes } from "./api/admin/runtime-config-routes.js";
 import type { ConfigFile } from "./config/schema.js";
 import { Gateway } from "./gateway/gateway.js";
 import type { ChatMiddleware } from "./gateway/pipeline.js";
@@ -49,24 +53,42 @@ export interface App {
   customization: Customization;
   /** Knowledge bases and retrieval-augmented chat. */
   knowledge: Knowledge;
+  /** Re-reads the config file (SIGHUP, `POST /admin/config/reload`) and applies admin API changes. */
+  reloader: ConfigReloader;
   close(): Promise<void>;
 }
 
 /** Config -> runtime -> areas -> gateway -> HTTP server; nothing listens until `server.listen`. */
 export async function createApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
-  const loaded =
+  const readFile = () =>
     options.config !== undefined
       ? { config: parseConfig(options.config, "config object"), source: "config object" }
       : loadConfigFile({ path: options.configPath, env });
+  const loaded = readFile();
   const logger = options.logger ?? createLogger(loaded.config.server.log_level);
   const areas = new AreaRegistry();
   const control = await openControlPlane({ config: loaded.config, env, logger });
   await areas.open(() => ({ name: "control-store", close: () => control.close() }));
   // Credentials stored through the admin API answer env:NAME references; the real environment wins.
+  const environment = async () => ({ ...(await control.credentialEnvironment()), ...env });
+  const configEntries = new ConfigOverlayStore(control.storage);
   const runtime = await areas.open(async () => {
-    const resolved = await resolveConfig(loaded.config, { logger, env: { ...(await control.credentialEnvironment()), ...env }, source: loaded.source });
+    // Providers and models added through the admin API are laid over the file's.
+    const overlay = await configEntries.overlay();
+    const resolved = resolveConfig(ConfigReloader.merge(loaded.config, overlay, loaded.source), {
+      logger,
+      env: await environment(),
+      source: loaded.source,
+      referencesOnly: new Set(Object.keys(overlay.providers)),
+    });
     return { name: "runtime", runtime: resolved, close: () => resolved.close() };
+  });
+  // Reloads swap the runtime's contents; what they retire closes once the requests that started before have ended.
+  const inFlight = new InFlightRequests();
+  const runtimeConfig = await areas.open(() => {
+    const reloader = new ConfigReloader(runtime.runtime, loaded, { readFile, readOverlay: () => configEntries.overlay(), environment, inFlight, logger });
+    return { name: "runtime-config", reloader, routes: runtimeConfigRoutes({ reloader, entries: configEntries, runtime: runtime.runtime }), close: () => inFlight.flush() };
   });
   const controlArea = await areas.open(() => {
     const pieces = control.bind(runtime.runtime);
@@ -144,7 +166,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const created = await createServer(gateway, {
       routes: areas.routes(),
       observe: (app) => observability.register(app),
-      hooks: [(app) => registerAdminAudit(app, control.audit, logger)],
+      hooks: [(app) => registerAdminAudit(app, control.audit, logger), (app) => countInFlight(app, inFlight)],
     });
     return { name: "server", server: created, close: () => created.close() };
   });
@@ -158,8 +180,17 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     guardrails: guardrails.guardrails,
     customization,
     knowledge,
+    reloader: runtimeConfig.reloader,
     close: () => areas.close(),
   };
+}
+
+/** Every request counts against the runtime generation it started on, until its response has closed. */
+function countInFlight(app: FastifyInstance, inFlight: InFlightRequests): void {
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.raw.once("close", inFlight.enter());
+    done();
+  });
 }
 
 function combineRoutes(registrars: readonly RouteRegistrar[]): RouteRegistrar {

@@ -4,12 +4,14 @@ import { ModelsPage } from "./pages/models-page";
 import { PlaygroundPage } from "./pages/playground-page";
 import { DataPage } from "./pages/data-page";
 import { UsagePage } from "./pages/usage-page";
+import { ConfigPage } from "./pages/config-page";
 
 const pages = {
   models: { title: "Models", component: ModelsPage },
   playground: { title: "Playground", component: PlaygroundPage },
   data: { title: "Data & fine-tuning", component: DataPage },
   usage: { title: "Usage", component: UsagePage },
+  config: { title: "Configuration", component: ConfigPage },
 } as const;
 
 type PageName = keyof typeof pages;

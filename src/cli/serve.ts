@@ -40,11 +40,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
     { host, port, providers: [...runtime.providers.keys()], models: runtime.models.list().map((model) => model.name) },
     `Switchyard listening on http://${host.includes(":") ? `[${host}]` : host}:${port}${runtime.masterKey ? "" : " (no SWITCHYARD_MASTER_KEY: loopback only, no auth)"}`,
   );
+  // SIGHUP re-reads the config file: validated first (a bad file changes nothing), then swapped in one step.
+  // The reloader logs what changed, or every problem when it refused the file.
+  const reload = () => void app.reloader.reload().catch((error: unknown) => runtime.logger.error({ err: error }, "configuration reload failed"));
+  process.on("SIGHUP", reload);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  process.off("SIGHUP", reload);
   runtime.logger.info("shutting down");
   await app.close();
   return 0;

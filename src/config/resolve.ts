@@ -1,12 +1,11 @@
-import { SwitchyardError } from "../core/errors.js";
 import type { Logger } from "../observability/logger.js";
-import type { ProviderAdapter, ProviderContext } from "../providers/contract.js";
-import { findProviderDefinition, providerDefinitions } from "../providers/registry.js";
-import { ModelRegistry } from "../routing/model-registry.js";
-import { registerConfiguredModels } from "../routing/configured-models.js";
-import { formatIssues } from "./issues.js";
-import { ConfigError } from "./load.js";
+import type { ProviderAdapter } from "../providers/contract.js";
+import type { ModelRegistry } from "../routing/model-registry.js";
+import { buildRuntimeParts } from "./build-runtime.js";
+import { LiveRuntime } from "./live-runtime.js";
 import type { ConfigFile } from "./schema.js";
+
+export { createSecretResolver } from "./secrets.js";
 
 export interface Runtime {
   readonly config: Readonly<ConfigFile>;
@@ -17,67 +16,9 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Resolves `env:NAME` and `none`; a plain string is a literal value. Never logs the value. */
-export function createSecretResolver(env: NodeJS.ProcessEnv) {
-  return (reference: string | undefined): string | undefined => {
-    if (reference === undefined || reference === "none" || reference === "") return undefined;
-    if (reference.startsWith("env:")) {
-      const name = reference.slice(4);
-      const value = env[name];
-      if (value === undefined || value === "") {
-        throw new SwitchyardError("SWY_ERR_INTERNAL", `environment variable ${name} is not set`);
-      }
-      return value;
-    }
-    return reference;
-  };
-}
-
-/** Phase two: build providers with their own schemas, cross-check model routes, freeze. */
-export function resolveConfig(
-  config: ConfigFile,
-  options: { logger: Logger; env?: NodeJS.ProcessEnv; source?: string },
-): Runtime {
+/** Phase two: build providers with their own schemas, cross-check model routes, serve the result. */
+export function resolveConfig(config: ConfigFile, options: { logger: Logger; env?: NodeJS.ProcessEnv; source?: string; referencesOnly?: ReadonlySet<string> }): LiveRuntime {
   const env = options.env ?? process.env;
-  const source = options.source ?? "config";
-  const problems: string[] = [];
-  const resolveSecret = createSecretResolver(env);
-  const context: ProviderContext = { logger: options.logger, resolveSecret, dataDir: config.server.data_dir };
-  const providers = new Map<string, ProviderAdapter>();
-
-  for (const [name, entry] of Object.entries(config.providers)) {
-    const definition = findProviderDefinition(entry.type);
-    if (!definition) {
-      problems.push(
-        `providers.${name}.type: unknown provider type "${entry.type}" (known: ${providerDefinitions.map((item) => item.type).join(", ")})`,
-      );
-      continue;
-    }
-    const parsed = definition.configSchema.safeParse(entry);
-    if (!parsed.success) {
-      problems.push(...formatIssues(parsed.error.issues, ["providers", name]));
-      continue;
-    }
-    try {
-      providers.set(name, definition.create(name, parsed.data, context));
-    } catch (error) {
-      problems.push(`providers.${name}: ${(error as Error).message}`);
-    }
-  }
-
-  const models = new ModelRegistry(providers);
-  registerConfiguredModels(config, providers, models, problems);
-
-  if (problems.length > 0) throw new ConfigError(source, problems);
-  const masterKey = env.SWITCHYARD_MASTER_KEY || undefined;
-  return Object.freeze({
-    config: Object.freeze(config),
-    providers,
-    models,
-    logger: options.logger,
-    masterKey,
-    async close() {
-      await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
-    },
-  });
+  const parts = buildRuntimeParts(config, { logger: options.logger, env, source: options.source ?? "config", referencesOnly: options.referencesOnly });
+  return new LiveRuntime(parts, options.logger, env.SWITCHYARD_MASTER_KEY || undefined);
 }

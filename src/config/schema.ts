@@ -50,12 +50,15 @@ export const serverSchema = z
   })
   .strict();
 
+/** Provider names: also the first part of `provider/model` shorthand names. */
+export const providerNamePattern = /^[A-Za-z0-9._-]+$/;
+
 export const providerEntrySchema = z.looseObject({ type: z.string().min(1) });
 
 export const configSchema = z
   .object({
     server: serverSchema.default(serverSchema.parse({})),
-    providers: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, . _ - only"), providerEntrySchema).default({}),
+    providers: z.record(z.string().regex(providerNamePattern, "letters, digits, . _ - only"), providerEntrySchema).default({}),
     models: z.record(z.string().min(1), modelSchema).default({}),
     database: databaseSchema.default(databaseSchema.parse({})),
     redis: redisSchema.default(redisSchema.parse({})),

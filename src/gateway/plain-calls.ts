@@ -68,7 +68,8 @@ export class PlainCalls {
   async complete(request: CompletionRequest, meta: CallMeta, stream: boolean): Promise<CompletionCall> {
     const context = this.context({ model: request.model, messages: textMessages([request.prompt]), maxOutputTokens: request.maxOutputTokens, user: request.user }, meta, stream, "completions");
     const handler = composeChat(this.middlewares, async (ctx) => {
-      const entry = this.resolve(request.model, ctx.principal, request.user);
+      // The guardrails may have pointed the call at the local model (`route_local`).
+      const entry = this.resolve(ctx.request.model, ctx.principal, request.user);
       const [prompt] = textsOf(ctx.request, 1) as [string];
       const { route, value } = await firstAccepting(
         entry,

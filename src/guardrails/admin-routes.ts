@@ -12,7 +12,7 @@ const auditQuerySchema = z
     key_id: z.string().min(1).optional(),
     project_id: z.string().min(1).optional(),
     category: z.string().min(1).optional(),
-    action: z.enum(["mask", "redact", "block", "score"]).optional(),
+    action: z.enum(["mask", "redact", "block", "score", "route_local"]).optional(),
     since: isoTime.optional(),
     before: isoTime.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),

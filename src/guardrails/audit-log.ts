@@ -12,7 +12,7 @@ export interface AuditEntry {
   provider?: string;
   direction: "input" | "output";
   category: string;
-  action: "mask" | "redact" | "block" | "score";
+  action: "mask" | "redact" | "block" | "score" | "route_local";
   count: number;
   /** Injection score (category `prompt_injection`). */
   score?: number;

@@ -12,7 +12,11 @@ const isSupportedCountry = (country: string): boolean =>
  * not listed) to an action; later layers override earlier ones (see policy.ts).
  */
 
-export const inputActionSchema = z.enum(["allow", "mask", "redact", "block"]);
+/**
+ * `route_local`: the request is not sent to a third party at all; the configured `local_model`
+ * answers it instead (see route-local.ts).
+ */
+export const inputActionSchema = z.enum(["allow", "mask", "redact", "route_local", "block"]);
 export const outputActionSchema = z.enum(["allow", "redact", "block"]);
 export type InputAction = z.infer<typeof inputActionSchema>;
 export type OutputAction = z.infer<typeof outputActionSchema>;
@@ -52,6 +56,8 @@ export const guardrailsSchema = z
     providers: z.record(z.string(), providerLayerSchema).default({}),
     /** Providers with `local: true` (data stays on this machine) skip input policies. */
     exempt_local_providers: z.boolean().default(true),
+    /** The public model that answers requests a `route_local` policy keeps off third parties; all its routes must be local. */
+    local_model: z.string().min(1).optional(),
     detectors: z
       .object({
         /** ISO country for phone numbers written without `+`; without it only international numbers match. */
@@ -97,10 +103,21 @@ export const guardrailsSchema = z
     };
     checkPolicy(config.input, ["input"]);
     checkPolicy(config.output, ["output"]);
+    const routesLocal: (string | number)[][] = [];
+    const noteRouteLocal = (policy: Record<string, string> | undefined, path: (string | number)[]) => {
+      for (const [category, action] of Object.entries(policy ?? {})) if (action === "route_local") routesLocal.push([...path, category]);
+    };
+    noteRouteLocal(config.input, ["input"]);
     for (const scope of ["keys", "projects", "models", "providers"] as const) {
       for (const [name, layer] of Object.entries(config[scope])) {
         checkPolicy(layer.input, [scope, name, "input"]);
         checkPolicy(layer.output, [scope, name, "output"]);
+        noteRouteLocal(layer.input, [scope, name, "input"]);
+      }
+    }
+    if (config.local_model === undefined) {
+      for (const path of routesLocal) {
+        context.addIssue({ code: "custom", path, message: "route_local needs guardrails.local_model: the public model (with local routes only) that answers instead" });
       }
     }
     for (const [name, custom] of Object.entries(config.detectors.custom)) {

@@ -42,6 +42,7 @@ export async function createGuardrails(runtime: Runtime, options: CreateGuardrai
       unknown.map((name) => `guardrails.providers.${name}: no provider named "${name}" is configured (known: ${[...runtime.providers.keys()].join(", ") || "none"})`),
     );
   }
+  checkLocalModel(runtime, config);
   let owned: Storage | undefined;
   let audit: AuditLog;
   if (config.audit.store === "memory") {
@@ -75,6 +76,7 @@ export async function createGuardrails(runtime: Runtime, options: CreateGuardrai
     },
     allProviders: () => [...runtime.providers.keys()].map(providerInfo),
     deploymentPolicy: options.deploymentPolicy,
+    localModel: config.local_model,
   });
   return {
     middleware,
@@ -85,4 +87,25 @@ export async function createGuardrails(runtime: Runtime, options: CreateGuardrai
       await owned?.close();
     },
   };
+}
+
+/** `local_model` must exist and keep data here: every route local or exempt, and no auto routing to third parties. */
+function checkLocalModel(runtime: Runtime, config: GuardrailsConfig): void {
+  const name = config.local_model;
+  if (name === undefined) return;
+  let entry;
+  try {
+    entry = runtime.models.resolve(name);
+  } catch {
+    throw new ConfigError("config", [`guardrails.local_model: no model named "${name}" is configured`]);
+  }
+  if (entry.auto !== undefined) throw new ConfigError("config", [`guardrails.local_model: "${name}" is auto-routed; name a model with local routes`]);
+  const routes = entry.routes;
+  const outside = routes.filter((route) => !(config.providers[route.provider.name]?.exempt ?? route.provider.local === true));
+  if (routes.length === 0 || outside.length > 0) {
+    const names = outside.map((route) => route.provider.name).join(", ") || "none";
+    throw new ConfigError("config", [
+      `guardrails.local_model: "${name}" must route only to local providers (type local, local: true, or guardrails.providers.<name>.exempt); not local: ${names}`,
+    ]);
+  }
 }

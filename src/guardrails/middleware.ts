@@ -10,6 +10,7 @@ import { DetectorSet } from "./detectors/index.js";
 import { scoreInjection } from "./injection.js";
 import { guardOutput } from "./output-stream.js";
 import { PolicyResolver, type PolicySubject, type ProviderInfo } from "./resolve-policy.js";
+import { cannotRouteLocally, routeLocalFindings, routeToLocalModel, satisfiedRouteLocal } from "./route-local.js";
 import type { MaskVault } from "./vault.js";
 
 export interface GuardrailsMiddlewareOptions {
@@ -23,6 +24,8 @@ export interface GuardrailsMiddlewareOptions {
   allProviders(): readonly ProviderInfo[];
   /** The guardrail policy a deployment of this public name carries, if any. */
   deploymentPolicy?(model: string): PolicyLayer | undefined;
+  /** The public model (local routes only) that answers requests a `route_local` policy keeps here. */
+  localModel?: string;
 }
 
 /** What the guardrails learned about a request, for later middleware (metering, logs). */
@@ -87,10 +90,26 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
       });
 
       const providers = options.candidateProviders(subject.model) ?? options.allProviders();
-      const policy = resolver.input(subject, providers);
+      let policy = resolver.input(subject, providers);
+      const kind = context.state.get(plainCallKey);
+      const keepHere = routeLocalFindings(context.request, policy, detectors, fieldNamer(context));
+      if (keepHere.length > 0) {
+        const first = keepHere[0]!.category;
+        const refusal =
+          kind === "embeddings" ? cannotRouteLocally(first, "embeddings") : options.localModel === undefined ? cannotRouteLocally(first, "no-local-model") : undefined;
+        if (refusal) {
+          record([entry("input", first, "block", 1)]);
+          throw refusal;
+        }
+        const localModel = options.localModel!;
+        const localProviders = options.candidateProviders(localModel) ?? [];
+        record(keepHere.map((tally) => entry("input", tally.category, "route_local", tally.count, localProviders.map((provider) => provider.name).join(",") || undefined)));
+        routeToLocalModel(context, localModel);
+        policy = satisfiedRouteLocal(resolver.input(subject, localProviders));
+      }
       let outcome;
       try {
-        const apply = context.state.get(plainCallKey) === "embeddings" ? applyInputPolicyPerText : applyInputPolicy;
+        const apply = kind === "embeddings" ? applyInputPolicyPerText : applyInputPolicy;
         outcome = apply(context.request, policy, detectors, fieldNamer(context));
       } catch (error) {
         if (error instanceof GuardrailBlockedError) record([entry("input", error.category, "block", 1)]);

@@ -3,7 +3,8 @@ import type { InputAction, OutputAction } from "./config.js";
 /** Effective action per category; a category absent from the map is not scanned for. */
 export type ResolvedPolicy<Action extends string> = ReadonlyMap<string, Action>;
 
-const SEVERITY: Record<InputAction, number> = { allow: 0, mask: 1, redact: 2, block: 3 };
+// Keeping a request on the machine is stricter than changing what leaves it, and less than refusing it.
+const SEVERITY: Record<InputAction, number> = { allow: 0, mask: 1, redact: 2, route_local: 3, block: 4 };
 
 /**
  * Overlays policy layers from general to specific. Within one layer an explicit category beats

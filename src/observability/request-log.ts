@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { ROUTED_HEADER } from "../guardrails/route-local.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { Logger } from "./logger.js";
 import type { GatewayMetrics } from "./metrics.js";
@@ -74,6 +75,9 @@ function chatFields(context: GatewayContext): Record<string, unknown> {
   }
   if (facts.firstTokenAt !== undefined) fields.ttftMs = Math.round((facts.firstTokenAt - context.startedAt) * 1000) / 1000;
   if (facts.costUsd !== undefined) fields.costUsd = facts.costUsd;
+  // A guardrail kept the request on this machine (`route_local`): the model above is the local one.
+  const routed = context.responseHeaders[ROUTED_HEADER];
+  if (routed !== undefined) fields.guardrailsRouted = routed;
   if (facts.finishReason) fields.finishReason = facts.finishReason;
   if (facts.streamError) fields.error = facts.streamError;
   if (context.cacheHit) fields.cache = context.responseHeaders["x-switchyard-cache"] === "semantic-hit" ? "semantic-hit" : "hit";

@@ -67,6 +67,23 @@ export class ModelRegistry {
     this.entries.delete(name);
   }
 
+  /**
+   * Serves a new set of `models:` entries in one step (a config reload). Entries registered at run
+   * time (fine-tunes, deployments) stay, their routes re-pointed at the provider of the same name,
+   * so a changed provider serves them too.
+   */
+  replaceConfigured(entries: readonly ModelEntry[], providers: ReadonlyMap<string, ProviderAdapter>): void {
+    const others = [...this.entries.values()].filter((entry) => entry.origin !== "config");
+    this.entries.clear();
+    for (const entry of entries) this.entries.set(entry.name, entry);
+    // Run-time entries were registered after the config's at start-up and won a shared name; they still do.
+    for (const entry of others) {
+      const stale = entry.routes.some((route) => providers.get(route.provider.name) !== route.provider && providers.has(route.provider.name));
+      const routes = stale ? entry.routes.map((route) => ({ ...route, provider: providers.get(route.provider.name) ?? route.provider })) : entry.routes;
+      this.entries.set(entry.name, stale ? { ...entry, routes } : entry);
+    }
+  }
+
   get(name: string): ModelEntry | undefined {
     return this.entries.get(name);
   }

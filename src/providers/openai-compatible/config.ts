@@ -12,7 +12,14 @@ const common = {
   models: z.array(z.string()).optional(),
 };
 
-export const openaiConfigSchema = z.object({ type: z.literal("openai"), ...common }).strict();
+export const openaiConfigSchema = z
+  .object({
+    type: z.literal("openai"),
+    ...common,
+    /** True for a server on this machine or the operator's own hardware (vLLM, Ollama, llama.cpp): data sent to it stays here. */
+    local: z.boolean().optional(),
+  })
+  .strict();
 
 export const azureOpenaiConfigSchema = z
   .object({

@@ -22,6 +22,7 @@ export const openaiProvider = defineProvider({
       maxTokensField: config.max_tokens_field ?? (isOpenai ? "max_completion_tokens" : "max_tokens"),
       models: config.models,
       headersTimeoutMs: config.timeout_ms,
+      local: config.local,
     });
   },
 });

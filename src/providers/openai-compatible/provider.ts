@@ -22,6 +22,8 @@ export interface OpenaiCompatibleSettings {
   connectTimeoutMs?: number;
   /** Longest wait for the upstream's response headers. */
   headersTimeoutMs?: number;
+  /** The server keeps data on this machine (guardrails may exempt it and route sensitive requests to it). */
+  local?: boolean;
 }
 
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -47,6 +49,7 @@ export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSetting
     specificationVersion: "v1",
     name: settings.name,
     type: settings.type,
+    ...(settings.local === true && { local: true }),
 
     async stream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamPart>> {
       const streaming = options.stream ?? true;

@@ -6,6 +6,7 @@ import * as deployments from "./010-deployments.js";
 import * as knowledge from "./011-knowledge.js";
 import * as routingFeedback from "./012-routing-feedback.js";
 import * as tenancy from "./013-tenancy.js";
+import * as adminConfig from "./014-admin-config.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "011-knowledge": knowledge,
   "012-routing-feedback": routingFeedback,
   "013-tenancy": tenancy,
+  "014-admin-config": adminConfig,
 };
