@@ -1,43 +1,45 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
+import { Writable } from "node:stream";
 import { Pool } from "undici";
 
 /**
- * The floor for any Node proxy: takes the request, sends it upstream through an undici keep-alive
- * pool and pipes the response bytes back. No parsing, no auth, no logging. PORT, UPSTREAM (origin).
+ * The limit for any Node proxy, and the baseline of every ratio the benchmarks report: a node:http
+ * server that forwards the request body's bytes upstream through an undici keep-alive pool and
+ * streams the response bytes back. No JSON parsing, no auth, no logging, no metrics. A client that
+ * hangs up aborts the upstream request. PORT, UPSTREAM (origin).
  */
 const port = Number(process.env.PORT ?? 0);
 const upstream = process.env.UPSTREAM ?? "http://127.0.0.1:1";
 const pool = new Pool(upstream, { connections: null, keepAliveTimeout: 30_000, bodyTimeout: 0, headersTimeout: 0 });
 
-// `forward` answers every failure itself (502 or a destroyed socket), so nothing is left to await here.
-const server = createServer((request, response) => void forward(request, response));
-
-async function forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const controller = new AbortController();
-  response.once("close", () => {
-    if (!response.writableFinished) controller.abort();
-  });
-  try {
-    const headers: Record<string, string> = { "content-type": request.headers["content-type"] ?? "application/json" };
-    if (request.headers["content-length"]) headers["content-length"] = request.headers["content-length"];
-    const upstreamResponse = await pool.request({
+function forward(request: IncomingMessage, response: ServerResponse, body: Buffer): void {
+  pool.stream(
+    {
       path: request.url ?? "/",
-      method: (request.method ?? "GET") as "POST",
-      headers,
-      body: request.method === "POST" ? request : undefined,
-      signal: controller.signal,
-    });
-    const out: Record<string, string> = {};
-    const type = upstreamResponse.headers["content-type"];
-    if (typeof type === "string") out["content-type"] = type;
-    response.writeHead(upstreamResponse.statusCode, out);
-    await pipeline(upstreamResponse.body, response);
-  } catch {
-    if (!response.headersSent) response.writeHead(502).end();
-    else response.destroy();
-  }
+      method: request.method === "POST" ? "POST" : "GET",
+      headers: { "content-type": request.headers["content-type"] ?? "application/json" },
+      body: request.method === "POST" ? body : undefined,
+    },
+    // undici writes the upstream body straight into the response; if the client's socket closes
+    // first, the response ends prematurely and undici aborts the upstream request.
+    ({ statusCode, headers }) => {
+      const type = headers["content-type"];
+      response.writeHead(statusCode, typeof type === "string" ? { "content-type": type } : {});
+      return response as unknown as Writable;
+    },
+    (error) => {
+      if (!error) return;
+      if (!response.headersSent) response.writeHead(502).end();
+      else response.destroy();
+    },
+  );
 }
+
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on("data", (chunk: Buffer) => chunks.push(chunk));
+  request.on("end", () => forward(request, response, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+});
 server.keepAliveTimeout = 75_000;
 server.listen(port, "127.0.0.1", () => {
   const address = server.address();

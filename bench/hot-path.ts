@@ -18,6 +18,9 @@ import { BENCH_KEY, createVirtualKey, startStack } from "./lib/targets.js";
  *               the same rate, so CPU per request compares like with like (how much work each event-loop
  *               turn batches depends on the load, and closed-loop load differs per target)
  *   --ttfb=N    also N sequential streamed requests per target: time to first byte, p50 and p99
+ *   --auth=both|master|virtual  which keys Switchyard requests carry: the master key ("master": auth,
+ *               routing, request log, metrics), a project's virtual key with limits, budgets and
+ *               metering ("switchyard"), or both, as separate targets on the same process
  *   --profile   Switchyard under --cpu-prof; profiles in bench/out/profiles (summarise with
  *               bench/profile-summary.ts --skip=<seconds of start-up>)
  */
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     baseline: { type: "string" },
     rate: { type: "string" },
     ttfb: { type: "string", default: "0" },
+    auth: { type: "string", default: "both" },
   },
   strict: true,
 });
@@ -98,8 +102,17 @@ const flags = [...(values.profile ? ["--cpu-prof", "--cpu-prof-dir=bench/out/pro
 const stack = await startStack({ outDir: "bench/out", mockLatencyMs: 0, switchyardNodeFlags: flags, withPortkey: false });
 const extra: Service[] = [];
 try {
-  const services: Record<string, Service> = { switchyard: stack.switchyard, bare: stack.services.find((service) => service.name === "bare")! };
-  const targets: Record<string, Target> = { switchyard: stack.targets.switchyard, bare: stack.targets.bare };
+  const services: Record<string, Service> = { bare: stack.services.find((service) => service.name === "bare")!, switchyard: stack.switchyard };
+  const targets: Record<string, Target> = { bare: stack.targets.bare, switchyard: stack.targets.switchyard };
+  if (values.auth === "master" || values.auth === "both") {
+    // The same process answering master-key requests: auth, routing, request log and metrics only.
+    services.master = stack.switchyard;
+    targets.master = { ...stack.targets.switchyard, name: "Switchyard (master key)", headers: { ...stack.targets.switchyard.headers, authorization: `Bearer ${BENCH_KEY}` } };
+    if (values.auth === "master") {
+      delete services.switchyard;
+      delete targets.switchyard;
+    }
+  }
   if (values.baseline) {
     const baseline = await startBaseline(values.baseline, stack.mock.url);
     extra.push(baseline.service);
@@ -143,7 +156,8 @@ try {
         `${phase} ${name}: ${median(cpu[name]!).toFixed(3)} ms/req, ${median(rate[name]!).toFixed(0)} req/s` +
           (name === "bare" ? "" : ` (req/s ratio to bare ${(median(rate[name]!) / bareRate).toFixed(2)}, CPU bare/this ${(bareCpu / median(cpu[name]!)).toFixed(2)})`),
       );
-      log(`  threads, ms/req: ${threadReport(threadsBefore[name]!, threadTicks(services[name]!.child.pid!), answered[name]!)}`);
+      // Per-thread figures only mean something for a process that served this target alone.
+      if (names.filter((other) => services[other] === services[name]).length === 1) log(`  threads, ms/req: ${threadReport(threadsBefore[name]!, threadTicks(services[name]!.child.pid!), answered[name]!)}`);
     }
   }
   for (let round = 0; round < (Number(values.ttfb) > 0 ? 2 : 0); round++) {
@@ -155,7 +169,7 @@ try {
   log(`RSS after load: ${names.map((name) => `${name} ${services[name]!.rssMb().toFixed(1)} MB`).join(", ")}`);
   const streams = Number(values.streams);
   if (streams > 0) {
-    for (const name of names.filter((item) => item !== "bare")) {
+    for (const name of names.filter((item) => item !== "bare" && item !== "master")) {
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const { opened, value } = await holdOpenStreams(targets[name]!, holdBody, streams, () => services[name]!.rssMb());
       log(`${name} with ${opened} open streams: RSS ${value.toFixed(1)} MB`);

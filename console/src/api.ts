@@ -42,6 +42,10 @@ export async function postJson<T>(path: string, body: unknown): Promise<T> {
   return parse<T>(await fetch(path, { method: "POST", headers: headers({ "content-type": "application/json" }), body: JSON.stringify(body) }));
 }
 
+export async function putJson<T>(path: string, body: unknown): Promise<T> {
+  return parse<T>(await fetch(path, { method: "PUT", headers: headers({ "content-type": "application/json" }), body: JSON.stringify(body) }));
+}
+
 export async function postForm<T>(path: string, form: FormData): Promise<T> {
   return parse<T>(await fetch(path, { method: "POST", headers: headers(), body: form }));
 }

@@ -2,6 +2,8 @@ import type { FastifyInstance } from "fastify";
 import type { Gateway } from "../gateway/gateway.js";
 import { modelScope, type Principal } from "../gateway/context.js";
 import { modelCardFields } from "../control/pricing/model-card.js";
+import type { ModelStatus } from "../providers/contract.js";
+import type { Route } from "../routing/model-registry.js";
 
 /** `GET /v1/models`: configured public models plus each provider's own list, OpenAI's list shape. */
 export function registerModelRoutes(app: FastifyInstance, gateway: Gateway): void {
@@ -14,7 +16,7 @@ export function registerModelRoutes(app: FastifyInstance, gateway: Gateway): voi
     const name = request.params["*"];
     const entry = gateway.resolveModel(name, request.principal);
     void reply;
-    return describe(entry.name, entry.routes[0]?.provider.name ?? "switchyard", modelCardFields(gateway.runtime.config, entry.name, entry.routes[0]));
+    return describe(entry.name, entry.routes[0]?.provider.name ?? "switchyard", modelCardFields(gateway.runtime.config, entry.name, entry.routes[0]), statusOf(entry.routes[0]));
   });
 }
 
@@ -26,19 +28,24 @@ async function listModels(gateway: Gateway, principal: Principal) {
   const data = [];
   for (const entry of runtime.models.list()) seen.add(entry.name);
   for (const entry of runtime.models.list(modelScope(principal))) {
-    data.push(describe(entry.name, entry.routes[0]?.provider.name ?? "switchyard", modelCardFields(runtime.config, entry.name, entry.routes[0])));
+    data.push(describe(entry.name, entry.routes[0]?.provider.name ?? "switchyard", modelCardFields(runtime.config, entry.name, entry.routes[0]), statusOf(entry.routes[0])));
   }
   for (const provider of runtime.providers.values()) {
     const names = (await provider.listModels?.().catch(() => [])) ?? [];
     for (const model of names) {
       const id = `${provider.name}/${model}`;
-      if (!seen.has(id)) data.push(describe(id, provider.name, modelCardFields(runtime.config, id, { provider, model })));
+      if (!seen.has(id)) data.push(describe(id, provider.name, modelCardFields(runtime.config, id, { provider, model }), provider.modelStatus?.(model)));
     }
   }
   return allowed ? data.filter((model) => allowed.includes(model.id)) : data;
 }
 
-/** Price and capabilities (context length, vision, tools, JSON) ride along as extra fields. */
-function describe(id: string, ownedBy: string, card: Record<string, unknown> = {}) {
-  return { id, object: "model" as const, created: 0, owned_by: ownedBy, ...card };
+/** Whether the first route's model can answer yet (a local model still downloading), when its provider can tell. */
+function statusOf(route: Route | undefined): ModelStatus | undefined {
+  return route?.provider.modelStatus?.(route.model);
+}
+
+/** Price and capabilities (context length, vision, tools, JSON) and, where known, `status` ride along as extra fields. */
+function describe(id: string, ownedBy: string, card: Record<string, unknown> = {}, status?: ModelStatus) {
+  return { id, object: "model" as const, created: 0, owned_by: ownedBy, ...card, ...(status && { status }) };
 }

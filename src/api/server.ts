@@ -13,6 +13,8 @@ import { registerCompletionsRoute } from "./openai/completions.js";
 import { registerAnthropicRoutes } from "./anthropic/routes.js";
 import { registerEmbeddingsRoute } from "./openai/embeddings.js";
 import { registerOpenaiChatRoute } from "./openai/routes.js";
+import { FrontDoor } from "./fast/front-door.js";
+import type { FastChat } from "./fast/fast-chat.js";
 
 export interface ServerOptions {
   /** More route groups (Anthropic edge, admin API, console...), registered after the core ones. */
@@ -21,11 +23,15 @@ export interface ServerOptions {
   observe?: (app: FastifyInstance) => void;
   /** Root hooks registered after the admin guard and before any route (the admin audit log). */
   hooks?: Array<(app: FastifyInstance) => void>;
+  /** The fast path of `POST /v1/chat/completions`, in front of Fastify (src/api/fast/). */
+  fastChat?: FastChat;
 }
 
 export async function createServer(gateway: Gateway, options: ServerOptions = {}): Promise<FastifyInstance> {
   const config = gateway.runtime.config.server;
+  const door = options.fastChat && new FrontDoor(options.fastChat, config.body_limit);
   const app = Fastify({
+    ...(door && { serverFactory: door.serverFactory }),
     loggerInstance: gateway.runtime.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.body_limit,
@@ -48,6 +54,7 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
   app.removeContentTypeParser("text/plain");
   app.decorateRequest("principal", null as unknown as never);
   app.decorateRequest("gatewayContext", undefined);
+  door?.register(app);
   options.observe?.(app);
 
   app.addHook("onRequest", async (request, reply) => {

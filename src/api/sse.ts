@@ -27,44 +27,75 @@ export async function writeSse(
   parts: AsyncIterable<StreamPart>,
   encoder: SseEncoder,
 ): Promise<void> {
-  response.writeHead(200, { ...SSE_HEADERS, ...headers });
+  const sink = new SseSink(response, headers, encoder);
+  try {
+    for await (const part of parts) {
+      if (response.destroyed) return;
+      if (part.type === "error") {
+        sink.fail(part.error);
+        return;
+      }
+      if (!sink.part(part)) await drained(response);
+    }
+    sink.end();
+  } catch (error) {
+    sink.fail(error);
+  }
+}
+
+/**
+ * The SSE response of one stream, pushed a part at a time: `writeSse` pulls parts into it, and the
+ * OpenAI edge's fast path pushes them as upstream events arrive, so both write the same bytes.
+ */
+export class SseSink {
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    this.response.uncork();
+  };
+  private readonly uncorkThisTurn = () => setImmediate(this.uncork);
+
+  constructor(
+    private readonly response: ServerResponse,
+    headers: Record<string, string>,
+    private readonly encoder: SseEncoder,
+  ) {
+    response.writeHead(200, { ...SSE_HEADERS, ...headers });
+  }
+
+  /** Writes one part's frames; false when the client's buffer is full (wait for `drain`). */
+  part(part: StreamPart): boolean {
+    const frames = this.encoder.frames(part);
+    return frames.length === 0 || this.write(frames);
+  }
+
+  /** The final frames (usage, [DONE]) and the end of the response. */
+  end(): void {
+    if (!this.response.destroyed) this.response.end(this.encoder.end());
+  }
+
+  /** A failure after streaming began: the encoder's error frame ends the response. */
+  fail(error: unknown): void {
+    if (!this.response.destroyed) this.response.end(this.encoder.error(error));
+  }
+
   // Frames produced in the same turn of the event loop (an upstream chunk often carries several
   // events) leave in one write instead of one syscall each. The uncork waits for this turn's
   // setImmediate phase, after the usage journal's (which is queued from the same drain of
   // microtasks): a stream that ends in this turn then sends its content and its final frames
   // (written once the row is journaled; end() flushes the cork) in one write, not two. Nothing is
   // held past this turn.
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    response.uncork();
-  };
-  const uncorkThisTurn = () => setImmediate(uncork);
-  const write = (frames: string): boolean => {
-    if (!corked) {
-      corked = true;
-      response.cork();
-      process.nextTick(uncorkThisTurn);
+  private write(frames: string): boolean {
+    if (!this.corked) {
+      this.corked = true;
+      this.response.cork();
+      process.nextTick(this.uncorkThisTurn);
     }
-    return response.write(frames);
-  };
-  try {
-    for await (const part of parts) {
-      if (response.destroyed) return;
-      if (part.type === "error") {
-        response.end(encoder.error(part.error));
-        return;
-      }
-      const frames = encoder.frames(part);
-      if (frames.length > 0 && !write(frames)) await drained(response);
-    }
-    if (!response.destroyed) response.end(encoder.end());
-  } catch (error) {
-    if (!response.destroyed) response.end(encoder.error(error));
+    return this.response.write(frames);
   }
 }
 
-function drained(response: ServerResponse): Promise<void> {
+export function drained(response: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       response.off("drain", done);

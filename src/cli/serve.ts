@@ -33,7 +33,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     runtime.logger.warn(`SWITCHYARD_MASTER_KEY is not set: binding to 127.0.0.1 instead of ${host}. Set a master key to listen on other interfaces.`);
     host = "127.0.0.1";
   }
-  await server.listen({ host, port: runtime.config.server.port });
+  try {
+    await server.listen({ host, port: runtime.config.server.port });
+  } catch (error) {
+    // The database pool, Redis and the change bus would keep a process that cannot listen alive.
+    await app.close();
+    throw error;
+  }
   const address = server.server.address();
   const port = typeof address === "object" && address ? address.port : runtime.config.server.port;
   runtime.logger.info(
@@ -45,9 +51,21 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const reload = () => void app.reloader.reload().catch((error: unknown) => runtime.logger.error({ err: error }, "configuration reload failed"));
   process.on("SIGHUP", reload);
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    let first: number | undefined;
+    // Under `npm start` a Ctrl-C or a SIGTERM to the process group arrives twice (once from the terminal or
+    // sender, once forwarded by npm): the repeat must not cut the graceful shutdown short. A signal well
+    // after the first (someone insisting) ends the process at once.
+    const stop = (signal: NodeJS.Signals) => {
+      if (first === undefined) {
+        first = Date.now();
+        resolve();
+      } else if (Date.now() - first > 2000) {
+        runtime.logger.warn(`${signal} again: exiting without finishing the shutdown`);
+        process.exit(130);
+      }
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
   });
   process.off("SIGHUP", reload);
   runtime.logger.info("shutting down");

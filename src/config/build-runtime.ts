@@ -5,6 +5,7 @@ import { findProviderDefinition, providerDefinitions } from "../providers/regist
 import { ModelRegistry, type ModelEntry } from "../routing/model-registry.js";
 import { registerConfiguredModels } from "../routing/configured-models.js";
 import { formatIssues } from "./issues.js";
+import { modelHubSettings } from "../models/hub-settings.js";
 import { ConfigError } from "./load.js";
 import type { ConfigFile } from "./schema.js";
 import { createSecretResolver } from "./secrets.js";
@@ -42,6 +43,8 @@ const digest = (value: string | undefined) => (value === undefined ? undefined :
 export function buildRuntimeParts(config: ConfigFile, options: BuildOptions): RuntimeParts {
   const problems: string[] = [];
   const resolveSecret = createSecretResolver(options.env);
+  const hub = modelHubSettings(config, options.env);
+  if (hub.problem) problems.push(hub.problem);
   const providers = new Map<string, BuiltProvider>();
 
   for (const [name, entry] of Object.entries(config.providers)) {
@@ -66,6 +69,7 @@ export function buildRuntimeParts(config: ConfigFile, options: BuildOptions): Ru
     const context: ProviderContext = {
       logger: options.logger,
       dataDir: config.server.data_dir,
+      modelHub: hub.settings,
       resolveSecret: (reference) => {
         if (options.referencesOnly?.has(name) && reference !== undefined && !isReference(reference)) {
           throw new Error("give credentials as env:NAME (a stored credential or an environment variable), not as literal values");

@@ -3,7 +3,7 @@ import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { configSchema, type ConfigFile } from "./schema.js";
 import { formatIssues } from "./issues.js";
-import { defaultConfig } from "./defaults.js";
+import { droppedBuiltinProviders, withBuiltinDefaults } from "./defaults.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -19,16 +19,31 @@ export interface LoadOptions {
   /** Path given with --config or SWITCHYARD_CONFIG. */
   path?: string;
   env?: NodeJS.ProcessEnv;
+  /** Where built-in hosted providers look for their keys: `env` with the stored credentials under it (defaults to `env`). */
+  builtinEnv?: NodeJS.ProcessEnv;
 }
 
-/** Phase one: read the file (YAML or JSON), apply env overrides, validate strictly. */
-export function loadConfigFile(options: LoadOptions = {}): { config: ConfigFile; source: string } {
+export interface LoadedConfig {
+  config: ConfigFile;
+  source: string;
+  /**
+   * `added`: the built-in providers are in (no file, or a file without `providers:`); `replaced`: the
+   * file's `providers:` section is the whole list.
+   */
+  builtins: "added" | "replaced";
+  /** With `replaced`: the built-in providers the file's section leaves out (for the start-up warning and 404 hints). */
+  droppedBuiltins: string[];
+}
+
+/** Phase one: read the file (YAML or JSON), apply env overrides and the built-in defaults rule, validate strictly. */
+export function loadConfigFile(options: LoadOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
   const path = options.path ?? env.SWITCHYARD_CONFIG ?? (existsSync("switchyard.yaml") ? "switchyard.yaml" : undefined);
   let raw: unknown;
   let source = "built-in defaults";
   if (path === undefined) {
-    raw = defaultConfig(env);
+    // No file: the built-in defaults alone (added below, as for a file without `providers:`).
+    raw = {};
   } else {
     source = path;
     let text: string;
@@ -37,9 +52,14 @@ export function loadConfigFile(options: LoadOptions = {}): { config: ConfigFile;
     } catch (error) {
       throw new ConfigError(path, [`cannot read file: ${(error as Error).message}`]);
     }
-    raw = parseText(text, path);
+    raw = parseText(text, path) ?? {};
   }
-  return { config: parseConfig(applyEnv(raw, env), source), source };
+  const plain = typeof raw === "object" && raw !== null && !Array.isArray(raw);
+  const builtins = plain && (raw as Record<string, unknown>).providers !== undefined ? "replaced" : "added";
+  if (plain) raw = withBuiltinDefaults(raw as Record<string, unknown>, options.builtinEnv ?? env);
+  const config = parseConfig(applyEnv(raw, env), source);
+  const droppedBuiltins = builtins === "replaced" ? droppedBuiltinProviders(config.providers, options.builtinEnv ?? env) : [];
+  return { config, source, builtins, droppedBuiltins };
 }
 
 export function parseConfig(raw: unknown, source = "config"): ConfigFile {

@@ -26,13 +26,15 @@ export interface ConfigOverlay {
 
 export interface ReloaderOptions {
   /** Reads and validates the config file again (phase one). */
-  readFile: () => { config: ConfigFile; source: string };
+  readFile: () => { config: ConfigFile; source: string } | Promise<{ config: ConfigFile; source: string }>;
   /** The admin API's stored entries. */
   readOverlay: () => Promise<ConfigOverlay>;
   /** The environment `env:` references resolve in: stored credentials under the real environment. */
   environment: () => Promise<NodeJS.ProcessEnv>;
   inFlight: InFlightRequests;
   logger: Logger;
+  /** Runs after an admin API change applied (the change bus tells the other nodes to refresh). */
+  changed?: () => Promise<void>;
 }
 
 /**
@@ -67,7 +69,7 @@ export class ConfigReloader {
     return this.exclusive(async () => {
       let file: { config: ConfigFile; source: string };
       try {
-        file = this.options.readFile();
+        file = await this.options.readFile();
       } catch (error) {
         return this.refused(error, this.file.source);
       }
@@ -89,8 +91,16 @@ export class ConfigReloader {
   change(change: () => Promise<void>, undo: () => Promise<void>): Promise<ReloadOutcome> {
     return this.exclusive(async () => {
       await change();
-      const outcome = await this.applyUnlocked(this.file);
+      let outcome: ReloadOutcome;
+      try {
+        outcome = await this.applyUnlocked(this.file);
+      } catch (error) {
+        // Not a config problem (the database failed mid-way): the stored entries must still match what serves.
+        await undo();
+        throw error;
+      }
       if (!outcome.applied) await undo();
+      else await this.options.changed?.();
       return outcome;
     });
   }

@@ -7,6 +7,10 @@ import { telemetrySchema } from "../observability/config-schema.js";
 import { guardrailsSchema } from "../guardrails/config.js";
 import { fineTuningConfigSchema } from "../customization/config-schema.js";
 import { deploymentSpecSchema } from "../customization/deployments/spec.js";
+import { batchesConfigSchema } from "../batches/config-schema.js";
+import { clusterSchema } from "../cluster/config-schema.js";
+import { loggingSchema } from "../logs/config-schema.js";
+import { responsesConfigSchema } from "../responses/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -47,6 +51,19 @@ export const serverSchema = z
     request_timeout_ms: z.number().int().positive().default(600_000),
     /** Where models, files and the embedded database live. */
     data_dir: z.string().default("./data"),
+    /**
+     * Download configured local models that have a `source` and are missing, in the background at start
+     * (SWITCHYARD_AUTO_DOWNLOAD=0 turns it off).
+     */
+    auto_download: z.boolean().default(true),
+    /** Hugging Face endpoint for `hf:` sources (a mirror); defaults to HF_ENDPOINT, else https://huggingface.co. */
+    model_hub: z.url({ protocol: /^https?$/ }).optional(),
+    /**
+     * The pass-through fast path of POST /v1/chat/completions (docs/benchmarks.md): on by default; it
+     * declines by itself whenever something configured needs the full path. false sends every
+     * request through the full path.
+     */
+    fast_path: z.boolean().default(true),
   })
   .strict();
 
@@ -62,6 +79,8 @@ export const configSchema = z
     models: z.record(z.string().min(1), modelSchema).default({}),
     database: databaseSchema.default(databaseSchema.parse({})),
     redis: redisSchema.default(redisSchema.parse({})),
+    /** Nodes sharing PostgreSQL: the change bus's reconcile period. */
+    cluster: clusterSchema.default(clusterSchema.parse({})),
     pricing: pricingSchema.default({}),
     control: controlSchema.default(controlSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
@@ -70,8 +89,14 @@ export const configSchema = z
     guardrails: guardrailsSchema.optional(),
     /** Files, datasets and fine-tuning jobs (docs/customization.md). */
     fine_tuning: fineTuningConfigSchema.default(fineTuningConfigSchema.parse({})),
+    /** The Batches API: concurrency, yielding to live traffic, delegation to native batch APIs (docs/batches.md). */
+    batches: batchesConfigSchema.default(batchesConfigSchema.parse({})),
     /** Named deployments (model + prompt template + defaults + A/B variants); docs/customization.md. */
     deployments: z.record(z.string(), deploymentSpecSchema).default({}),
+    /** The stored request log (docs/logs.md); off unless turned on here or per project. */
+    logging: loggingSchema.default(loggingSchema.parse({})),
+    /** Stored responses of `/v1/responses` (docs/responses.md). */
+    responses: responsesConfigSchema.default(responsesConfigSchema.parse({})),
   })
   .strict();
 

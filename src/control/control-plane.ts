@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import type { Runtime } from "../config/resolve.js";
 import type { ConfigFile } from "../config/schema.js";
 import type { Authenticator } from "../gateway/auth.js";
+import type { GatewayContext } from "../gateway/context.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
 import type { Logger } from "../observability/logger.js";
 import type { Storage } from "../storage/database.js";
@@ -15,7 +16,7 @@ import { SecretCipher } from "./credentials/cipher.js";
 import { CredentialStore } from "./credentials/credential-store.js";
 import { KeyStore } from "./keys/key-store.js";
 import type { CounterStore } from "./limits/counter-store.js";
-import { createLimitsMiddleware } from "./limits/limits-middleware.js";
+import { createLimitsMiddleware, limitsReserver, type LimitSettlement } from "./limits/limits-middleware.js";
 import { MemoryCounters } from "./limits/memory-counters.js";
 import { RedisCounters } from "./limits/redis-counters.js";
 import { PriceBook, type PricedRoute } from "./pricing/price-book.js";
@@ -39,7 +40,12 @@ export interface ControlPlane {
   /** Decrypted stored credentials as environment entries, for `env:NAME` provider references. */
   credentialEnvironment(): Promise<Record<string, string>>;
   /** The pieces the gateway needs once the runtime (providers, models, master key) exists. */
-  bind(runtime: Runtime): { authenticator: Authenticator; middlewares: ChatMiddleware[] };
+  bind(runtime: Runtime): {
+    authenticator: Authenticator;
+    middlewares: ChatMiddleware[];
+    /** The limits middleware's check on its own, for the OpenAI edge's fast path. */
+    reserveLimits: (context: GatewayContext) => Promise<LimitSettlement | undefined>;
+  };
   close(): Promise<void>;
 }
 
@@ -97,20 +103,19 @@ export async function openControlPlane(options: ControlPlaneOptions): Promise<Co
           return undefined;
         }
       };
+      const limits = {
+        db: storage.db,
+        directory,
+        counters,
+        prices,
+        likelyRoute,
+        defaultOutputEstimate: config.control.default_output_estimate,
+        onSettleError: (error: unknown) => logger.warn({ err: error }, "budget settle failed"),
+      };
       return {
         authenticator: createVirtualKeyAuthenticator(runtime.masterKey, directory),
-        middlewares: [
-          createMeteringMiddleware(ledger, prices),
-          createLimitsMiddleware({
-            db: storage.db,
-            directory,
-            counters,
-            prices,
-            likelyRoute,
-            defaultOutputEstimate: config.control.default_output_estimate,
-            onSettleError: (error) => logger.warn({ err: error }, "budget settle failed"),
-          }),
-        ],
+        middlewares: [createMeteringMiddleware(ledger, prices), createLimitsMiddleware(limits)],
+        reserveLimits: limitsReserver(limits),
       };
     },
     async close() {

@@ -7,6 +7,11 @@ export const fineTuningConfigSchema = z
     max_file_bytes: z.number().int().positive().default(64 * 1024 * 1024),
     /** Dataset examples longer than this (estimated tokens) are rejected at upload. */
     max_tokens_per_example: z.number().int().positive().default(65_536),
+    /**
+     * A node running a job renews its lease every third of this; when the node dies, another takes
+     * the job over once the lease has expired and resumes it from its last checkpoint.
+     */
+    lease_ms: z.number().int().min(1000).default(30_000),
     local: z
       .object({
         /** The `type: local` provider that serves fine-tuned models; default: the first one configured. */

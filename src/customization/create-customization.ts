@@ -4,6 +4,9 @@ import type { RouteRegistrar } from "../http/route-registrar.js";
 import { fileRoutes } from "./files/routes.js";
 import { fineTuningRoutes } from "./fine-tuning/routes.js";
 import type { Storage } from "../storage/database.js";
+import type { BlobStore } from "../storage/blobs/blob-store.js";
+import type { ChangeBus } from "../cluster/change-bus.js";
+import { changeTopics } from "../cluster/topics.js";
 import { FileStore } from "./files/file-store.js";
 import { JobService } from "./fine-tuning/job-service.js";
 import { JobStore } from "./fine-tuning/job-store.js";
@@ -26,11 +29,21 @@ export interface Customization {
   close(): Promise<void>;
 }
 
-export async function createCustomization(runtime: Runtime, options: { storage: Storage; env: NodeJS.ProcessEnv }): Promise<Customization> {
+export interface CustomizationOptions {
+  storage: Storage;
+  env: NodeJS.ProcessEnv;
+  /** Where file bytes and trained models live (the database when nodes share PostgreSQL). */
+  blobs: BlobStore;
+  /** Tells the other nodes about new deployments and models, and tells this one about theirs. */
+  bus: ChangeBus;
+  nodeId: string;
+}
+
+export async function createCustomization(runtime: Runtime, options: CustomizationOptions): Promise<Customization> {
   const config = runtime.config.fine_tuning;
-  const files = new FileStore(options.storage, runtime.config.server.data_dir);
+  const files = new FileStore(options.storage, options.blobs);
   const jobs = new JobStore(options.storage);
-  const local = new LocalBackend(runtime, config.local);
+  const local = new LocalBackend(runtime, config.local, options.blobs);
   const openai = config.openai ? new OpenaiBackend(runtime, config.openai, options.env) : undefined;
   const backends: FineTuningBackend[] = openai ? [local, openai] : [local];
   const service = new JobService({
@@ -40,6 +53,7 @@ export async function createCustomization(runtime: Runtime, options: { storage: 
     backends: { local, ...(openai ? { openai } : {}) },
     maxTokensPerExample: config.max_tokens_per_example,
     logger: runtime.logger,
+    cluster: { nodeId: options.nodeId, leaseMs: config.lease_ms, bus: options.bus },
   });
   await service.recover();
   const registerFiles = fileRoutes({ files, maxFileBytes: config.max_file_bytes, maxTokensPerExample: config.max_tokens_per_example, backends });
@@ -49,7 +63,15 @@ export async function createCustomization(runtime: Runtime, options: { storage: 
   for (const [name, spec] of Object.entries(runtime.config.deployments)) await deployments.save(name, spec, "config");
   const sync = syncDeploymentModels(deployments, runtime.models);
   sync();
-  const registerDeployments = deploymentRoutes(deployments, sync);
+  // Another node saved, rolled back or deleted one (or the reconcile timer fired): reload the active versions.
+  const unsubscribe = options.bus.subscribe(changeTopics.deployments, async () => {
+    await deployments.load();
+    sync();
+  });
+  const registerDeployments = deploymentRoutes(deployments, async (name) => {
+    sync();
+    await options.bus.publish(changeTopics.deployments, name);
+  });
   return {
     files,
     jobs,
@@ -61,6 +83,9 @@ export async function createCustomization(runtime: Runtime, options: { storage: 
       registerJobs(app);
       await registerDeployments(app);
     },
-    close: () => service.close(),
+    close: async () => {
+      unsubscribe();
+      await service.close();
+    },
   };
 }

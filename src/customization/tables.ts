@@ -22,6 +22,9 @@ export interface FineTuningJobTable {
   request: string;
   /** Everything that changes while the job runs (JSON): metrics, checkpoints, result, error. */
   state: string;
+  /** The node that runs the job, and until when (ms) its claim holds unless renewed. */
+  lease_owner: string | null;
+  lease_until: number | null;
 }
 
 export interface FineTuningEventTable {

@@ -3,12 +3,22 @@ import type { AssistantContentPart, ChatResponse, StreamPart, ToolCallPart } fro
 
 /** Collects a canonical stream into a whole response. An `error` part is thrown. */
 export async function collectStream(stream: AsyncIterable<StreamPart>): Promise<ChatResponse> {
-  const response: ChatResponse = { content: [], finishReason: { unified: "other" }, warnings: [] };
-  let text = "";
-  let reasoning = "";
-  let reasoningSignature: string | undefined;
-  const toolCalls = new Map<number, ToolCallPart>();
-  for await (const part of stream) {
+  const collector = new PartCollector();
+  for await (const part of stream) collector.add(part);
+  return collector.response();
+}
+
+/** The same, a part at a time (the OpenAI edge's fast path has its parts in hand). */
+export class PartCollector {
+  private readonly partial: ChatResponse = { content: [], finishReason: { unified: "other" }, warnings: [] };
+  private text = "";
+  private reasoning = "";
+  private reasoningSignature: string | undefined;
+  private readonly toolCalls = new Map<number, ToolCallPart>();
+
+  /** Takes one part in; an `error` part is thrown. */
+  add(part: StreamPart): void {
+    const response = this.partial;
     switch (part.type) {
       case "response-metadata":
         response.id ??= part.id;
@@ -16,17 +26,17 @@ export async function collectStream(stream: AsyncIterable<StreamPart>): Promise<
         response.created ??= part.created;
         break;
       case "text-delta":
-        text += part.text;
+        this.text += part.text;
         break;
       case "reasoning-delta":
-        reasoning += part.text;
-        if (part.signature) reasoningSignature = part.signature;
+        this.reasoning += part.text;
+        if (part.signature) this.reasoningSignature = part.signature;
         break;
       case "tool-call-start":
-        toolCalls.set(part.index, { type: "tool-call", id: part.id, name: part.name, arguments: "" });
+        this.toolCalls.set(part.index, { type: "tool-call", id: part.id, name: part.name, arguments: "" });
         break;
       case "tool-call-delta": {
-        const call = toolCalls.get(part.index);
+        const call = this.toolCalls.get(part.index);
         if (call) call.arguments += part.argumentsDelta;
         break;
       }
@@ -45,10 +55,12 @@ export async function collectStream(stream: AsyncIterable<StreamPart>): Promise<
         throw toSwitchyardError(part.error);
     }
   }
-  const content: AssistantContentPart[] = [];
-  if (reasoning) content.push({ type: "reasoning", text: reasoning, signature: reasoningSignature });
-  if (text) content.push({ type: "text", text });
-  content.push(...[...toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call));
-  response.content = content;
-  return response;
+
+  response(): ChatResponse {
+    const content: AssistantContentPart[] = [];
+    if (this.reasoning) content.push({ type: "reasoning", text: this.reasoning, signature: this.reasoningSignature });
+    if (this.text) content.push({ type: "text", text: this.text });
+    content.push(...[...this.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call));
+    return { ...this.partial, content };
+  }
 }

@@ -26,6 +26,7 @@ export class Gateway {
   readonly routing: RoutingEngine;
   private readonly middlewares: ChatMiddleware[];
   private handler: ChatHandler;
+  private names: readonly string[];
   private readonly calls: PlainCalls;
 
   constructor(
@@ -36,6 +37,7 @@ export class Gateway {
     this.middlewares = [...(options.middlewares ?? [])];
     this.routing = options.routing ?? new RoutingEngine(runtime);
     this.handler = composeChat(this.middlewares, (context) => this.route(context));
+    this.names = this.middlewares.map((middleware) => middleware.name);
     const alias = options.aliasModel;
     this.calls = new PlainCalls(options.callMiddlewares ?? [], (name, principal, user) => {
       const entry = this.resolveModel(name, principal);
@@ -49,6 +51,12 @@ export class Gateway {
   use(middleware: ChatMiddleware): void {
     this.middlewares.push(middleware);
     this.handler = composeChat(this.middlewares, (context) => this.route(context));
+    this.names = this.middlewares.map((item) => item.name);
+  }
+
+  /** The chat chain's middleware, outermost first (the OpenAI edge's fast path checks what it may stand in for). */
+  get middlewareNames(): readonly string[] {
+    return this.names;
   }
 
   chat(context: GatewayContext): Promise<ChatResult> {

@@ -38,30 +38,35 @@ async function* observe(
 ): AsyncGenerator<StreamPart> {
   try {
     for await (const part of stream) {
-      switch (part.type) {
-        case "text-delta":
-        case "reasoning-delta":
-        case "tool-call-start":
-          facts.firstTokenAt ??= performance.now();
-          break;
-        case "usage":
-          facts.usage = part.usage;
-          break;
-        case "finish":
-          facts.finishReason = part.reason.unified;
-          break;
-        case "error":
-          facts.streamError = toSwitchyardError(part.error).code;
-          break;
-        case "response-metadata":
-        case "tool-call-delta":
-        case "tool-call-end":
-        case "warning":
-          break;
-      }
+      noteFact(facts, part);
       yield part;
     }
   } finally {
     if (span) tracer!.end(span, context, facts);
+  }
+}
+
+/** What one part tells the request log and metrics; the OpenAI edge's fast path calls it per part too. */
+export function noteFact(facts: RequestFacts, part: StreamPart): void {
+  switch (part.type) {
+    case "text-delta":
+    case "reasoning-delta":
+    case "tool-call-start":
+      facts.firstTokenAt ??= performance.now();
+      break;
+    case "usage":
+      facts.usage = part.usage;
+      break;
+    case "finish":
+      facts.finishReason = part.reason.unified;
+      break;
+    case "error":
+      facts.streamError = toSwitchyardError(part.error).code;
+      break;
+    case "response-metadata":
+    case "tool-call-delta":
+    case "tool-call-end":
+    case "warning":
+      break;
   }
 }

@@ -11,6 +11,8 @@ export interface Observability {
   /** Undefined when `telemetry.metrics` is false. */
   readonly metrics?: GatewayMetrics;
   readonly middleware: ChatMiddleware;
+  /** True when spans are exported (telemetry.otlp_endpoint): every chat request then takes the full path. */
+  readonly tracing: boolean;
   /** Adds the request-log hook and GET /metrics; call before any other onRequest hook. */
   register(app: FastifyInstance): void;
   close(): Promise<void>;
@@ -22,6 +24,7 @@ export async function createObservability(config: TelemetryConfig, logger: Logge
   return {
     metrics,
     middleware: createObservabilityMiddleware({ tracer }),
+    tracing: tracer !== undefined,
     register: (app) => registerRequestObservability(app, { logger, metrics }),
     async close() {
       await tracer?.shutdown();

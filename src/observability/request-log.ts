@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ServerResponse } from "node:http";
+import type { FastifyInstance } from "fastify";
 import { ROUTED_HEADER } from "../guardrails/route-local.js";
-import type { GatewayContext } from "../gateway/context.js";
+import type { GatewayContext, Principal } from "../gateway/context.js";
 import type { Logger } from "./logger.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { requestFacts } from "./request-facts.js";
@@ -16,7 +17,15 @@ export function registerRequestObservability(app: FastifyInstance, options: { lo
   const { logger, metrics } = options;
   app.addHook("onRequest", (request, reply, done) => {
     const startedAt = performance.now();
-    reply.raw.once("close", () => observeRequest(request, reply, startedAt, logger, metrics));
+    reply.raw.once("close", () =>
+      observeRequest(
+        { id: request.id, method: request.method, url: request.url, route: request.routeOptions.url ?? "unmatched", principal: request.principal, context: request.gatewayContext },
+        reply.raw,
+        startedAt,
+        logger,
+        metrics,
+      ),
+    );
     done();
   });
   if (metrics) {
@@ -27,20 +36,31 @@ export function registerRequestObservability(app: FastifyInstance, options: { lo
   }
 }
 
-function observeRequest(
-  request: FastifyRequest,
-  reply: FastifyReply,
+/** What the request log and metrics read of one HTTP request once its response has closed. */
+export interface ObservedRequest {
+  id: string;
+  method: string;
+  url: string;
+  /** The route template that matched, or `unmatched`. */
+  route: string;
+  principal?: Principal;
+  context?: GatewayContext;
+}
+
+/** The log line and metric updates of one request; Fastify's hook and the OpenAI edge's fast path both call it. */
+export function observeRequest(
+  request: ObservedRequest,
+  raw: ServerResponse,
   startedAt: number,
   logger: Logger,
   metrics: GatewayMetrics | undefined,
 ): void {
   const seconds = (performance.now() - startedAt) / 1000;
-  const raw = reply.raw;
   // writableEnded, not writableFinished: in-process injected responses never report finished.
   const aborted = !raw.writableEnded;
   const status = raw.statusCode;
-  const route = request.routeOptions.url ?? "unmatched";
-  const context = request.gatewayContext;
+  const route = request.route;
+  const context = request.context;
   if (metrics) {
     metrics.httpRequests.inc({ method: request.method, route, status });
     metrics.httpDuration.observe({ method: request.method, route }, seconds);

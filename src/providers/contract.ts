@@ -7,6 +7,8 @@ import type {
   StreamPart,
 } from "../core/types.js";
 import type { Logger } from "../observability/logger.js";
+import type { ModelHubSettings } from "../models/hub-settings.js";
+import type { UpstreamResponse } from "./shared/http.js";
 
 /**
  * The provider contract, version 1. Everything a provider does fits behind it.
@@ -26,9 +28,45 @@ export interface ProviderAdapter {
   stream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamPart>>;
   complete?(request: CompletionRequest, options: CallOptions): Promise<AsyncIterable<StreamPart>>;
   embed?(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse>;
+  /** The provider's own batch API (OpenAI's Batch API), used for its batch discount. */
+  readonly batches?: NativeBatchApi;
   /** Upstream model ids this provider offers without a config entry, when it can tell. */
   listModels?(): Promise<string[]>;
+  /** Whether a model can answer yet (a local model still downloading says how far it is); undefined when the provider cannot tell. */
+  modelStatus?(model: string): ModelStatus | undefined;
   close?(): Promise<void>;
+  /**
+   * Present when the upstream speaks OpenAI's chat-completions wire (the openai-compatible family):
+   * the pieces `stream` is made of, so the OpenAI edge's fast path (`src/api/fast/`) can read the
+   * upstream response itself, without a generator per layer, and still translate it with the same code.
+   */
+  readonly openaiChat?: OpenaiChatWire;
+}
+
+export interface OpenaiChatWire {
+  /** Sends the request exactly as `stream` does; resolves with the open 2xx response, rejects like `stream`. */
+  send(request: ChatRequest, options: CallOptions): Promise<UpstreamResponse>;
+  /** A whole non-streamed response body -> parts; throws a SwitchyardError when it is unreadable. */
+  completionParts(text: string): Iterable<StreamPart>;
+  /** Longest non-streamed response body read. */
+  readonly maxResponseBytes: number;
+}
+
+/** A batch as the provider's batch API reports it. */
+export interface NativeBatch {
+  id: string;
+  status: string;
+  outputFileId?: string | null;
+  errorFileId?: string | null;
+}
+
+/** OpenAI's Files + Batch APIs, as much of them as a delegated batch needs. */
+export interface NativeBatchApi {
+  uploadFile(content: Uint8Array, filename: string, signal: AbortSignal): Promise<string>;
+  createBatch(input: { inputFileId: string; endpoint: string; metadata?: Record<string, string> }, signal: AbortSignal): Promise<NativeBatch>;
+  retrieveBatch(id: string, signal: AbortSignal): Promise<NativeBatch>;
+  cancelBatch(id: string, signal: AbortSignal): Promise<NativeBatch>;
+  fileContent(id: string, signal: AbortSignal): Promise<string>;
 }
 
 export interface CallOptions {
@@ -46,6 +84,21 @@ export interface ProviderContext {
   resolveSecret(reference: string | undefined): string | undefined;
   /** The data directory (models, files). */
   dataDir: string;
+  /** Where local models are downloaded from, and whether missing ones are fetched at start. */
+  modelHub?: ModelHubSettings;
+}
+
+/** `GET /v1/models/{id}`'s `status`: snake_case, as it goes out on the wire. */
+export interface ModelStatus {
+  state: "ready" | "queued" | "downloading" | "missing" | "offline" | "failed";
+  /** For a download: bytes so far and in all (when the hub says). */
+  downloaded_bytes?: number;
+  total_bytes?: number;
+  /** 0..1, when the total is known. */
+  progress?: number;
+  source?: string;
+  /** What to do next, in words. */
+  message?: string;
 }
 
 /**

@@ -2,7 +2,7 @@ import { SwitchyardError, isAbortError, toSwitchyardError } from "../core/errors
 import { reportCircuitState } from "../observability/hooks.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { ChatResult } from "../gateway/pipeline.js";
-import { openAttempt } from "./attempt.js";
+import { openAttempt, type AttemptOptions } from "./attempt.js";
 import { retryDelay, sleep } from "./backoff.js";
 import { orderRoutes, routeKey } from "./balancer.js";
 import type { BreakerStore } from "./breaker/breaker-store.js";
@@ -34,12 +34,29 @@ export function breakerKey(route: Route): string {
  * its first client-visible part counts as a failed attempt; after that the stream ends with an
  * `error` part.
  */
-export async function runWithFallback(
+export function runWithFallback(
   context: GatewayContext,
   entry: ModelEntry,
   services: RoutingServices = fallbackServices,
   extraRoutes: Route[] = [],
 ): Promise<ChatResult> {
+  return runRoutes(context, entry, services, extraRoutes, openAttempt);
+}
+
+/** Opens one attempt of one route: resolves once the first client-visible part is in hand, rejects to fall back. */
+export type AttemptOpener<Result> = (context: GatewayContext, route: Route, options: AttemptOptions) => Promise<{ result: Result; firstPartMs: number }>;
+
+/**
+ * The strategy itself, over any way of opening an attempt: `openAttempt` for the canonical stream,
+ * or the OpenAI edge's fast path, which reads the upstream response itself (src/api/fast/).
+ */
+export async function runRoutes<Result>(
+  context: GatewayContext,
+  entry: ModelEntry,
+  services: RoutingServices,
+  extraRoutes: Route[],
+  open: AttemptOpener<Result>,
+): Promise<Result> {
   const strategy: StrategyConfig = entry.strategy ?? defaultStrategy;
   const routes = [...orderRoutes(strategy.mode, entry.routes, services.stats, services.random), ...extraRoutes];
   if (routes.length === 0) {
@@ -68,7 +85,7 @@ export async function runWithFallback(
       const started = performance.now();
       services.stats.begin(statsKey);
       try {
-        const opened = await openAttempt(context, route, {
+        const opened = await open(context, route, {
           timeouts: strategy.timeouts,
           deadline,
           settle: (outcome, error) => {

@@ -53,10 +53,20 @@ export function visibleTo(entry: ModelEntry, projectId: string | undefined): boo
 export class ModelRegistry {
   private readonly entries = new Map<string, ModelEntry>();
 
+  /**
+   * Built-in provider names the config file's own `providers:` section left out, named in the 404 so
+   * a `local/<file>` that worked without a file does not fail unexplained.
+   */
+  private droppedBuiltins: readonly string[] = [];
+
   constructor(private readonly providers: ReadonlyMap<string, ProviderAdapter>) {}
 
   /** Set once any project owns a model, so the common shorthand path skips the ownership scan. */
   private hasOwnedEntries = false;
+  /** Set at start and on each reload of the config file. */
+  setDroppedBuiltins(names: readonly string[]): void {
+    this.droppedBuiltins = names;
+  }
 
   register(entry: ModelEntry): void {
     this.entries.set(entry.name, entry);
@@ -103,7 +113,7 @@ export class ModelRegistry {
     }
     throw new SwitchyardError(
       "SWY_ERR_MODEL_NOT_FOUND",
-      `The model '${name}' does not exist. Use a name from GET /v1/models or PROVIDER/MODEL with a configured provider (${[...this.providers.keys()].join(", ") || "none configured"}).`,
+      `The model '${name}' does not exist. Use a name from GET /v1/models or PROVIDER/MODEL with a configured provider (${[...this.providers.keys()].join(", ") || "none configured"}).${this.builtinHint(name)}`,
       { param: "model" },
     );
   }
@@ -121,5 +131,13 @@ export class ModelRegistry {
   /** Every entry, or those a project may see. */
   list(projectId?: string): ModelEntry[] {
     return [...this.entries.values()].filter((entry) => visibleTo(entry, projectId));
+  }
+
+  private builtinHint(name: string): string {
+    const dropped = this.droppedBuiltins.filter((provider) => !this.providers.has(provider));
+    if (dropped.length === 0) return "";
+    const prefix = name.slice(0, Math.max(0, name.indexOf("/")));
+    const named = dropped.includes(prefix) ? `'${prefix}' is a built-in provider, but` : `The built-in providers (${dropped.join(", ")}) are not added:`;
+    return ` ${named} the config file has its own providers: section, which replaces them. Add it there (e.g. local: {type: local}) or remove the section to keep the built-in ones.`;
   }
 }

@@ -5,6 +5,8 @@ import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/se
 import { startRedis, type RedisServer } from "../helpers/redis.js";
 import { RedisCacheStore } from "../../src/cache/redis-store.js";
 import { createRedis } from "../../src/storage/redis.js";
+import { Redis } from "ioredis";
+import { waitFor } from "../helpers/wait.js";
 
 async function appWith(emulator: OpenaiEmulator, cache: Record<string, unknown>, env: Record<string, string> = {}): Promise<App> {
   return createApp({
@@ -152,23 +154,45 @@ describe("response cache (Redis)", () => {
     await redis.stop();
   });
 
-  it("shares entries between two gateway instances through Redis", async () => {
+  it("shares entries between two gateway instances through Redis, and only through Redis", async () => {
     const one = await appWith(emulator, { mode: "on" }, { REDIS_URL: redis.url });
     const two = await appWith(emulator, { mode: "on" }, { REDIS_URL: redis.url });
-    expect(one.cache?.store.kind).toBe("redis");
-    const before = emulator.requests.length;
-    expect((await chat(one, "shared via redis")).headers["x-switchyard-cache"]).toBe("miss");
-    // The store is written after the response ends; poll until the entry is visible.
-    let hit = "";
-    for (let attempt = 0; attempt < 50 && hit !== "hit"; attempt++) {
-      const response = await chat(two, "shared via redis", { headers: { "x-switchyard-cache": "on" } });
-      hit = String(response.headers["x-switchyard-cache"]);
-      if (hit !== "hit") await new Promise((resolve) => setTimeout(resolve, 20));
+    const alone = await appWith(emulator, { mode: "on" });
+    const reader = new Redis(redis.url);
+    try {
+      expect(one.cache?.store.kind).toBe("redis");
+      expect(two.cache?.store.kind).toBe("redis");
+      const before = emulator.requests.length;
+      const first = await chat(one, "shared via redis");
+      expect(first.headers["x-switchyard-cache"]).toBe("miss");
+      expect(emulator.requests.length - before).toBe(1);
+
+      // The entry is written after the response ends: wait for it in Redis itself, not through a gateway,
+      // so the second instance's first request is the one that must hit.
+      const keys = await waitFor(async () => {
+        const found = await reader.keys("swy:cache:*");
+        return found.length > 0 ? found : undefined;
+      }, 10_000, "the cache entry in Redis");
+      expect(keys).toHaveLength(1);
+      expect(await reader.get(keys[0]!)).toContain(first.json().choices[0].message.content);
+
+      const second = await chat(two, "shared via redis");
+      expect(second.headers["x-switchyard-cache"]).toBe("hit");
+      expect(second.json().choices[0].message.content).toBe(first.json().choices[0].message.content);
+      expect(emulator.requests.length - before).toBe(1);
+
+      // A gateway with its own memory store has nothing to share.
+      expect((await chat(alone, "shared via redis")).headers["x-switchyard-cache"]).toBe("miss");
+      expect(emulator.requests.length - before).toBe(2);
+
+      // The second instance holds no copy of its own: once Redis forgets, it misses.
+      await reader.flushdb();
+      expect((await chat(two, "shared via redis")).headers["x-switchyard-cache"]).toBe("miss");
+      expect(emulator.requests.length - before).toBe(3);
+    } finally {
+      reader.disconnect();
+      await Promise.all([one.close(), two.close(), alone.close()]);
     }
-    expect(hit).toBe("hit");
-    await one.close();
-    await two.close();
-    expect(emulator.requests.length - before).toBeGreaterThanOrEqual(1);
   });
 
   it("treats an unreachable Redis as a miss, not a failure", async () => {

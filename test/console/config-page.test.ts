@@ -38,7 +38,8 @@ describe("console configuration page in Chromium", () => {
 
   it("shows providers and models with where each comes from, and reloads the file", async () => {
     const page = await browser.newPage();
-    await page.addInitScript((key) => (globalThis as any).localStorage.setItem("switchyard.apiKey", key), MASTER);
+    // The key field keeps what is typed in the browser's localStorage, as a user would have left it.
+    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(MASTER)})`);
     await page.goto(`${gateway.url}/console/#config`);
     await page.getByRole("cell", { name: "admin-model" }).waitFor();
     const row = (name: string) => page.getByRole("row").filter({ has: page.getByRole("cell", { name, exact: true }) });

@@ -3,6 +3,7 @@ import { Tiktoken } from "js-tiktoken/lite";
 import o200k from "js-tiktoken/ranks/o200k_base";
 import { describe, expect, it } from "vitest";
 import { boundTokenizer } from "../../src/core/bounded-tokenizer.js";
+import { createCounter } from "../../src/control/usage/token-counter-thread.js";
 import { countTokensOffThread } from "../../src/control/usage/token-counter-worker.js";
 
 const reference = boundTokenizer(new Tiktoken(o200k));
@@ -27,6 +28,11 @@ describe("token counter thread", () => {
   it("counts exactly as js-tiktoken's o200k_base encoder with long runs bounded", async () => {
     const counts = await countTokensOffThread(samples);
     expect(counts).toEqual(samples.map((text) => reference.encode(text).length));
+  });
+
+  it("is a module of its own: the same counter run in this thread counts the same", async () => {
+    const count = createCounter(o200k);
+    expect(samples.map(count)).toEqual(await countTokensOffThread(samples));
   });
 
   it("counts empty text as zero and special-token text as plain text instead of failing", async () => {

@@ -3,17 +3,19 @@
  * llama.cpp's training engine, and call the new `ft:` model. Uses ../shared/models/stories260K.gguf
  * (a real TinyStories model) when present, else a tiny random model made here.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
+import { hasStories as hasStoriesModel, STORIES_MODEL } from "../local/fixtures.js";
 import { writeTinyLlamaGguf } from "../local/gguf-writer.js";
+import { waitFor } from "../helpers/wait.js";
 import { completionJsonl, tinySentences, zorblaxStories } from "./datasets.js";
 
-const STORIES = resolve(import.meta.dirname, "../../../shared/models/stories260K.gguf");
 // SWY_TEST_TINY_MODEL=1 runs the fallback flow even where the real model exists.
-const hasStories = existsSync(STORIES) && !process.env.SWY_TEST_TINY_MODEL;
+const hasStories = hasStoriesModel && !process.env.SWY_TEST_TINY_MODEL;
+const STORIES = STORIES_MODEL;
 
 const scenario = hasStories
   ? {
@@ -28,7 +30,8 @@ const scenario = hasStories
   : {
       label: "a tiny generated model learns a sentence",
       training: completionJsonl(tinySentences(80)),
-      validation: completionJsonl(tinySentences(2)),
+      // Held out: the same words in orders the training text never has.
+      validation: completionJsonl(["the big red cat sat on the mat and the dog was big", "a red dog sat on a big mat and the cat was red"]),
       prompt: "the big red",
       learned: " on the ",
       epochs: 8,
@@ -37,7 +40,7 @@ const scenario = hasStories
     };
 
 function multipart(purpose: string, filename: string, content: string) {
-  const boundary = "----swy" + Math.random().toString(16).slice(2);
+  const boundary = "----swyboundary";
   const body =
     `--${boundary}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\n${purpose}\r\n` +
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/jsonl\r\n\r\n${content}\r\n` +
@@ -83,6 +86,8 @@ describe(`local fine-tuning end to end: ${scenario.label}`, () => {
       expect(response.statusCode, response.body).toBe(200);
       return response.json() as { id: string; dataset: { statistics: { examples: number } } };
     };
+    const trainingLines = new Set(scenario.training.trim().split("\n"));
+    expect(scenario.validation.trim().split("\n").filter((line) => trainingLines.has(line))).toEqual([]);
     const training = await upload(scenario.training);
     const validation = await upload(scenario.validation);
     expect(training.dataset.statistics.examples).toBeGreaterThan(1);
@@ -103,20 +108,17 @@ describe(`local fine-tuning end to end: ${scenario.label}`, () => {
     expect(job.status).toBe("validating_files");
     expect(job.backend).toBe("local");
 
-    let current: {
+    interface JobView {
       status: string;
       fine_tuned_model: string | null;
       error: unknown;
-      metrics: Array<{ train_loss: number }>;
+      metrics: Array<{ step: number; total_steps?: number; epoch: number; train_loss: number }>;
       evaluation: { base_valid_loss: number; final_valid_loss: number } | null;
-    };
-    const seen = new Set<string>();
-    for (;;) {
-      current = (await app.server.inject({ method: "GET", url: `/v1/fine_tuning/jobs/${job.id}` })).json();
-      seen.add(current.status);
-      if (["succeeded", "failed", "cancelled"].includes(current.status)) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    const current = await waitFor(async () => {
+      const view = (await app.server.inject({ method: "GET", url: `/v1/fine_tuning/jobs/${job.id}` })).json() as JobView;
+      return ["succeeded", "failed", "cancelled"].includes(view.status) ? view : undefined;
+    }, 120_000, "the training job to end", 200);
     expect(current.error).toBeNull();
     expect(current.status).toBe("succeeded");
     expect(current.fine_tuned_model).toBe(`ft:local/base:demo:${job.id}`);
@@ -126,15 +128,35 @@ describe(`local fine-tuning end to end: ${scenario.label}`, () => {
     expect(current.metrics.at(-1)!.train_loss).toBeLessThan(current.metrics[0]!.train_loss);
     expect(current.evaluation!.final_valid_loss).toBeLessThan(current.evaluation!.base_valid_loss);
 
+    // Every step of every epoch is on the loss curve, in order, up to the total the job announced.
+    const steps = current.metrics.map((metric) => metric.step);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(new Set(steps).size).toBe(steps.length);
+    expect(current.metrics.at(-1)!.step).toBe(current.metrics.at(-1)!.total_steps);
+    expect(new Set(current.metrics.map((metric) => metric.epoch))).toEqual(new Set(Array.from({ length: scenario.epochs }, (_, index) => index + 1)));
+
     const events = (await app.server.inject({ method: "GET", url: `/v1/fine_tuning/jobs/${job.id}/events?limit=100` })).json() as {
-      data: Array<{ message: string; type: string }>;
+      data: Array<{ message: string; type: string; data?: { epoch: number; train_loss: number; valid_loss: number | null } }>;
     };
     expect(events.data[0]!.message).toBe("The job has successfully completed");
-    expect(events.data.some((event) => event.type === "metrics")).toBe(true);
+    // One metrics event per epoch, each with the loss on the held-out text; the last is the final evaluation.
+    const epochs = events.data.filter((event) => event.type === "metrics").map((event) => event.data!).reverse();
+    expect(epochs.map((epoch) => epoch.epoch)).toEqual(Array.from({ length: scenario.epochs }, (_, index) => index + 1));
+    for (const epoch of epochs) {
+      expect(Number.isFinite(epoch.train_loss)).toBe(true);
+      expect(Number.isFinite(epoch.valid_loss)).toBe(true);
+    }
+    expect(epochs.at(-1)!.valid_loss).toBeCloseTo(current.evaluation!.final_valid_loss, 6);
+    // Held-out text is measured apart from the training text: its loss is not the training loss.
+    expect(epochs.every((epoch) => epoch.valid_loss !== epoch.train_loss)).toBe(true);
+
     const checkpoints = (await app.server.inject({ method: "GET", url: `/v1/fine_tuning/jobs/${job.id}/checkpoints` })).json() as {
-      data: Array<{ fine_tuned_model_checkpoint: string; step_number: number }>;
+      data: Array<{ fine_tuned_model_checkpoint: string; step_number: number; metrics: { train_loss: number; valid_loss?: number } }>;
     };
     expect(checkpoints.data.length).toBe(scenario.epochs - 1);
+    for (const checkpoint of checkpoints.data) {
+      expect(checkpoint.metrics.valid_loss).toBeCloseTo(epochs[checkpoint.step_number - 1]!.valid_loss!, 6);
+    }
 
     const models = (await app.server.inject({ method: "GET", url: "/v1/models" })).json() as { data: Array<{ id: string }> };
     expect(models.data.map((model) => model.id)).toContain(current.fine_tuned_model);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
 import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
 import { startFineTuningEmulator, type FineTuningEmulator } from "../emulators/openai-fine-tuning/server.js";
+import { waitFor } from "../helpers/wait.js";
 import { chatJsonl } from "./datasets.js";
 
 const dataset = chatJsonl([
@@ -50,13 +51,18 @@ describe("files API and the openai fine-tuning backend", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const waitFor = async (id: string, statuses: string[]) => {
-    for (;;) {
+  const statusIn = (id: string, statuses: string[]) =>
+    waitFor(async () => {
       const job = await client.fineTuning.jobs.retrieve(id);
-      if (statuses.includes(job.status)) return job;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  };
+      return statuses.includes(job.status) ? job : undefined;
+    }, 20_000, `job ${id} to reach ${statuses.join(" or ")}`, 25);
+  /** The upstream job's id, once the gateway has created it (persisted before the first poll). */
+  const upstreamJobOf = (id: string) =>
+    waitFor(async () => {
+      const events = await client.fineTuning.jobs.listEvents(id, { limit: 100 });
+      const created = events.data.find((event) => event.message.startsWith("Upstream fine-tuning job created: "));
+      return created?.message.slice("Upstream fine-tuning job created: ".length);
+    }, 20_000, `the upstream job of ${id}`, 25);
 
   it("uploads, lists, retrieves, reads and deletes files with the SDK", async () => {
     const file = await client.files.create({ file: await toFile(Buffer.from(dataset), "train.jsonl"), purpose: "fine-tune" });
@@ -87,7 +93,7 @@ describe("files API and the openai fine-tuning backend", () => {
     const file = await client.files.create({ file: await toFile(Buffer.from(dataset), "train.jsonl"), purpose: "fine-tune" });
     const created = await client.fineTuning.jobs.create({ model: "gpt-4o-mini", training_file: file.id, suffix: "zorblax", seed: 7 });
     expect(created.status).toBe("validating_files");
-    const done = await waitFor(created.id, ["succeeded", "failed"]);
+    const done = await statusIn(created.id, ["succeeded", "failed"]);
     expect(done.error).toBeNull();
     expect(done.fine_tuned_model).toMatch(/^ft:gpt-4o-mini:emulator-org:zorblax:/);
     expect((done as unknown as { metrics: unknown[] }).metrics).toHaveLength(3);
@@ -104,7 +110,7 @@ describe("files API and the openai fine-tuning backend", () => {
   it("reports an upstream failure as a failed job with the reason", async () => {
     const file = await client.files.create({ file: await toFile(Buffer.from(chatJsonl([["FAIL_ME", "no"]])), "t.jsonl"), purpose: "fine-tune" });
     const job = await client.fineTuning.jobs.create({ model: "gpt-4o-mini", training_file: file.id });
-    const done = await waitFor(job.id, ["succeeded", "failed"]);
+    const done = await statusIn(job.id, ["succeeded", "failed"]);
     expect(done.status).toBe("failed");
     expect(done.error?.message).toMatch(/FAIL_ME/);
   });
@@ -120,26 +126,28 @@ describe("files API and the openai fine-tuning backend", () => {
     await start(60_000);
     const file = await client.files.create({ file: await toFile(Buffer.from(dataset), "train.jsonl"), purpose: "fine-tune" });
     const job = await client.fineTuning.jobs.create({ model: "gpt-4o-mini", training_file: file.id });
-    await waitFor(job.id, ["running"]);
+    await statusIn(job.id, ["running"]);
+    const upstreamId = await upstreamJobOf(job.id);
+    expect(upstream.jobs.get(upstreamId)?.status).not.toBe("cancelled");
     const cancelled = await client.fineTuning.jobs.cancel(job.id);
     expect(cancelled.status).toBe("cancelled");
     await expect(client.fineTuning.jobs.cancel(job.id)).rejects.toMatchObject({ status: 409 });
     expect((await client.fineTuning.jobs.retrieve(job.id)).status).toBe("cancelled");
+    // The spend stops upstream too: the cancel call reached OpenAI's API.
+    await waitFor(() => upstream.log.includes(`POST /v1/fine_tuning/jobs/${upstreamId}/cancel`), 10_000, "the upstream cancel call");
+    expect(upstream.jobs.get(upstreamId)?.status).toBe("cancelled");
   });
 
   it("resumes a running job after a restart without creating a second upstream job", async () => {
     const file = await client.files.create({ file: await toFile(Buffer.from(dataset), "train.jsonl"), purpose: "fine-tune" });
     const job = await client.fineTuning.jobs.create({ model: "gpt-4o-mini", training_file: file.id, suffix: "resumed" });
-    await waitFor(job.id, ["running"]);
-    // Wait until the upstream job exists (its id is persisted before the first poll).
-    for (let tries = 0; tries < 200 && !(await client.fineTuning.jobs.listEvents(job.id)).data.some((event) => event.message.startsWith("Upstream fine-tuning job created")); tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await statusIn(job.id, ["running"]);
+    await upstreamJobOf(job.id);
     const creates = () => upstream.log.filter((line) => line === "POST /v1/fine_tuning/jobs").length;
     const before = creates();
     await app.close();
     await start(20);
-    const done = await waitFor(job.id, ["succeeded", "failed"]);
+    const done = await statusIn(job.id, ["succeeded", "failed"]);
     expect(done.status).toBe("succeeded");
     expect(done.fine_tuned_model).toContain(":resumed:");
     expect(creates()).toBe(before);

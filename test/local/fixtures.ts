@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { sharedModel } from "../helpers/shared-models.js";
 import { CHATML_TEMPLATE, writeTinyLlamaGguf } from "./gguf-writer.js";
 
-/** ../shared/models/stories260K.gguf: a real TinyStories model, used when present. */
-export const STORIES_MODEL = resolve(import.meta.dirname, "../../../shared/models/stories260K.gguf");
-export const hasStories = existsSync(STORIES_MODEL);
+/** ../shared/models/stories260K.gguf: a real TinyStories model, used when present (and required on CI). */
+export const STORIES_MODEL = sharedModel("stories260K.gguf") ?? "";
+export const hasStories = STORIES_MODEL !== "";
 
 export interface ModelFixtures {
   dataDir: string;

@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { validateGgufFile } from "../../src/models/gguf-validation.js";
 import { probeModelLoad } from "../../src/models/load-probe.js";
+import { seededBytes } from "../helpers/seeded-random.js";
 import { CHATML_TEMPLATE, tinyLlamaGguf, writeTinyLlamaGguf } from "./gguf-writer.js";
 
 // Child processes that load llama.cpp are slow on a shared two-core machine.
@@ -31,8 +31,8 @@ describe("GGUF validation", () => {
     ["a vocabulary without byte tokens", { withoutByteTokens: true }, /lacks the byte token <0x00>/],
     ["an unknown architecture", { architecture: "no-such-arch" }, /architecture 'no-such-arch' is not supported/],
     ["a missing tokenizer", { omitKeys: ["tokenizer.ggml.model"] }, /'tokenizer\.ggml\.model' is missing/],
-  ])("rejects %s, naming the problem", async (_label, options, message) => {
-    const path = file(`bad-${randomBytes(4).toString("hex")}.gguf`, tinyLlamaGguf(options));
+  ])("rejects %s, naming the problem", async (label, options, message) => {
+    const path = file(`bad-${label.replace(/[^a-z]+/g, "-")}.gguf`, tinyLlamaGguf(options));
     await expect(validateGgufFile(path)).rejects.toMatchObject({ code: "SWY_ERR_MODEL_UNAVAILABLE", status: 503, message });
   });
 
@@ -42,7 +42,7 @@ describe("GGUF validation", () => {
   });
 
   it("rejects a file that is not GGUF at all", async () => {
-    await expect(validateGgufFile(file("noise.gguf", randomBytes(4096)))).rejects.toThrow(/'noise\.gguf' is not a usable GGUF model: its header cannot be read/);
+    await expect(validateGgufFile(file("noise.gguf", seededBytes(4096, 14)))).rejects.toThrow(/'noise\.gguf' is not a usable GGUF model: its header cannot be read/);
   });
 });
 

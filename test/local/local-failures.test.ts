@@ -67,7 +67,8 @@ describe("local models that cannot serve", SLOW, () => {
 
   it("the default config offers a local model that explains how to get it", async () => {
     const defaults = defaultConfig({});
-    const server = { data_dir: fixtures.dataDir, log_level: "silent" };
+    // Downloading is off here (test/first-run covers it against a hub on loopback).
+    const server = { data_dir: fixtures.dataDir, log_level: "silent", auto_download: false };
     const standalone = await createApp({ config: { ...defaults, server } });
     try {
       const response = await standalone.server.inject({

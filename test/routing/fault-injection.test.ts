@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
 import type { Fault } from "../emulators/shared/server.js";
 import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+import { seededRandom } from "../helpers/seeded-random.js";
 
 /**
  * Faults injected into emulated upstreams behind several routes. With a healthy fallback
@@ -58,7 +59,8 @@ beforeEach(async () => {
         },
       },
     },
-    { env: { SWITCHYARD_MASTER_KEY: "master-secret" } },
+    // Weighted balancing and retry jitter draw from this seeded source: the same picks on every run.
+    { env: { SWITCHYARD_MASTER_KEY: "master-secret" }, random: seededRandom(2026) },
   );
 });
 
@@ -93,10 +95,6 @@ function failed(result: { status: number; body: string }, stream: boolean): bool
   return result.body.includes('"error"') || !result.body.includes("data: [DONE]");
 }
 
-function seededRandom(seed: number) {
-  let state = seed;
-  return () => (state = (state * 16807) % 2147483647) / 2147483647;
-}
 
 const faultKinds: Array<[string, Fault]> = [
   ["500", { kind: "status", status: 500 }],

@@ -10,6 +10,7 @@ import { RouteStats } from "../../src/routing/route-stats.js";
 import type { ProviderAdapter } from "../../src/providers/contract.js";
 import { LearnedRouter } from "../../src/routing/auto/router-file.js";
 import { trainRouter } from "../../src/routing/auto/train.js";
+import { seededRandom } from "../helpers/seeded-random.js";
 import { syntheticRows } from "./synthetic-data.js";
 
 const provider = (name: string) => ({ name, type: "openai", specificationVersion: "v1" }) as unknown as ProviderAdapter;
@@ -44,8 +45,7 @@ describe("balancing", () => {
   });
 
   it("picks the first route in proportion to weights and keeps the others as fallbacks", () => {
-    let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = seededRandom(7);
     const firsts: Record<string, number> = { a: 0, b: 0, c: 0 };
     for (let index = 0; index < 4_000; index++) {
       const order = orderRoutes("weighted", routes, new RouteStats(), random);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { getJson } from "../api";
 import { ErrorNote } from "../components/error-note";
+import { GettingStarted } from "../components/getting-started";
 
 interface ModelRow {
   id: string;
@@ -17,6 +18,7 @@ export function ModelsPage() {
   }, []);
   return (
     <section>
+      <GettingStarted />
       <h1>Model catalog</h1>
       <ErrorNote error={error} />
       {models && models.length === 0 && <p className="muted">No models configured yet. Add providers and models to the config file.</p>}
@@ -45,7 +47,8 @@ export function ModelsPage() {
 }
 
 function describe(model: ModelRow): string {
-  const skip = new Set(["id", "object", "created", "owned_by"]);
+  // `status` (a local download) is shown, live, by the getting-started panel above.
+  const skip = new Set(["id", "object", "created", "owned_by", "status"]);
   return Object.entries(model)
     .filter(([key, value]) => !skip.has(key) && value !== null && value !== undefined)
     .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`)

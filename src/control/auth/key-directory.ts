@@ -46,6 +46,19 @@ export class KeyDirectory {
     return this.byId.get(keyId);
   }
 
+  /**
+   * A key read by id, for work that runs as a key whose secret it never holds (a batch resumed
+   * after a restart). It becomes the grant limits read, so budgets apply as they do to live calls.
+   */
+  async grantById(keyId: string): Promise<KeyGrant | undefined> {
+    const key = await this.keys.get(keyId).catch(() => undefined);
+    const project = key && (await this.projects.find(key.projectId));
+    const grant = key && project ? { key, project } : undefined;
+    if (grant) this.byId.set(keyId, grant);
+    else this.byId.delete(keyId);
+    return grant;
+  }
+
   /** Forget everything (after an admin change on this node). */
   invalidate(): void {
     this.bySecretHash.clear();

@@ -1,5 +1,6 @@
 import { SwitchyardError } from "../../core/errors.js";
 import type { StreamPart } from "../../core/types.js";
+import type { GatewayContext } from "../../gateway/context.js";
 import type { ChatMiddleware } from "../../gateway/pipeline.js";
 import type { Kysely } from "kysely";
 import type { Database } from "../../storage/database.js";
@@ -29,46 +30,12 @@ const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
  * concurrent requests can overspend a budget by at most what was in flight beyond its estimate.
  */
 export function createLimitsMiddleware(options: LimitsMiddlewareOptions): ChatMiddleware {
-  const { counters, prices } = options;
+  const reserve = limitsReserver(options);
   return {
     name: "limits",
     async handle(context, next) {
-      const grant = options.directory.grant(context.principal.keyId);
-      if (!grant) return next(context);
-      const inputEstimate = quickInputEstimate(context.request);
-      const outputEstimate = context.request.maxOutputTokens ?? options.defaultOutputEstimate;
-      const reservedTokens = inputEstimate + (context.request.maxOutputTokens ?? 0);
-      const route = options.likelyRoute(context.request.model);
-      const estimateNano = route ? prices.cost(route, { inputTokens: inputEstimate, outputTokens: outputEstimate }) * NANO : 0;
-      const plan = planLimits(options.db, grant, reservedTokens, Date.now());
-      const parallel = grant.key.maxParallel === undefined ? undefined : { key: `p:key:${grant.key.id}`, limit: grant.key.maxParallel };
-      if (plan.budgets.length === 0 && plan.rates.length === 0 && !parallel) return next(context);
-
-      let decision: AcquireResult;
-      try {
-        decision = await counters.acquire({ budgets: plan.budgets, estimateNano, rates: plan.rates, parallel });
-      } catch (error) {
-        // Failing closed: an unreachable counter store must not turn budgets off.
-        throw new SwitchyardError("SWY_ERR_LIMITS_UNAVAILABLE", "Rate limits and budgets cannot be checked right now; try again shortly.", {
-          cause: error,
-          retryAfterSeconds: 1,
-        });
-      }
-      if (!decision.ok) throw denial(decision, plan, grant.key.name || grant.key.id, parallel?.limit);
-      Object.assign(context.responseHeaders, limitHeaders(plan, decision));
-      const fraction = remainingFraction(plan, decision.budgetRemaining);
-      if (fraction !== undefined) context.principal = { ...context.principal, budget: { remainingFraction: fraction } };
-
-      let settled = false;
-      const settle = (actualNano: number, actualTokens: number) => {
-        if (settled) return;
-        settled = true;
-        const rateCorrections = plan.rates
-          .filter((rate) => rate.key.endsWith(":tpm"))
-          .map((rate) => ({ key: rate.key, capacity: rate.capacity, delta: reservedTokens - actualTokens }));
-        counters.settle({ budgets: plan.budgets, estimateNano, actualNano, rateCorrections, parallel }).catch((error: unknown) => options.onSettleError?.(error));
-      };
-
+      const settle = await reserve(context);
+      if (!settle) return next(context);
       let result;
       try {
         result = await next(context);
@@ -76,16 +43,65 @@ export function createLimitsMiddleware(options: LimitsMiddlewareOptions): ChatMi
         settle(0, 0);
         throw error;
       }
-      const meter = StreamMeter.of(context, prices);
+      const meter = StreamMeter.of(context, options.prices);
       return { stream: settling(meter.observe(result.stream), meter, settle) };
     },
+  };
+}
+
+/** Settles a reservation with what the request really cost (nano-USD) and used (tokens); once. */
+export type LimitSettlement = (actualNano: number, actualTokens: number) => void;
+
+/**
+ * The limits check itself: reserves for one request and returns how to settle it, or undefined when
+ * the caller's key has nothing to check; throws the denial (429) or SWY_ERR_LIMITS_UNAVAILABLE.
+ * The middleware wraps it around the chain; the OpenAI edge's fast path calls it directly.
+ */
+export function limitsReserver(options: LimitsMiddlewareOptions): (context: GatewayContext) => Promise<LimitSettlement | undefined> {
+  const { counters, prices } = options;
+  return async (context) => {
+    const grant = options.directory.grant(context.principal.keyId);
+    if (!grant) return undefined;
+    const inputEstimate = quickInputEstimate(context.request);
+    const outputEstimate = context.request.maxOutputTokens ?? options.defaultOutputEstimate;
+    const reservedTokens = inputEstimate + (context.request.maxOutputTokens ?? 0);
+    const route = options.likelyRoute(context.request.model);
+    const estimateNano = route ? prices.cost(route, { inputTokens: inputEstimate, outputTokens: outputEstimate }) * NANO : 0;
+    const plan = planLimits(options.db, grant, reservedTokens, Date.now());
+    const parallel = grant.key.maxParallel === undefined ? undefined : { key: `p:key:${grant.key.id}`, limit: grant.key.maxParallel };
+    if (plan.budgets.length === 0 && plan.rates.length === 0 && !parallel) return undefined;
+
+    let decision: AcquireResult;
+    try {
+      decision = await counters.acquire({ budgets: plan.budgets, estimateNano, rates: plan.rates, parallel });
+    } catch (error) {
+      // Failing closed: an unreachable counter store must not turn budgets off.
+      throw new SwitchyardError("SWY_ERR_LIMITS_UNAVAILABLE", "Rate limits and budgets cannot be checked right now; try again shortly.", {
+        cause: error,
+        retryAfterSeconds: 1,
+      });
+    }
+    if (!decision.ok) throw denial(decision, plan, grant.key.name || grant.key.id, parallel?.limit);
+    Object.assign(context.responseHeaders, limitHeaders(plan, decision));
+    const fraction = remainingFraction(plan, decision.budgetRemaining);
+    if (fraction !== undefined) context.principal = { ...context.principal, budget: { remainingFraction: fraction } };
+
+    let settled = false;
+    return (actualNano, actualTokens) => {
+      if (settled) return;
+      settled = true;
+      const rateCorrections = plan.rates
+        .filter((rate) => rate.key.endsWith(":tpm"))
+        .map((rate) => ({ key: rate.key, capacity: rate.capacity, delta: reservedTokens - actualTokens }));
+      counters.settle({ budgets: plan.budgets, estimateNano, actualNano, rateCorrections, parallel }).catch((error: unknown) => options.onSettleError?.(error));
+    };
   };
 }
 
 async function* settling(
   stream: AsyncIterable<StreamPart>,
   meter: StreamMeter,
-  settle: (actualNano: number, actualTokens: number) => void,
+  settle: LimitSettlement,
 ): AsyncGenerator<StreamPart> {
   try {
     yield* stream;
@@ -132,7 +148,7 @@ function limitHeaders(plan: LimitPlan, decision: Extract<AcquireResult, { ok: tr
 
 const periodName = { day: "daily", week: "weekly", month: "monthly" } as const;
 
-function denial(decision: Exclude<AcquireResult, { ok: true }>, plan: LimitPlan, keyName: string, parallelLimit: number | undefined): SwitchyardError {
+export function denial(decision: Exclude<AcquireResult, { ok: true }>, plan: LimitPlan, keyName: string, parallelLimit: number | undefined): SwitchyardError {
   if (decision.kind === "budget") {
     const line = plan.budgetLines[decision.index]!;
     const resets = new Date(line.windowEnd).toISOString();

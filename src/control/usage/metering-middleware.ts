@@ -8,7 +8,7 @@ import { StreamMeter } from "./stream-meter.js";
 import type { UsageLedger } from "./usage-ledger.js";
 import { utcDay, type UsageStatus } from "./usage-record.js";
 
-interface Outcome {
+export interface Outcome {
   status: UsageStatus;
   httpStatus: number;
   errorCode?: string;
@@ -20,6 +20,7 @@ interface Outcome {
  * complete response always has its row, even if the process dies right after.
  */
 export function createMeteringMiddleware(ledger: UsageLedger, prices: PriceBook): ChatMiddleware {
+  const write = usageWriter(ledger, prices);
   return {
     name: "metering",
     async handle(context, next) {
@@ -61,8 +62,11 @@ export function createMeteringMiddleware(ledger: UsageLedger, prices: PriceBook)
       if (!written) await write(context, publicModel, startedAt, outcome);
     }
   }
+}
 
-  async function write(context: GatewayContext, publicModel: string, startedAt: number, outcome: Outcome): Promise<void> {
+/** Writes a request's usage row (journaled when the promise resolves); shared with the OpenAI edge's fast path. */
+export function usageWriter(ledger: UsageLedger, prices: PriceBook): (context: GatewayContext, publicModel: string, startedAt: number, outcome: Outcome) => Promise<void> {
+  return async function write(context, publicModel, startedAt, outcome) {
     const measured = await StreamMeter.of(context, prices).measure();
     const route = context.route;
     const decision = context.routeDecision;
@@ -91,5 +95,5 @@ export function createMeteringMiddleware(ledger: UsageLedger, prices: PriceBook)
       stream: context.stream ? 1 : 0,
       router_decision: decision === undefined ? null : JSON.stringify(decision),
     });
-  }
+  };
 }

@@ -44,6 +44,11 @@ export class StreamMeter {
     return meter;
   }
 
+  /** The request's meter, if metering has made one (request logs read the same figures as usage rows). */
+  static peek(context: GatewayContext): StreamMeter | undefined {
+    return context.state.get(METER) as StreamMeter | undefined;
+  }
+
   /** Wraps the stream once; later calls return the stream unchanged. */
   observe(stream: AsyncIterable<StreamPart>): AsyncIterable<StreamPart> {
     if (this.observing) return stream;
@@ -58,7 +63,8 @@ export class StreamMeter {
     }
   }
 
-  private see(part: StreamPart): void {
+  /** Takes one part in; the fast path of the OpenAI edge pushes parts here instead of wrapping a stream. */
+  see(part: StreamPart): void {
     switch (part.type) {
       case "text-delta":
       case "reasoning-delta":

@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { tokenCounterSource } from "./token-counter-source.js";
+import { TOKEN_COUNTER_ROLE, type CountReply, type CountRequest, type TokenCounterData } from "./token-counter-thread.js";
 
 /**
  * Counts tokens on a worker thread: building the o200k rank table takes about a second of CPU (far
@@ -34,10 +35,23 @@ function stopWhenIdle(created: Worker): void {
   idleTimer.unref();
 }
 
+/**
+ * Starts the thread from its module beside this one: the compiled JavaScript in dist/; when running the
+ * TypeScript sources (development, tests) the .ts file, after registering tsx's loader in the new thread
+ * (a worker's execArgv cannot take `--import`).
+ */
+function spawnThread(workerData: TokenCounterData): Worker {
+  const compiled = new URL("./token-counter-thread.js", import.meta.url);
+  if (existsSync(compiled)) return new Worker(compiled, { workerData });
+  const source = new URL("./token-counter-thread.ts", import.meta.url).href;
+  const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
 function start(): Worker {
-  const created = new Worker(tokenCounterSource(require.resolve("js-tiktoken/ranks/o200k_base")), { eval: true });
+  const created = spawnThread({ role: TOKEN_COUNTER_ROLE, ranksPath: require.resolve("js-tiktoken/ranks/o200k_base") });
   created.unref();
-  created.on("message", (message: { id: number; counts: number[] }) => {
+  created.on("message", (message: CountReply) => {
     pending.get(message.id)?.resolve(message.counts);
     pending.delete(message.id);
     // Idle, the worker must not keep the process alive.
@@ -66,6 +80,6 @@ export function countTokensOffThread(texts: string[]): Promise<number[]> {
   return new Promise<number[]>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     worker!.ref();
-    worker!.postMessage({ id, texts });
+    worker!.postMessage({ id, texts } satisfies CountRequest);
   });
 }

@@ -7,7 +7,8 @@ import { parseBody, parseParam } from "../../http/parse-body.js";
 import type { DeploymentStore } from "./deployment-store.js";
 import { deploymentNameSchema, deploymentSpecSchema } from "./spec.js";
 
-export function deploymentRoutes(store: DeploymentStore, onChange: () => void) {
+/** `onChange` runs after every write, before the answer: this node's registry and the other nodes are told. */
+export function deploymentRoutes(store: DeploymentStore, onChange: (name: string) => Promise<void>) {
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(
       async (admin) => {
@@ -20,7 +21,7 @@ export function deploymentRoutes(store: DeploymentStore, onChange: () => void) {
         admin.put<{ Params: { name: string } }>("/:name", async (request) => {
           const name = parseParam(deploymentNameSchema, request.params.name, "name");
           const saved = await store.save(name, parseBody(deploymentSpecSchema, request.body ?? {}), "api");
-          onChange();
+          await onChange(name);
           return saved;
         });
 
@@ -33,13 +34,13 @@ export function deploymentRoutes(store: DeploymentStore, onChange: () => void) {
         admin.post<{ Params: { name: string } }>("/:name/rollback", async (request) => {
           const body = parseBody(z.object({ version: z.number().int().min(1).optional() }).strict(), request.body ?? {});
           const active = await store.rollback(request.params.name, body.version);
-          onChange();
+          await onChange(request.params.name);
           return active;
         });
 
         admin.delete<{ Params: { name: string } }>("/:name", async (request) => {
           await store.delete(request.params.name);
-          onChange();
+          await onChange(request.params.name);
           return { name: request.params.name, deleted: true };
         });
       },

@@ -1,12 +1,12 @@
 /**
- * Uploaded files: bytes under `<data_dir>/files/<id>`, metadata in the database, every read scoped
- * to the caller's project (another project's id answers 404, never 403, so ids leak nothing).
+ * Uploaded files: bytes in the blob store as `files/<id>` (the data directory on one node, the
+ * database when nodes share PostgreSQL), metadata in the database, every read scoped to the
+ * caller's project (another project's id answers 404, never 403, so ids leak nothing).
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { SwitchyardError } from "../../core/errors.js";
 import { createId, unixSeconds } from "../../core/ids.js";
 import type { Storage } from "../../storage/database.js";
+import type { BlobStore } from "../../storage/blobs/blob-store.js";
 import "../tables.js";
 import type { Estimate } from "../fine-tuning/types.js";
 import type { DatasetReport } from "./dataset-validation.js";
@@ -50,15 +50,13 @@ function toFile(row: FileRow): StoredFile {
   return file;
 }
 
-export class FileStore {
-  private readonly directory: string;
+const blobKey = (id: string) => `files/${id}`;
 
+export class FileStore {
   constructor(
     private readonly storage: Storage,
-    dataDir: string,
-  ) {
-    this.directory = path.join(path.resolve(dataDir), "files");
-  }
+    private readonly blobs: BlobStore,
+  ) {}
 
   async create(input: {
     projectId: string;
@@ -68,9 +66,8 @@ export class FileStore {
     report?: DatasetReport;
   }): Promise<StoredFile> {
     const id = createId("file-");
-    await mkdir(this.directory, { recursive: true });
-    // Bytes first: a crash between the two writes leaves an orphan file, never a row without bytes.
-    await writeFile(path.join(this.directory, id), input.content);
+    // Bytes first: a crash between the two writes leaves an orphan blob, never a row without bytes.
+    await this.blobs.put(blobKey(id), input.content);
     const report = input.report ? JSON.stringify({ ...input.report, texts: undefined }) : null;
     const row: FileRow = {
       id,
@@ -108,13 +105,15 @@ export class FileStore {
 
   async content(projectId: string, id: string): Promise<Buffer> {
     await this.get(projectId, id);
-    return readFile(path.join(this.directory, id));
+    const content = await this.blobs.get(blobKey(id));
+    if (!content) throw new SwitchyardError("SWY_ERR_NOT_FOUND", `The content of file '${id}' is gone.`, { param: "file_id" });
+    return content;
   }
 
   async delete(projectId: string, id: string): Promise<{ id: string; object: "file"; deleted: true }> {
     await this.get(projectId, id);
     await this.storage.db.deleteFrom("customization_files").where("id", "=", id).execute();
-    await rm(path.join(this.directory, id), { force: true });
+    await this.blobs.delete(blobKey(id));
     return { id, object: "file", deleted: true };
   }
 }

@@ -1,15 +1,21 @@
 /**
  * Fine-tuning jobs: validate -> queue -> run on a backend -> register the model. Every transition
- * is persisted first; after a restart unfinished jobs resume and succeeded ones re-register.
+ * is persisted first. Exactly one node runs a job, the one holding its lease (job-leases.ts); when
+ * it stops, another node claims the job and resumes it. Every node serves every job's models
+ * (fine-tuned-models.ts), told by the change bus when one appears.
  */
+import type { ChangeBus } from "../../cluster/change-bus.js";
+import { changeTopics } from "../../cluster/topics.js";
 import { SwitchyardError } from "../../core/errors.js";
 import { createId } from "../../core/ids.js";
 import type { Logger } from "../../observability/logger.js";
 import type { ModelRegistry, Route } from "../../routing/model-registry.js";
 import { validateDataset, type DatasetReport } from "../files/dataset-validation.js";
 import type { FileStore } from "../files/file-store.js";
+import { JobLeases } from "./job-leases.js";
 import type { JobStore } from "./job-store.js";
-import { terminalStatuses, type BackendName, type FineTuningBackend, type JobRecord, type JobRequest, type JobStatus, type StepMetric } from "./types.js";
+import { FineTunedModels } from "./fine-tuned-models.js";
+import { JobCancelled, terminalStatuses, type BackendName, type FineTuningBackend, type JobRecord, type JobRequest, type JobStatus, type StepMetric } from "./types.js";
 
 export interface JobServiceOptions {
   jobs: JobStore;
@@ -18,6 +24,8 @@ export interface JobServiceOptions {
   backends: Partial<Record<BackendName, FineTuningBackend>>;
   maxTokensPerExample: number;
   logger: Logger;
+  /** This node's name (the lease owner), the lease length, and the bus that tells other nodes. */
+  cluster: { nodeId: string; leaseMs: number; bus: ChangeBus };
 }
 
 /** Step metrics are flushed to the database at most this often (the loss curve, not every step). */
@@ -26,8 +34,22 @@ const METRIC_FLUSH_MS = 1000;
 export class JobService {
   private readonly running = new Map<string, AbortController>();
   private readonly work = new Set<Promise<void>>();
+  private readonly leases: JobLeases;
+  private readonly served: FineTunedModels;
+  private readonly unsubscribe: Array<() => void> = [];
+  private closing = false;
 
-  constructor(private readonly options: JobServiceOptions) {}
+  constructor(private readonly options: JobServiceOptions) {
+    this.leases = new JobLeases({
+      jobs: options.jobs,
+      nodeId: options.cluster.nodeId,
+      leaseMs: options.cluster.leaseMs,
+      logger: options.logger,
+      resume: (record) => void this.resume(record),
+      lost: (id) => this.running.get(id)?.abort(new SwitchyardError("SWY_ERR_CONFLICT", "lease lost")),
+    });
+    this.served = new FineTunedModels({ jobs: options.jobs, models: options.models, backends: options.backends, logger: options.logger });
+  }
 
   backend(name: BackendName): FineTuningBackend {
     const backend = this.options.backends[name];
@@ -77,7 +99,8 @@ export class JobService {
       request,
       state: { fine_tuned_model: null, trained_tokens: null, error: null, started_at: null, estimated_finish: null, metrics: [], checkpoints: [], backend: {} },
     };
-    await this.options.jobs.insert(record);
+    await this.options.jobs.insert(record, { owner: this.leases.nodeId, until: this.leases.until() });
+    this.leases.hold(record.id);
     await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: `Created fine-tuning job: ${record.id}` });
     this.launch(record);
     return record;
@@ -96,37 +119,58 @@ export class JobService {
     }
     await this.finish(record, "cancelled");
     await this.options.jobs.addEvent(id, { level: "info", type: "message", message: "Job cancelled" });
-    this.running.get(id)?.abort(new SwitchyardError("SWY_ERR_CONFLICT", "cancelled"));
+    this.stopLocal(id, "cancelled");
+    // The node running it may be another one: it stops its trainer on this message (or at its next renewal).
+    await this.options.cluster.bus.publish(changeTopics.fineTuningJobs, id);
     return record;
   }
 
-  /** After a restart: re-register finished models and resume unfinished jobs. */
+  /**
+   * At start-up: serve every finished model, claim the unfinished jobs no live node holds and resume
+   * them, then keep renewing and scanning; and listen for models and cancellations from other nodes.
+   */
   async recover(): Promise<void> {
-    for (const record of await this.options.jobs.all()) {
-      const backend = this.options.backends[record.request.backend];
-      for (const checkpoint of record.state.checkpoints) {
-        const route = backend?.checkpointRouteFor?.(record, checkpoint);
-        if (route) this.options.models.register({ name: checkpoint.fine_tuned_model_checkpoint, routes: [route], origin: "runtime", projectId: record.projectId });
-      }
-      if (record.status === "succeeded" && record.state.fine_tuned_model) {
-        const route = this.options.backends[record.request.backend]?.routeFor(record, record.state.fine_tuned_model);
-        if (route) this.register(record, route);
-      } else if (!terminalStatuses.has(record.status)) {
-        if (!this.options.backends[record.request.backend]) {
-          record.state.error = { code: "backend_unavailable", message: `The ${record.request.backend} backend is no longer configured.`, param: null };
-          await this.finish(record, "failed");
-          continue;
+    const { bus } = this.options.cluster;
+    this.unsubscribe.push(
+      bus.subscribe(changeTopics.fineTunedModels, () => this.served.sync()),
+      bus.subscribe(changeTopics.fineTuningJobs, async (message) => {
+        for (const id of message.payload ? [message.payload] : [...this.running.keys()]) {
+          const current = await this.options.jobs.get(id);
+          if (current && terminalStatuses.has(current.status)) this.stopLocal(id, current.status);
         }
-        await this.options.jobs.addEvent(record.id, { level: "warn", type: "message", message: `Resumed after a restart (was ${record.status})` });
-        this.launch(record);
-      }
-    }
+        await this.leases.scan();
+      }),
+    );
+    await this.served.sync();
+    await this.leases.start();
   }
 
-  /** Waits for running work (tests and clean shutdown). */
+  /** Stops the trainers this node runs and hands their jobs back, so another node resumes them at once. */
   async close(): Promise<void> {
+    this.closing = true;
+    for (const stop of this.unsubscribe.splice(0)) stop();
+    await this.leases.stop();
     for (const controller of this.running.values()) controller.abort(new SwitchyardError("SWY_ERR_UPSTREAM_UNAVAILABLE", "shutting down"));
     await Promise.allSettled([...this.work]);
+    await this.leases.release();
+  }
+
+  /** Stops this node's run of a job that ended elsewhere; a cancel is told apart from a shutdown (see JobCancelled). */
+  private stopLocal(id: string, status: JobStatus): void {
+    this.running.get(id)?.abort(status === "cancelled" ? new JobCancelled(id) : new SwitchyardError("SWY_ERR_CONFLICT", `The job ${id} has ${status}.`));
+  }
+
+  /** A job this node just claimed: fail it when its backend is gone, else run it from where it was. */
+  private async resume(record: JobRecord): Promise<void> {
+    if (this.closing) return;
+    if (!this.options.backends[record.request.backend]) {
+      record.state.error = { code: "backend_unavailable", message: `The ${record.request.backend} backend is no longer configured.`, param: null };
+      await this.finish(record, "failed");
+      this.leases.drop(record.id);
+      return;
+    }
+    await this.options.jobs.addEvent(record.id, { level: "warn", type: "message", message: `Resumed after a restart (was ${record.status}) on ${this.leases.nodeId}` });
+    this.launch(record);
   }
 
   private launch(record: JobRecord): void {
@@ -135,24 +179,31 @@ export class JobService {
     void task.finally(() => this.work.delete(task));
   }
 
-  private register(record: JobRecord, route: Route): void {
-    const name = record.state.fine_tuned_model;
-    if (!name) return;
-    this.options.models.register({ name, description: `Fine-tuned from ${record.request.model} by ${record.id}`, routes: [route], origin: "runtime", projectId: record.projectId });
+  /** Serves a model here at once and tells the other nodes to fetch and serve it too. */
+  private async announce(record: JobRecord, name: string, route: Route): Promise<void> {
+    this.served.register(record, name, route);
+    await this.options.cluster.bus.publish(changeTopics.fineTunedModels, record.id).catch((error: unknown) =>
+      this.options.logger.warn({ err: error, job: record.id }, "could not announce a fine-tuned model; other nodes find it at their next reconcile"),
+    );
+  }
+
+  /** Progress writes from the running node: dropped when the lease went to another node meanwhile. */
+  private save(record: JobRecord): Promise<boolean> {
+    return this.options.jobs.update(record, this.leases.nodeId);
   }
 
   private async setStatus(record: JobRecord, status: JobStatus): Promise<boolean> {
     const current = await this.options.jobs.get(record.id);
     if (!current || terminalStatuses.has(current.status)) return false;
     record.status = status;
-    await this.options.jobs.update(record);
-    return true;
+    return this.save(record);
   }
 
-  private async finish(record: JobRecord, status: JobStatus): Promise<void> {
+  /** Cancellation comes from any node, so it is not tied to the lease; the runner's own ending is. */
+  private async finish(record: JobRecord, status: JobStatus, owned = false): Promise<boolean> {
     record.status = status;
     record.finishedAt = Date.now();
-    await this.options.jobs.update(record);
+    return owned ? this.save(record) : this.options.jobs.update(record);
   }
 
   private async readDataset(projectId: string, fileId: string, param: string): Promise<{ report: DatasetReport; content: Buffer }> {
@@ -177,7 +228,7 @@ export class JobService {
       } catch (error) {
         record.state.error = { code: "invalid_training_file", message: (error as Error).message, param: (error as { param?: string }).param ?? "training_file" };
         await this.options.jobs.addEvent(record.id, { level: "error", type: "message", message: record.state.error.message });
-        await this.finish(record, "failed");
+        await this.finish(record, "failed", true);
         return;
       }
       const backend = this.backend(record.request.backend);
@@ -185,18 +236,21 @@ export class JobService {
       record.state.statistics = training.report.statistics;
       await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: "Files validated, moving job to queued state", data: { statistics: training.report.statistics, estimate } });
       if (!(await this.setStatus(record, "queued"))) return;
-      if (!(await this.setStatus(record, "running"))) return;
-      record.state.started_at = record.state.started_at ?? Date.now();
-      record.state.estimated_finish = Date.now() + estimate.seconds * 1000;
-      await this.options.jobs.update(record);
-      await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: `Fine-tuning job started on the ${backend.name} backend` });
+      // The job stays queued until the backend takes it (the local backend trains one job at a time).
+      const start = async () => {
+        if (!(await this.setStatus(record, "running"))) throw new JobCancelled(record.id);
+        record.state.started_at = record.state.started_at ?? Date.now();
+        record.state.estimated_finish = Date.now() + estimate.seconds * 1000;
+        await this.save(record);
+        await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: `Fine-tuning job started on the ${backend.name} backend` });
+      };
 
       let lastFlush = 0;
       const metric = (value: StepMetric) => {
         record.state.metrics.push(value);
         if (Date.now() - lastFlush > METRIC_FLUSH_MS) {
           lastFlush = Date.now();
-          void this.options.jobs.update(record).catch(() => undefined);
+          void this.save(record).catch(() => undefined);
         }
       };
       const result = await backend.run(
@@ -204,18 +258,19 @@ export class JobService {
         { training: training.report.texts, validation: validation?.report.texts ?? [], trainingContent: training.content, validationContent: validation?.content ?? null },
         {
           signal: controller.signal,
+          start,
           metric,
           event: (message, options = {}) =>
             this.options.jobs.addEvent(record.id, { level: options.level ?? "info", type: options.type ?? "message", message, data: options.data }),
           checkpoint: async (checkpoint, route) => {
             const id = createId("ftckpt-");
             record.state.checkpoints.push({ ...checkpoint, id, created_at: Date.now() });
-            await this.options.jobs.update(record);
-            this.options.models.register({ name: checkpoint.fine_tuned_model_checkpoint, routes: [route], origin: "runtime", projectId: record.projectId });
+            await this.save(record);
+            await this.announce(record, checkpoint.fine_tuned_model_checkpoint, route);
           },
           save: async (backendState) => {
             record.state.backend = { ...record.state.backend, ...backendState };
-            await this.options.jobs.update(record);
+            await this.save(record);
           },
         },
       );
@@ -225,8 +280,8 @@ export class JobService {
       record.state.evaluation = result.evaluation;
       record.state.backend = { ...record.state.backend, upstreamModel: result.route.model };
       if ((await this.options.jobs.get(record.id))?.status !== "running") return;
-      await this.finish(record, "succeeded");
-      this.register(record, result.route);
+      if (!(await this.finish(record, "succeeded", true))) return;
+      await this.announce(record, record.state.fine_tuned_model, result.route);
       await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: `New fine-tuned model created: ${record.state.fine_tuned_model}` });
       await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: "The job has successfully completed" });
     } catch (error) {
@@ -235,10 +290,12 @@ export class JobService {
       if (!current || terminalStatuses.has(current.status)) return;
       const message = error instanceof Error ? error.message : String(error);
       record.state.error = { code: error instanceof SwitchyardError ? error.code : "training_failed", message, param: null };
-      await this.finish(record, "failed");
+      if (!(await this.finish(record, "failed", true))) return;
       await this.options.jobs.addEvent(record.id, { level: "error", type: "message", message: `Fine-tuning failed: ${message}` });
     } finally {
       this.running.delete(record.id);
+      // On shutdown the lease stays held until close() hands it back; otherwise the job is over here.
+      if (!this.closing) this.leases.drop(record.id);
     }
   }
 }

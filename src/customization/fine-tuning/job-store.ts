@@ -26,6 +26,8 @@ interface JobRow {
   state: string;
 }
 
+const unfinished = ["validating_files", "queued", "running"] as const;
+
 function toRecord(row: JobRow): JobRecord {
   return {
     id: row.id,
@@ -43,7 +45,8 @@ export class JobStore {
 
   constructor(private readonly storage: Storage) {}
 
-  async insert(record: JobRecord): Promise<void> {
+  /** Inserts the job already leased to `lease.owner`, so no other node's scan can take it before it starts. */
+  async insert(record: JobRecord, lease: { owner: string; until: number }): Promise<void> {
     await this.storage.db
       .insertInto("fine_tuning_jobs")
       .values({
@@ -56,18 +59,91 @@ export class JobStore {
         finished_at: record.finishedAt,
         request: JSON.stringify(record.request),
         state: JSON.stringify(record.state),
+        lease_owner: lease.owner,
+        lease_until: lease.until,
       })
       .execute();
   }
 
-  async update(record: JobRecord): Promise<void> {
-    await this.storage.db
+  /**
+   * Writes status and state. With `owner`, only while that node still holds the lease: a node that
+   * lost its job to another (it stalled past the lease) must not overwrite the new runner's progress.
+   * Returns whether the row was written.
+   */
+  async update(record: JobRecord, owner?: string): Promise<boolean> {
+    let query = this.storage.db
       .updateTable("fine_tuning_jobs")
       .set({ status: record.status, finished_at: record.finishedAt, state: JSON.stringify(record.state) })
       .where("id", "=", record.id)
       // A late progress write must never reopen a job that was cancelled or finished meanwhile.
-      .where((where) => where.or([where("status", "not in", ["succeeded", "failed", "cancelled"]), where("status", "=", record.status)]))
+      .where((where) => where.or([where("status", "not in", ["succeeded", "failed", "cancelled"]), where("status", "=", record.status)]));
+    if (owner !== undefined) query = query.where("lease_owner", "=", owner);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Takes an unfinished job whose lease is free or expired. One conditional UPDATE, so of many nodes
+   * trying at once exactly one gets the row.
+   */
+  async claim(id: string, owner: string, until: number, now = Date.now()): Promise<boolean> {
+    const result = await this.storage.db
+      .updateTable("fine_tuning_jobs")
+      .set({ lease_owner: owner, lease_until: until })
+      .where("id", "=", id)
+      .where("status", "in", [...unfinished])
+      .where((where) => where.or([where("lease_owner", "is", null), where("lease_until", "is", null), where("lease_until", "<", now)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Extends this node's leases; returns the ids it still holds (a job cancelled or taken over drops out). */
+  async renew(ids: string[], owner: string, until: number): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    await this.storage.db
+      .updateTable("fine_tuning_jobs")
+      .set({ lease_until: until })
+      .where("id", "in", ids)
+      .where("lease_owner", "=", owner)
+      .where("status", "in", [...unfinished])
       .execute();
+    const rows = await this.storage.db
+      .selectFrom("fine_tuning_jobs")
+      .select("id")
+      .where("id", "in", ids)
+      .where("lease_owner", "=", owner)
+      .where("status", "in", [...unfinished])
+      .execute();
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Gives a job back at once (clean shutdown), so the next node need not wait for the lease to expire. */
+  async release(ids: string[], owner: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.storage.db.updateTable("fine_tuning_jobs").set({ lease_until: 0 }).where("id", "in", ids).where("lease_owner", "=", owner).execute();
+  }
+
+  /** Unfinished jobs nobody holds: free, or their holder's lease expired. */
+  async claimable(now = Date.now()): Promise<JobRecord[]> {
+    const rows = await this.storage.db
+      .selectFrom("fine_tuning_jobs")
+      .select(["id", "project_id", "backend", "model", "status", "created_at", "finished_at", "request", "state"])
+      .where("status", "in", [...unfinished])
+      .where((where) => where.or([where("lease_owner", "is", null), where("lease_until", "is", null), where("lease_until", "<", now)]))
+      .orderBy("created_at", "asc")
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  /** Jobs whose models may be served: succeeded ones and any with checkpoints (a reconcile reads these). */
+  async withModels(): Promise<JobRecord[]> {
+    const rows = await this.storage.db
+      .selectFrom("fine_tuning_jobs")
+      .select(["id", "project_id", "backend", "model", "status", "created_at", "finished_at", "request", "state"])
+      .where((where) => where.or([where("status", "=", "succeeded"), where("state", "like", '%"fine_tuned_model_checkpoint"%')]))
+      .orderBy("created_at", "asc")
+      .execute();
+    return rows.map(toRecord);
   }
 
   async get(id: string, projectId?: string): Promise<JobRecord | undefined> {

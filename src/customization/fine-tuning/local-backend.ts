@@ -1,7 +1,9 @@
 /**
  * The `local` backend: trains a GGUF model served by a `type: local` provider on this machine's CPU
  * with llama.cpp's training engine (trainer/), in a child process, one job at a time. The result is
- * written into that provider's models directory, so the provider serves it like any other file.
+ * written into that provider's models directory, so the provider serves it like any other file, and
+ * (when nodes share a database) into the blob store, from which other nodes fetch it to serve it or
+ * to resume the job from its last checkpoint.
  */
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -15,16 +17,20 @@ import type { ProviderAdapter } from "../../providers/contract.js";
 import { localConfigSchema } from "../../providers/local/config.js";
 import { resolveLocalModel } from "../../providers/local/resolve-model.js";
 import type { Runtime } from "../../config/resolve.js";
+import type { BlobStore } from "../../storage/blobs/blob-store.js";
 import type { Route } from "../../routing/model-registry.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
 import type { TrainMessage, TrainProcessInput } from "../trainer/train-process.js";
-import type { Checkpoint, Estimate, FineTuningBackend, JobRecord, RunHooks, RunResult } from "./types.js";
+import { wasCancelled, type Checkpoint, type Estimate, type FineTuningBackend, type JobRecord, type RunHooks, type RunResult } from "./types.js";
 
 /** Full-weight AdamW on a tiny model: this rate learns a new name in a few epochs without wrecking grammar. */
 const BASE_LEARNING_RATE = 5e-4;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Where a trained model file lives in the blob store. */
+const blobKey = (file: string) => `fine-tuned/${file}`;
 
 function trainerEntry(): string {
   const compiled = path.join(here, "..", "trainer", "train-process.js");
@@ -33,11 +39,13 @@ function trainerEntry(): string {
 
 export class LocalBackend implements FineTuningBackend {
   readonly name = "local" as const;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Settles when the last run in line has ended; never rejects. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly runtime: Runtime,
     private readonly config: FineTuningConfig["local"],
+    private readonly blobs: BlobStore,
   ) {}
 
   private localRoute(model: string): Route {
@@ -92,6 +100,28 @@ export class LocalBackend implements FineTuningBackend {
     return provider ? { provider, model: `${this.outputName(job.id)}-epoch-${checkpoint.epoch}` } : undefined;
   }
 
+  async fetch(job: JobRecord, checkpoint?: Checkpoint): Promise<void> {
+    const provider = this.servingProvider(job);
+    if (!provider) return;
+    const file = `${this.outputName(job.id)}${checkpoint ? `-epoch-${checkpoint.epoch}` : ""}.gguf`;
+    await this.materialize(file, this.providerSettings(provider).modelsDir);
+  }
+
+  /** Puts a trained file where every node can fetch it; on one node the models directory already is that place. */
+  private async share(file: string): Promise<void> {
+    if (this.blobs.kind === "database") await this.blobs.putFile(blobKey(path.basename(file)), file);
+  }
+
+  /** The model file in `modelsDir`, fetched from the blob store when another node trained it; the path. */
+  private async materialize(file: string, modelsDir: string): Promise<string> {
+    const target = path.join(modelsDir, file);
+    if (existsSync(target)) return target;
+    if (this.blobs.kind !== "database" || !(await this.blobs.download(blobKey(file), target))) {
+      throw new SwitchyardError("SWY_ERR_MODEL_UNAVAILABLE", `The fine-tuned model file ${file} is not on this node and not in the shared store.`, { retryable: true });
+    }
+    return target;
+  }
+
   private servingProvider(job: JobRecord): ProviderAdapter | undefined {
     if (this.config.provider) return this.runtime.providers.get(this.config.provider);
     try {
@@ -105,15 +135,43 @@ export class LocalBackend implements FineTuningBackend {
     return `ft-${jobId.replace(/[^A-Za-z0-9]/g, "").toLowerCase()}`;
   }
 
-  run(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
-    // One training run at a time: two would fight over the same cores.
-    const run = this.queue.then(() => this.train(job, data, hooks));
-    this.queue = run.catch(() => undefined);
-    return run;
+  /** The directory of a job's transient files (input, partial model, checkpoints not yet moved). */
+  workDirectory(jobId: string): string {
+    return path.join(path.resolve(this.runtime.config.server.data_dir), "fine-tuning", jobId);
+  }
+
+  async run(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
+    // One training run at a time: two would fight over the same cores. A job cancelled while it waits leaves
+    // the line at once, but passes its turn on only when the runs ahead of it have ended.
+    const ahead = this.queue;
+    let passTurn!: () => void;
+    this.queue = new Promise<void>((resolve) => (passTurn = resolve));
+    try {
+      await untilTurn(ahead, hooks.signal);
+      await hooks.start();
+      return await this.train(job, data, hooks);
+    } finally {
+      void ahead.then(passTurn);
+    }
   }
 
   private async train(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
-    hooks.signal.throwIfAborted();
+    const workDirectory = this.workDirectory(job.id);
+    try {
+      return await this.trainIn(workDirectory, job, data, hooks);
+    } catch (error) {
+      // A shutdown keeps the work for the resume; a cancelled or failed job will never use it.
+      if (!hooks.signal.aborted || wasCancelled(hooks.signal)) await rm(workDirectory, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private async trainIn(
+    workDirectory: string,
+    job: JobRecord,
+    data: { training: string[]; validation: string[] },
+    hooks: RunHooks,
+  ): Promise<RunResult> {
     const baseRoute = this.localRoute(job.request.model);
     const provider = this.config.provider ? this.runtime.providers.get(this.config.provider) : baseRoute.provider;
     if (!provider) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `No provider '${this.config.provider}' to serve fine-tuned models.`);
@@ -121,14 +179,12 @@ export class LocalBackend implements FineTuningBackend {
     const serving = this.providerSettings(provider);
     const settings = await resolveLocalModel(baseRoute.model, base.config, base.modelsDir);
     const name = this.outputName(job.id);
-    const workDirectory = path.join(path.resolve(this.runtime.config.server.data_dir), "fine-tuning", job.id);
     await mkdir(workDirectory, { recursive: true });
     await mkdir(serving.modelsDir, { recursive: true });
 
-    // A job resumed after a restart continues from its last checkpoint with the epochs it had left.
-    const resumeFrom = typeof job.state.backend.lastCheckpoint === "string" && existsSync(job.state.backend.lastCheckpoint)
-      ? { path: job.state.backend.lastCheckpoint, epoch: Number(job.state.backend.lastEpoch ?? 0) }
-      : undefined;
+    // A resumed job (after a restart, or taken over from a node that died) continues from its last
+    // checkpoint with the epochs it had left; on another node the checkpoint comes from the blob store.
+    const resumeFrom = await this.lastCheckpoint(job, serving.modelsDir);
     const epochs = job.request.hyperparameters.n_epochs - (resumeFrom?.epoch ?? 0);
     if (resumeFrom) await hooks.event(`Resuming from the checkpoint after epoch ${resumeFrom.epoch}`);
     const partial = path.join(workDirectory, "model.partial.gguf");
@@ -165,6 +221,7 @@ export class LocalBackend implements FineTuningBackend {
           const checkpointName = `${name}-epoch-${epoch}`;
           await rename(message.checkpoint, path.join(serving.modelsDir, `${checkpointName}.gguf`));
           const kept = path.join(serving.modelsDir, `${checkpointName}.gguf`);
+          await this.share(kept);
           await hooks.save({ lastCheckpoint: kept, lastEpoch: epoch });
           await hooks.checkpoint(
             {
@@ -179,6 +236,7 @@ export class LocalBackend implements FineTuningBackend {
       }
     });
     await rename(partial, path.join(serving.modelsDir, `${name}.gguf`));
+    await this.share(path.join(serving.modelsDir, `${name}.gguf`));
     await rm(workDirectory, { recursive: true, force: true });
     return {
       fineTunedModel: name,
@@ -188,12 +246,27 @@ export class LocalBackend implements FineTuningBackend {
     };
   }
 
+  private async lastCheckpoint(job: JobRecord, modelsDir: string): Promise<{ path: string; epoch: number } | undefined> {
+    const saved = job.state.backend.lastCheckpoint;
+    if (typeof saved !== "string") return undefined;
+    const epoch = Number(job.state.backend.lastEpoch ?? 0);
+    if (existsSync(saved)) return { path: saved, epoch };
+    try {
+      return { path: await this.materialize(path.basename(saved), modelsDir), epoch };
+    } catch {
+      // Without the checkpoint the job starts over: slower, never wrong.
+      return undefined;
+    }
+  }
+
   private spawn(
     inputPath: string,
     hooks: RunHooks,
     onMessage: (message: TrainMessage) => Promise<void>,
   ): Promise<Extract<TrainMessage, { type: "done" }>["result"]> {
     const entry = trainerEntry();
+    // An abort that came before the fork would never reach the child's listener below.
+    hooks.signal.throwIfAborted();
     return new Promise((resolve, reject) => {
       const child = fork(entry, [inputPath], {
         execArgv: entry.endsWith(".ts") ? ["--import", "tsx"] : [],
@@ -223,6 +296,19 @@ export class LocalBackend implements FineTuningBackend {
       });
     });
   }
+}
+
+/** Resolves when everything ahead has ended; rejects with the abort reason as soon as the job is cancelled. */
+function untilTurn(ahead: Promise<void>, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const leave = () => reject(signal.reason as Error);
+    signal.addEventListener("abort", leave, { once: true });
+    void ahead.then(() => {
+      signal.removeEventListener("abort", leave);
+      resolve();
+    });
+  });
 }
 
 function lastLines(text: string): string {

@@ -10,7 +10,7 @@ import { createSecretResolver, type Runtime } from "../../config/resolve.js";
 import type { Route } from "../../routing/model-registry.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
-import type { Estimate, FineTuningBackend, JobRecord, RunHooks, RunResult } from "./types.js";
+import { wasCancelled, type Estimate, type FineTuningBackend, type JobRecord, type RunHooks, type RunResult } from "./types.js";
 
 type OpenaiConfig = NonNullable<FineTuningConfig["openai"]>;
 
@@ -85,6 +85,8 @@ export class OpenaiBackend implements FineTuningBackend {
   }
 
   async run(job: JobRecord, data: { trainingContent: Buffer; validationContent: Buffer | null }, hooks: RunHooks): Promise<RunResult> {
+    // The upstream keeps its own queue; from here on the job is in its hands.
+    await hooks.start();
     let upstreamId = typeof job.state.backend.upstreamJobId === "string" ? job.state.backend.upstreamJobId : undefined;
     if (!upstreamId) {
       const trainingFile = await this.upload(data.trainingContent, `${job.id}-train.jsonl`, hooks.signal);
@@ -126,8 +128,7 @@ export class OpenaiBackend implements FineTuningBackend {
     } catch (error) {
       if (hooks.signal.aborted && upstreamId) {
         // Cancelling here must stop the spend upstream too; a shutdown leaves it running for the resume.
-        const reason = hooks.signal.reason as { message?: string } | undefined;
-        if (reason?.message === "cancelled") await this.call(`/fine_tuning/jobs/${upstreamId}/cancel`, { method: "POST" }).catch(() => undefined);
+        if (wasCancelled(hooks.signal)) await this.call(`/fine_tuning/jobs/${upstreamId}/cancel`, { method: "POST" }).catch(() => undefined);
       }
       throw error;
     }

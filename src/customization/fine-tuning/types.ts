@@ -1,3 +1,4 @@
+import { SwitchyardError } from "../../core/errors.js";
 import type { Route } from "../../routing/model-registry.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
 
@@ -68,8 +69,25 @@ export interface JobRecord {
   state: JobState;
 }
 
+/**
+ * A job's run is aborted for one of two reasons: its owner cancelled it (stop for good: cancel upstream, drop
+ * the work files) or the gateway is shutting down (keep everything, the run resumes after the restart).
+ */
+export class JobCancelled extends SwitchyardError {
+  constructor(jobId: string) {
+    super("SWY_ERR_CONFLICT", `The fine-tuning job ${jobId} was cancelled.`);
+  }
+}
+
+export function wasCancelled(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof JobCancelled;
+}
+
 export interface RunHooks {
+  /** Aborted on cancel (reason `JobCancelled`) and on shutdown. */
   signal: AbortSignal;
+  /** The backend calls this when the job leaves its queue and starts to train; rejects if it was cancelled meanwhile. */
+  start(): Promise<void>;
   event(message: string, options?: { level?: "info" | "warn" | "error"; type?: "message" | "metrics"; data?: unknown }): Promise<void>;
   metric(metric: StepMetric): void;
   checkpoint(checkpoint: Omit<Checkpoint, "id" | "created_at">, route: Route): Promise<void>;
@@ -101,4 +119,9 @@ export interface FineTuningBackend {
   routeFor(job: JobRecord, model: string): Route | undefined;
   /** The route of one of a job's checkpoints, when checkpoints are servable. */
   checkpointRouteFor?(job: JobRecord, checkpoint: Checkpoint): Route | undefined;
+  /**
+   * Makes the file behind a job's model (or one checkpoint's) present on this node before it is
+   * served here, when another node trained it. Backends whose models live upstream have none.
+   */
+  fetch?(job: JobRecord, checkpoint?: Checkpoint): Promise<void>;
 }

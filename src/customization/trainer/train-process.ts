@@ -36,6 +36,16 @@ function main(inputPath: string | undefined): void {
   run(JSON.parse(readFileSync(inputPath, "utf8")) as TrainProcessInput);
 }
 
+/**
+ * Training blocks this thread, so the IPC channel's "disconnect" never fires while it runs; a server
+ * killed with SIGKILL would leave its trainer running for nothing (another node resumes the job).
+ * Being re-parented is the sign: checked at every step, and the process ends at once.
+ */
+const parent = process.ppid;
+function exitWhenOrphaned(): void {
+  if (process.ppid !== parent) process.exit(3);
+}
+
 function run(input: TrainProcessInput): void {
   try {
     const checkpoints = new Map<number, string>();
@@ -47,8 +57,14 @@ function run(input: TrainProcessInput): void {
         checkpoints.set(epoch, file);
         return file;
       },
-      onStep: (step) => send({ type: "step", ...step }),
-      onEpoch: (epoch) => send({ type: "epoch", ...epoch, checkpoint: checkpoints.get(epoch.epoch) }),
+      onStep: (step) => {
+        exitWhenOrphaned();
+        send({ type: "step", ...step });
+      },
+      onEpoch: (epoch) => {
+        exitWhenOrphaned();
+        send({ type: "epoch", ...epoch, checkpoint: checkpoints.get(epoch.epoch) });
+      },
     });
     finish({ type: "done", result });
   } catch (error) {

@@ -5,6 +5,8 @@ import { llamaBinding } from "./binding.js";
 import { SwitchyardError } from "../../core/errors.js";
 import type { ChatRequest, CompletionRequest, EmbeddingRequest, EmbeddingResponse, StreamPart, Warning } from "../../core/types.js";
 import { listStoredModels, modelsDirectory } from "../../models/store.js";
+import { LocalModelDownloads } from "../../models/auto-download.js";
+import { DEFAULT_MODEL_HUB } from "../../models/hub-settings.js";
 import type { CallOptions, ProviderAdapter, ProviderContext } from "../contract.js";
 import type { LocalConfig } from "./config.js";
 import { getEngine, resolveThreads } from "./engine.js";
@@ -29,10 +31,29 @@ export function createLocalProvider(name: string, config: LocalConfig, context: 
     logger: context.logger,
   });
 
+  const downloads = new LocalModelDownloads({
+    provider: name,
+    modelsDir,
+    hub: context.modelHub ?? { autoDownload: false, endpoint: DEFAULT_MODEL_HUB },
+    logger: context.logger,
+    isPresent: (model) => resolveLocalModel(model, config, modelsDir).then(() => true, () => false),
+  });
+  const sourced = Object.entries(config.models).flatMap(([model, entry]) => (entry.source ? [{ model, source: entry.source }] : []));
+  void downloads.start(sourced);
   warnAboutMissingModels(name, config, modelsDir, context);
 
+  /** A model's file and settings; a model still downloading answers 503 with its progress. */
+  async function settingsFor(model: string) {
+    downloads.throwIfPending(model);
+    try {
+      return await resolveLocalModel(model, config, modelsDir);
+    } catch (error) {
+      throw downloads.explain(model, error);
+    }
+  }
+
   async function lease(model: string, options: CallOptions): Promise<Lease> {
-    return pool.lease(await resolveLocalModel(model, config, modelsDir), options.signal);
+    return pool.lease(await settingsFor(model), options.signal);
   }
 
   function sampling(request: { temperature?: number; topP?: number; topK?: number; seed?: number; maxOutputTokens?: number; stopSequences?: string[] }) {
@@ -124,7 +145,7 @@ export function createLocalProvider(name: string, config: LocalConfig, context: 
     },
 
     async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
-      const settings = await resolveLocalModel(request.model, config, modelsDir);
+      const settings = await settingsFor(request.model);
       const { context: embedder, slots, loaded } = await pool.embedding(settings);
       const release = await slots.acquire(options.signal);
       try {
@@ -155,16 +176,24 @@ export function createLocalProvider(name: string, config: LocalConfig, context: 
       return [...new Set([...Object.keys(config.models), ...stored])];
     },
 
+    modelStatus(model: string) {
+      return downloads.status(model);
+    },
+
     async close(): Promise<void> {
+      await downloads.close();
       await pool.close();
     },
   };
 }
 
-/** Says on the console, at startup, which configured models still need `models pull` (requests get the same in a 503). */
+/**
+ * Says on the console, at startup, which configured files are missing (requests get the same in a 503);
+ * models with a `source` are reported by the downloader.
+ */
 function warnAboutMissingModels(name: string, config: LocalConfig, modelsDir: string, context: ProviderContext): void {
   void Promise.all(
-    Object.keys(config.models).map((model) =>
+    Object.keys(config.models).filter((model) => !config.models[model]!.source).map((model) =>
       resolveLocalModel(model, config, modelsDir).then(
         () => undefined,
         (error: unknown) => context.logger.warn({ provider: name, model }, (error as Error).message),

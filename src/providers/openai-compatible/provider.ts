@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import { SwitchyardError } from "../../core/errors.js";
 import type { ChatRequest, EmbeddingRequest, EmbeddingResponse, StreamPart } from "../../core/types.js";
-import type { CallOptions, ProviderAdapter } from "../contract.js";
+import type { CallOptions, OpenaiChatWire, ProviderAdapter } from "../contract.js";
 import { createDispatcher, readBounded, sendUpstream } from "../shared/http.js";
 import { readServerSentEvents } from "../shared/sse.js";
 import { openaiErrorMessage } from "./errors.js";
@@ -10,6 +10,7 @@ import { openaiCompletionToParts } from "./response.js";
 import { openaiEventsToParts } from "./stream.js";
 import { completionSchema, embeddingResponseSchema } from "./wire.js";
 import { prependWarnings, safeJson } from "../shared/parts.js";
+import { createNativeBatches } from "./native-batches.js";
 
 export interface OpenaiCompatibleSettings {
   name: string;
@@ -24,6 +25,8 @@ export interface OpenaiCompatibleSettings {
   headersTimeoutMs?: number;
   /** The server keeps data on this machine (guardrails may exempt it and route sensitive requests to it). */
   local?: boolean;
+  /** Base URL of OpenAI's Files and Batch APIs, when the server has them (batches are delegated to it). */
+  nativeBatchesUrl?: string;
 }
 
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -45,11 +48,34 @@ export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSetting
     });
   }
 
+  function completionParts(text: string): Iterable<StreamPart> {
+    const parsed = completionSchema.safeParse(safeJson(text));
+    if (!parsed.success) {
+      throw new SwitchyardError("SWY_ERR_UPSTREAM_ERROR", `${settings.name}: unreadable response body`, {
+        upstream: { provider: settings.name, body: text.slice(0, 2000) },
+      });
+    }
+    return openaiCompletionToParts(parsed.data);
+  }
+
+  const openaiChat: OpenaiChatWire = {
+    send(request, options) {
+      // The requests the fast path takes carry no setting that turns into a translation warning.
+      const { body } = toOpenaiRequest(request, options.stream ?? true, requestSettings);
+      return post(settings.url(request.model, "chat/completions"), body, options);
+    },
+    completionParts,
+    maxResponseBytes: MAX_RESPONSE_BYTES,
+  };
+
   return {
     specificationVersion: "v1",
     name: settings.name,
     type: settings.type,
     ...(settings.local === true && { local: true }),
+    ...(settings.nativeBatchesUrl !== undefined && {
+      batches: createNativeBatches({ name: settings.name, baseUrl: settings.nativeBatchesUrl, headers: settings.headers, dispatcher }),
+    }),
 
     async stream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamPart>> {
       const streaming = options.stream ?? true;
@@ -58,15 +84,10 @@ export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSetting
       if (streaming) {
         return prependWarnings(warnings, openaiEventsToParts(readServerSentEvents(response.body), settings.name, options.signal));
       }
-      const text = await readBounded(response.body, MAX_RESPONSE_BYTES);
-      const parsed = completionSchema.safeParse(safeJson(text));
-      if (!parsed.success) {
-        throw new SwitchyardError("SWY_ERR_UPSTREAM_ERROR", `${settings.name}: unreadable response body`, {
-          upstream: { provider: settings.name, body: text.slice(0, 2000) },
-        });
-      }
-      return prependWarnings(warnings, openaiCompletionToParts(parsed.data));
+      return prependWarnings(warnings, completionParts(await readBounded(response.body, MAX_RESPONSE_BYTES)));
     },
+
+    openaiChat,
 
     async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
       const body: Record<string, unknown> = { model: request.model, input: request.input };

@@ -15,76 +15,99 @@ export async function* openaiEventsToParts(
   provider: string,
   signal?: AbortSignal,
 ): AsyncGenerator<StreamPart> {
-  const openToolCalls = new Set<number>();
-  let finish: FinishReason | undefined;
-  let sawDone = false;
-  let sentMetadata = false;
+  const mapper = new OpenaiEventMapper(provider);
   try {
     for await (const event of events) {
-      if (event.data === "[DONE]") {
-        sawDone = true;
-        break;
-      }
-      const parsed = chunkSchema.safeParse(safeJson(event.data));
-      if (!parsed.success) {
-        yield errorPart(provider, "SWY_ERR_UPSTREAM_ERROR", `invalid stream chunk: ${event.data.slice(0, 200)}`);
-        return;
-      }
-      const chunk = parsed.data;
-      if (chunk.error) {
-        yield errorPart(provider, "SWY_ERR_UPSTREAM_ERROR", chunk.error.message ?? "error event in stream");
-        return;
-      }
-      if (!sentMetadata) {
-        sentMetadata = true;
-        yield {
-          type: "response-metadata",
-          id: chunk.id ?? undefined,
-          model: chunk.model ?? undefined,
-          created: chunk.created ?? undefined,
-        };
-      }
-      const choice = chunk.choices?.find((candidate) => (candidate.index ?? 0) === 0);
-      const delta = choice?.delta;
-      if (delta?.reasoning_content) yield { type: "reasoning-delta", text: delta.reasoning_content };
-      if (delta?.content) yield { type: "text-delta", text: delta.content };
-      if (delta?.refusal) yield { type: "text-delta", text: delta.refusal };
-      for (const call of delta?.tool_calls ?? []) {
-        const index = call.index ?? 0;
-        if (!openToolCalls.has(index)) {
-          openToolCalls.add(index);
-          yield {
-            type: "tool-call-start",
-            index,
-            id: call.id ?? createId("call_"),
-            name: call.function?.name ?? "",
-          };
-        }
-        const argumentsDelta = call.function?.arguments;
-        if (argumentsDelta) yield { type: "tool-call-delta", index, argumentsDelta };
-      }
-      if (choice?.finish_reason) finish = mapOpenaiFinishReason(choice.finish_reason);
-      if (chunk.usage) yield { type: "usage", usage: convertOpenaiUsage(chunk.usage) };
+      const parts = mapper.event(event.data);
+      for (const part of parts) yield part;
+      if (mapper.done) break;
     }
   } catch (error) {
     if (signal?.aborted) return;
     yield errorPart(provider, "SWY_ERR_STREAM_INTERRUPTED", `stream broke off: ${(error as Error).message}`);
     return;
   }
-  if (!sawDone && finish === undefined) {
-    if (signal?.aborted) return;
-    yield errorPart(provider, "SWY_ERR_STREAM_INTERRUPTED", "stream ended before the response was complete");
-    return;
-  }
-  for (const index of openToolCalls) yield { type: "tool-call-end", index };
-  yield { type: "finish", reason: finish ?? { unified: "stop" } };
+  if (mapper.failed) return;
+  if (signal?.aborted && !mapper.complete) return;
+  yield* mapper.end();
 }
 
+/**
+ * The translation of one OpenAI stream, one event at a time and without a generator per layer: the
+ * provider's stream reads through it, and so does the pass-through fast path of the OpenAI edge
+ * (src/api/fast/), so both give the same parts for the same bytes.
+ */
+export class OpenaiEventMapper {
+  /** `[DONE]` arrived, or the stream failed: read no more events. */
+  done = false;
+  /** An `error` part was produced; nothing follows it. */
+  failed = false;
+  private readonly openToolCalls = new Set<number>();
+  private finish: FinishReason | undefined;
+  private sawDone = false;
+  private sentMetadata = false;
 
-function errorPart(
-  provider: string,
-  code: "SWY_ERR_UPSTREAM_ERROR" | "SWY_ERR_STREAM_INTERRUPTED",
-  message: string,
-): StreamPart {
+  constructor(private readonly provider: string) {}
+
+  /** Whether the stream reached its end (`[DONE]` or a finish reason). */
+  get complete(): boolean {
+    return this.sawDone || this.finish !== undefined;
+  }
+
+  /** The parts for one event's data (often one, sometimes none or several). */
+  event(data: string): StreamPart[] {
+    if (data === "[DONE]") {
+      this.sawDone = true;
+      this.done = true;
+      return NONE;
+    }
+    const out: StreamPart[] = [];
+    const parsed = chunkSchema.safeParse(safeJson(data));
+    if (!parsed.success) return this.fail("SWY_ERR_UPSTREAM_ERROR", `invalid stream chunk: ${data.slice(0, 200)}`);
+    const chunk = parsed.data;
+    if (chunk.error) return this.fail("SWY_ERR_UPSTREAM_ERROR", chunk.error.message ?? "error event in stream");
+    if (!this.sentMetadata) {
+      this.sentMetadata = true;
+      out.push({ type: "response-metadata", id: chunk.id ?? undefined, model: chunk.model ?? undefined, created: chunk.created ?? undefined });
+    }
+    const choice = chunk.choices?.find((candidate) => (candidate.index ?? 0) === 0);
+    const delta = choice?.delta;
+    if (delta?.reasoning_content) out.push({ type: "reasoning-delta", text: delta.reasoning_content });
+    if (delta?.content) out.push({ type: "text-delta", text: delta.content });
+    if (delta?.refusal) out.push({ type: "text-delta", text: delta.refusal });
+    for (const call of delta?.tool_calls ?? []) {
+      const index = call.index ?? 0;
+      if (!this.openToolCalls.has(index)) {
+        this.openToolCalls.add(index);
+        out.push({ type: "tool-call-start", index, id: call.id ?? createId("call_"), name: call.function?.name ?? "" });
+      }
+      const argumentsDelta = call.function?.arguments;
+      if (argumentsDelta) out.push({ type: "tool-call-delta", index, argumentsDelta });
+    }
+    if (choice?.finish_reason) this.finish = mapOpenaiFinishReason(choice.finish_reason);
+    if (chunk.usage) out.push({ type: "usage", usage: convertOpenaiUsage(chunk.usage) });
+    return out;
+  }
+
+  /** The parts after the last event: tool-call ends and `finish`, or an `error` when the stream broke off. */
+  end(): StreamPart[] {
+    if (this.failed) return NONE;
+    if (!this.complete) return this.fail("SWY_ERR_STREAM_INTERRUPTED", "stream ended before the response was complete");
+    const out: StreamPart[] = [];
+    for (const index of this.openToolCalls) out.push({ type: "tool-call-end", index });
+    out.push({ type: "finish", reason: this.finish ?? { unified: "stop" } });
+    return out;
+  }
+
+  private fail(code: "SWY_ERR_UPSTREAM_ERROR" | "SWY_ERR_STREAM_INTERRUPTED", message: string): StreamPart[] {
+    this.failed = true;
+    this.done = true;
+    return [errorPart(this.provider, code, message)];
+  }
+}
+
+const NONE: StreamPart[] = [];
+
+export function errorPart(provider: string, code: "SWY_ERR_UPSTREAM_ERROR" | "SWY_ERR_STREAM_INTERRUPTED", message: string): StreamPart {
   return { type: "error", error: new SwitchyardError(code, `${provider}: ${message}`, { upstream: { provider } }) };
 }

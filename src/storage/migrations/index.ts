@@ -7,6 +7,11 @@ import * as knowledge from "./011-knowledge.js";
 import * as routingFeedback from "./012-routing-feedback.js";
 import * as tenancy from "./013-tenancy.js";
 import * as adminConfig from "./014-admin-config.js";
+import * as cluster from "./015-cluster.js";
+import * as requestLogs from "./016-request-logs.js";
+import * as batches from "./017-batches.js";
+import * as responses from "./018-responses.js";
+import * as batchLeases from "./019-batch-leases.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -22,4 +27,9 @@ export const migrations: Record<string, Migration> = {
   "012-routing-feedback": routingFeedback,
   "013-tenancy": tenancy,
   "014-admin-config": adminConfig,
+  "015-cluster": cluster,
+  "016-request-logs": requestLogs,
+  "017-batches": batches,
+  "018-responses": responses,
+  "019-batch-leases": batchLeases,
 };

@@ -1,32 +1,35 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { UsageRow } from "./usage-record.js";
 
 /** Segments open in this process (several gateways may share one process in tests and embeddings). */
 const openHere = new Set<string>();
 
-export interface SealedSegment {
+export interface SealedSegment<Row> {
   path: string;
-  rows: UsageRow[];
+  rows: Row[];
 }
 
 /**
- * An append-only file of usage rows, one JSON line each. Rows are written with one synchronous
+ * An append-only file of rows (usage rows, request logs), one JSON line each. Rows are written with one synchronous
  * write(2) per batch before the responses' last bytes leave, so they survive SIGKILL of the process
- * (the kernel holds the page); the ledger later copies rows to the database in batches and deletes
+ * (the kernel holds the page); a JournaledWriter later copies rows to the database in batches and deletes
  * the segment. Segments left by a killed process are replayed at start-up.
  */
-export class UsageJournal {
+export class RowJournal<Row> {
   private fd: number | undefined;
   private path: string | undefined;
-  private rows: UsageRow[] = [];
+  private rows: Row[] = [];
   private sequence = 0;
 
-  constructor(private readonly dir: string) {
+  /** @param prefix names the segment files (`<prefix>-<ms>-<pid>-<n>.jsonl`), so two journals never read each other's. */
+  constructor(
+    private readonly dir: string,
+    private readonly prefix: string,
+  ) {
     mkdirSync(dir, { recursive: true });
   }
 
-  append(rows: UsageRow[]): void {
+  append(rows: Row[]): void {
     if (rows.length === 0) return;
     if (this.fd === undefined) this.open();
     let text = "";
@@ -40,7 +43,7 @@ export class UsageJournal {
   }
 
   /** Closes the current segment and hands over its rows; the next append starts a new one. */
-  seal(): SealedSegment | undefined {
+  seal(): SealedSegment<Row> | undefined {
     if (this.fd === undefined) return undefined;
     closeSync(this.fd);
     openHere.delete(this.path!);
@@ -52,17 +55,17 @@ export class UsageJournal {
   }
 
   /** Segments on disk other than the open one: what a previous process left behind. */
-  leftovers(): SealedSegment[] {
-    const segments: SealedSegment[] = [];
+  leftovers(): SealedSegment<Row>[] {
+    const segments: SealedSegment<Row>[] = [];
     for (const name of readdirSync(this.dir).sort()) {
-      if (!name.endsWith(".jsonl")) continue;
+      if (!name.startsWith(`${this.prefix}-`) || !name.endsWith(".jsonl")) continue;
       const path = join(this.dir, name);
       if (openHere.has(path) || ownedByLiveProcess(name)) continue;
-      const rows: UsageRow[] = [];
+      const rows: Row[] = [];
       for (const line of readFileSync(path, "utf8").split("\n")) {
         if (line.length === 0) continue;
         try {
-          rows.push(JSON.parse(line) as UsageRow);
+          rows.push(JSON.parse(line) as Row);
         } catch {
           // A line cut short by a crash mid-write belongs to a response that never completed.
         }
@@ -72,7 +75,7 @@ export class UsageJournal {
     return segments;
   }
 
-  static remove(segment: SealedSegment): void {
+  static remove(segment: { path: string }): void {
     try {
       unlinkSync(segment.path);
     } catch {
@@ -87,7 +90,7 @@ export class UsageJournal {
   }
 
   private open(): void {
-    this.path = join(this.dir, `usage-${Date.now()}-${process.pid}-${++this.sequence}.jsonl`);
+    this.path = join(this.dir, `${this.prefix}-${Date.now()}-${process.pid}-${++this.sequence}.jsonl`);
     this.fd = openSync(this.path, "a");
     openHere.add(this.path);
   }
@@ -98,7 +101,7 @@ export class UsageJournal {
  * only segments of dead processes (or of an earlier process with our own pid, as in containers) are replayed.
  */
 function ownedByLiveProcess(name: string): boolean {
-  const pid = Number(/^usage-\d+-(\d+)-\d+\.jsonl$/.exec(name)?.[1]);
+  const pid = Number(/^[a-z-]+-\d+-(\d+)-\d+\.jsonl$/.exec(name)?.[1]);
   if (!Number.isInteger(pid) || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
