@@ -14,6 +14,7 @@ import { ConfigReloader } from "./config/reloader.js";
 import { ConfigOverlayStore } from "./config/overlay-store.js";
 import { InFlightRequests } from "./config/in-flight.js";
 import { runtimeConfigRoutes } from "./api/admin/runtime-config-routes.js";
+import { openApiRoutes } from "./api/openapi/route.js";
 import type { ConfigFile } from "./config/schema.js";
 import { Gateway } from "./gateway/gateway.js";
 import type { ChatMiddleware } from "./gateway/pipeline.js";
@@ -31,8 +32,12 @@ import { deploymentModel } from "./customization/deployments/middleware.js";
 import { createBatches, type Batches } from "./batches/create-batches.js";
 import { createRoutingFeedback } from "./routing/feedback/create-feedback.js";
 import { createRequestLogs, type RequestLogs } from "./logs/create-logs.js";
+import { detectorSetFromConfig } from "./guardrails/detectors/from-config.js";
 import { createClusterNode, type ClusterNode } from "./cluster/cluster-node.js";
 import { syncRuntimeConfig } from "./cluster/runtime-sync.js";
+import type { ChangeMessage } from "./cluster/change-bus.js";
+import { StoredRouters, STORED_ROUTER_PREFIX } from "./routing/auto/stored-routers.js";
+import { routerRoutes } from "./routing/auto/router-routes.js";
 import { changeTopics } from "./cluster/topics.js";
 import { stableJson } from "./config/build-runtime.js";
 import { FastChat } from "./api/fast/fast-chat.js";
@@ -99,6 +104,9 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const node = await createClusterNode({ config: first.config, env, storage: control.storage, logger });
     return { ...node, name: "cluster", close: () => node.close() };
   });
+  // Router files stored through /admin/routers: this node's copies are brought up to date before models load them.
+  const storedRouters = new StoredRouters(cluster.blobs, first.config.server.data_dir);
+  await storedRouters.syncToDisk();
   // Credentials stored through the admin API answer env:NAME references, and add the built-in
   // provider they are the key of; the real environment wins.
   const environment = async () => ({ ...(await control.credentialEnvironment()), ...env });
@@ -135,6 +143,18 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       changed: () => cluster.bus.publish(changeTopics.runtimeConfig),
     });
     return { name: "runtime-config", reloader, routes: runtimeConfigRoutes({ reloader, entries: configEntries, runtime: runtime.runtime }), close: () => inFlight.flush() };
+  });
+  await areas.open(() => {
+    const refreshRouters = async (message: ChangeMessage) => {
+      // A message always refreshes (on one node the file changed in place); a reconcile only when a copy changed.
+      if (!(await storedRouters.syncToDisk()) && message.reason === "reconcile") return;
+      const outcome = await runtimeConfig.reloader.refresh();
+      if (!outcome.applied) logger.warn({ problems: outcome.problems }, "a stored router does not apply on this node; serving the previous runtime");
+    };
+    const stop = cluster.bus.subscribe(changeTopics.routers, refreshRouters);
+    const inUse = () =>
+      Object.values(runtime.runtime.config.models).flatMap((model) => (model.auto?.router.startsWith(STORED_ROUTER_PREFIX) ? [model.auto.router.slice(STORED_ROUTER_PREFIX.length)] : []));
+    return { name: "stored-routers", routes: routerRoutes({ routers: storedRouters, inUse, changed: (name) => cluster.bus.publish(changeTopics.routers, name) }), close: stop };
   });
   // Stored credentials and the admin API's providers and models, changed on any node, rebuild every node's runtime.
   await areas.open(async () => {
@@ -203,7 +223,15 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     ...createRoutingFeedback({ storage: control.storage, models: runtime.runtime.models, logger, flushUsage: () => control.ledger.flush() }),
     name: "routing-feedback",
   }));
-  const logs = await areas.open(() => createRequestLogs({ control, config: loaded.config.logging, dataDir: loaded.config.server.data_dir, logger }));
+  const logs = await areas.open(() =>
+    createRequestLogs({
+      control,
+      config: loaded.config.logging,
+      dataDir: loaded.config.server.data_dir,
+      logger,
+      datasets: { files: customization.files, detectors: detectorSetFromConfig(loaded.config.guardrails?.detectors), maxTokensPerExample: loaded.config.fine_tuning.max_tokens_per_example },
+    }),
+  );
   const logsWire: Area = { name: "logs-wire", middleware: logs.wireMiddleware, close: () => undefined };
   // The Responses API runs through the chat pipeline (gateway.chat), so it adds routes, not middleware.
   const responses = await areas.open(() => ({
@@ -214,6 +242,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const engine = await createRoutingEngine(runtime.runtime, env, { random: options.random });
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
   });
+  await areas.open(() => ({ name: "openapi", routes: openApiRoutes, close: () => undefined }));
   const extra: Area = { name: "app-options", middleware: options.middlewares ?? [], routes: combineRoutes(options.routes ?? []), close: () => undefined };
   await areas.open(() => extra);
 
@@ -244,6 +273,12 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       gateway,
       logger,
       keyCacheMs: loaded.config.control.key_cache_ms,
+      counters: control.counters,
+      prices: control.prices,
+      defaultOutputEstimate: loaded.config.control.default_output_estimate,
+      recordUsage: (row) => control.ledger.record(row),
+      // Guardrails and deployments act on each request, so their batches run on the gateway, never upstream as-is.
+      needsPipeline: (model) => (guardrails.guardrails !== undefined && loaded.config.guardrails?.enabled !== false) || customization.deployments.get(model) !== undefined,
     });
     return { ...opened, name: "batches" };
   });

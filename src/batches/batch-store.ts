@@ -112,11 +112,16 @@ export class BatchStore {
   }
 
   async pending(batchId: string, limit: number): Promise<PendingLine[]> {
+    return this.lines(batchId, "pending", limit);
+  }
+
+  /** Lines in one status, in input order. */
+  async lines(batchId: string, status: LineStatus, limit = 1_000_000): Promise<PendingLine[]> {
     const rows = await this.storage.db
       .selectFrom("batch_lines")
       .select(["line", "custom_id", "request"])
       .where("batch_id", "=", batchId)
-      .where("status", "=", "pending")
+      .where("status", "=", status)
       .orderBy("line", "asc")
       .limit(limit)
       .execute();

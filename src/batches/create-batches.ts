@@ -7,7 +7,12 @@ import type { Logger } from "../observability/logger.js";
 import type { Storage } from "../storage/database.js";
 import { BatchPrincipals } from "./batch-principal.js";
 import { BatchRunner } from "./batch-runner.js";
-import { BatchService, type BatchExecutor } from "./batch-service.js";
+import type { CounterStore } from "../control/limits/counter-store.js";
+import type { PriceBook } from "../control/pricing/price-book.js";
+import type { UsageRow } from "../control/usage/usage-record.js";
+import { BatchBudget } from "./batch-budget.js";
+import { BatchService } from "./batch-service.js";
+import { NativeDelegate } from "./native-delegate.js";
 import { BatchStore } from "./batch-store.js";
 import type { BatchesConfig } from "./config-schema.js";
 import { LiveTraffic } from "./live-traffic.js";
@@ -28,18 +33,23 @@ export interface BatchesOptions {
   gateway: Gateway;
   logger: Logger;
   keyCacheMs: number;
-  /** Builds the executor that sends batches to a provider's own batch API, if any. */
-  delegate?: (service: BatchService) => BatchExecutor | undefined;
+  counters: CounterStore;
+  prices: PriceBook;
+  defaultOutputEstimate: number;
+  recordUsage: (row: UsageRow) => Promise<void>;
+  /** True when something in the pipeline must see each request to this model (guardrails, a deployment). */
+  needsPipeline: (model: string) => boolean;
 }
 
 export async function createBatches(options: BatchesOptions): Promise<Batches> {
   const { config } = options;
   const store = new BatchStore(options.storage);
   const live = new LiveTraffic(config.yield_to_live);
+  const principals = new BatchPrincipals(options.directory, options.keyCacheMs);
   const runner: BatchRunner = new BatchRunner({
     store,
     gateway: () => options.gateway,
-    principals: new BatchPrincipals(options.directory, options.keyCacheMs),
+    principals,
     live,
     concurrency: config.concurrency,
     drainMs: config.drain_ms,
@@ -48,7 +58,22 @@ export async function createBatches(options: BatchesOptions): Promise<Batches> {
     settle: (id) => service.settle(id),
   });
   const service: BatchService = new BatchService({ store, files: options.files, runner, maxLines: config.max_lines, logger: options.logger });
-  const delegate = config.delegate ? options.delegate?.(service) : undefined;
+  const delegate = config.delegate
+    ? new NativeDelegate({
+        service,
+        store,
+        runner,
+        models: () => options.gateway.runtime.models,
+        providers: () => options.gateway.runtime.providers,
+        principals,
+        budget: new BatchBudget(options.storage, options.directory, options.counters, options.prices, options.defaultOutputEstimate),
+        prices: options.prices,
+        recordUsage: options.recordUsage,
+        needsPipeline: options.needsPipeline,
+        pollMs: config.poll_interval_ms,
+        logger: options.logger,
+      })
+    : undefined;
   if (delegate) service.delegateTo(delegate);
   await service.recover();
   runner.start();
@@ -58,7 +83,7 @@ export async function createBatches(options: BatchesOptions): Promise<Batches> {
     routes: batchRoutes(service, live),
     async close() {
       await runner.close();
-      await delegate?.close?.();
+      await delegate?.close();
     },
   };
 }

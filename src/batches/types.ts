@@ -22,13 +22,15 @@ export interface BatchTimes {
 /** A batch delegated to a provider's own batch API. */
 export interface UpstreamBatch {
   provider: string;
-  /** The upstream model every line is sent with. */
+  /** The upstream model every line is sent with, and the public name the lines asked for. */
   model: string;
+  publicModel: string;
   inputFileId?: string;
   batchId?: string;
   status?: string;
-  /** Lines charged up front and sent upstream (1-based); the others failed here (budget, validation). */
-  sentLines?: number[];
+  cancelSent?: boolean;
+  /** Lines reserved against the budget and sent upstream; the others failed here (budget, validation). */
+  sent: Array<{ line: number; customId: string; estimateNano: number; at: number }>;
 }
 
 export interface BatchRecord {

@@ -2,6 +2,8 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { loadConfigFile } from "../config/load.js";
+import type { ConfigFile } from "../config/schema.js";
+import { DEFAULT_MODEL_HUB, modelHubSettings } from "../models/hub-settings.js";
 import { isSwitchyardError } from "../core/errors.js";
 import { pullModel } from "../models/pull.js";
 import { listStoredModels, modelsDirectory } from "../models/store.js";
@@ -28,9 +30,12 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     },
     strict: true,
   });
-  const directory = values["models-dir"] ? resolve(values["models-dir"]) : modelsDirectory(values["data-dir"] ?? dataDirFromConfig(values.config));
+  const config = readConfig(values.config);
+  const directory = values["models-dir"] ? resolve(values["models-dir"]) : modelsDirectory(values["data-dir"] ?? config?.server.data_dir ?? "./data");
+  // The same hub the server downloads from: server.model_hub, else HF_ENDPOINT, else the public one.
+  const hub = config ? modelHubSettings(config, process.env).settings : { endpoint: process.env.HF_ENDPOINT || DEFAULT_MODEL_HUB, token: process.env.HF_TOKEN };
   try {
-    if (action === "pull" && positionals.length === 1) return await pull(positionals[0]!, directory, values.sha256);
+    if (action === "pull" && positionals.length === 1) return await pull(positionals[0]!, directory, values.sha256, hub);
     if (action === "list" && positionals.length === 0) return await list(directory);
   } catch (error) {
     process.stderr.write(`\n${isSwitchyardError(error) ? error.message : error instanceof Error ? error.message : String(error)}\n`);
@@ -40,15 +45,16 @@ export async function modelsCommand(argv: string[]): Promise<number> {
   return 1;
 }
 
-function dataDirFromConfig(path: string | undefined): string {
+/** The config file, when it can be read; `models` works without one. */
+function readConfig(path: string | undefined): ConfigFile | undefined {
   try {
-    return loadConfigFile({ path }).config.server.data_dir;
+    return loadConfigFile({ path }).config;
   } catch {
-    return "./data";
+    return undefined;
   }
 }
 
-async function pull(source: string, modelsDir: string, sha256: string | undefined): Promise<number> {
+async function pull(source: string, modelsDir: string, sha256: string | undefined, hub: { endpoint: string; token?: string }): Promise<number> {
   const bar = new cliProgress.SingleBar(
     { format: "{file} [{bar}] {percentage}% | {valueMb}/{totalMb} MB | {speed} MB/s", hideCursor: true, etaBuffer: 50 },
     cliProgress.Presets.shades_classic,
@@ -60,8 +66,8 @@ async function pull(source: string, modelsDir: string, sha256: string | undefine
     source,
     modelsDir,
     sha256,
-    endpoint: process.env.HF_ENDPOINT,
-    token: process.env.HF_TOKEN,
+    endpoint: hub.endpoint,
+    token: hub.token,
     onStart: (name) => {
       file = name;
     },

@@ -13,4 +13,6 @@ export const changeTopics = {
   credentials: "credentials",
   /** A provider or model added, changed or removed through the admin API (payload: its name). */
   runtimeConfig: "runtime-config",
+  /** A router file stored or deleted through /admin/routers (payload: its name). */
+  routers: "routers",
 } as const;

@@ -10,6 +10,8 @@ export const priceOverrideSchema = z
     vision: z.boolean().optional(),
     tools: z.boolean().optional(),
     json: z.boolean().optional(),
+    /** Fraction off both prices through the provider's own batch API (OpenAI: 0.5). */
+    batch_discount: z.number().min(0).max(1).optional(),
   })
   .strict();
 

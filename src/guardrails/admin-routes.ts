@@ -6,7 +6,7 @@ import type { AuditLog } from "./audit-log.js";
 
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "an ISO 8601 time");
 
-const auditQuerySchema = z
+export const auditQuerySchema = z
   .object({
     request_id: z.string().min(1).optional(),
     key_id: z.string().min(1).optional(),

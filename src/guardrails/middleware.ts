@@ -1,4 +1,3 @@
-import type { CountryCode } from "libphonenumber-js/max";
 import type { ChatRequest } from "../core/types.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
@@ -6,7 +5,7 @@ import { plainCallKey } from "../gateway/plain-calls.js";
 import { applyInputPolicy, applyInputPolicyPerText, chatFieldName, GuardrailBlockedError, type FieldNamer } from "./apply-input.js";
 import type { AuditLog, NewAuditEntry } from "./audit-log.js";
 import type { GuardrailsConfig, OutputAction, PolicyLayer } from "./config.js";
-import { DetectorSet } from "./detectors/index.js";
+import { detectorSetFromConfig } from "./detectors/from-config.js";
 import { scoreInjection } from "./injection.js";
 import { guardOutput } from "./output-stream.js";
 import { PolicyResolver, type PolicySubject, type ProviderInfo } from "./resolve-policy.js";
@@ -47,15 +46,7 @@ export const INJECTION_CATEGORY = "prompt_injection";
  */
 export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions): ChatMiddleware {
   const { config, audit } = options;
-  const detectors = new DetectorSet({
-    phoneDefaultCountry: config.detectors.phone_default_country as CountryCode | undefined,
-    custom: Object.fromEntries(
-      Object.entries(config.detectors.custom).map(([name, spec]) => [
-        name,
-        { terms: spec.terms, patterns: spec.patterns, caseSensitive: spec.case_sensitive },
-      ]),
-    ),
-  });
+  const detectors = detectorSetFromConfig(config.detectors);
   const resolver = new PolicyResolver(config, detectors.categories, (model) => options.deploymentPolicy?.(model));
   const record = (entries: NewAuditEntry[]) => {
     if (config.audit.enabled && entries.length > 0) audit.record(entries);

@@ -1,5 +1,8 @@
 import { join, resolve } from "node:path";
 import type { ControlPlane } from "../control/control-plane.js";
+import type { FileStore } from "../customization/files/file-store.js";
+import type { DetectorSet } from "../guardrails/detectors/index.js";
+import { datasetRoutes } from "./datasets/dataset-routes.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
 import type { RouteRegistrar } from "../http/route-registrar.js";
 import type { Logger } from "../observability/logger.js";
@@ -14,7 +17,11 @@ import { LogStore } from "./log-store.js";
 import { createLogWriter, type LogRow } from "./log-writer.js";
 import { settingsRoutes } from "./settings-routes.js";
 
-/** The request log as the app assembles it (docs/logs.md); the API other areas build on is `store`, `writer`, `settings`. */
+/**
+ * The request log as the app assembles it (docs/logs.md): the store, its middleware, `/admin/logs`,
+ * per-project settings, rating summaries and datasets built from traffic. The API other areas
+ * build on is `store`, `writer`, `settings` and `buildDataset` (src/logs/datasets/build-dataset.ts).
+ */
 export interface RequestLogs {
   readonly name: "logs";
   /** Queries and deletions of stored requests. */
@@ -32,7 +39,16 @@ export interface RequestLogs {
   close(): Promise<void>;
 }
 
-export async function createRequestLogs(options: { control: ControlPlane; config: LoggingConfig; dataDir: string; logger: Logger; extraRoutes?: RouteRegistrar[] }): Promise<RequestLogs> {
+export interface RequestLogsOptions {
+  control: ControlPlane;
+  config: LoggingConfig;
+  dataDir: string;
+  logger: Logger;
+  /** Where datasets built from the log are stored, and the detectors that re-check them. */
+  datasets: { files: FileStore; detectors: DetectorSet; maxTokensPerExample: number };
+}
+
+export async function createRequestLogs(options: RequestLogsOptions): Promise<RequestLogs> {
   const { control, config, logger } = options;
   const db = control.storage.db;
   const settings = new LogSettings(db, config, logger);
@@ -52,7 +68,7 @@ export async function createRequestLogs(options: { control: ControlPlane; config
     logRoutes({ store, writer }),
     settingsRoutes({ settings, projects: control.projects }),
     feedbackSummaryRoutes(db, () => control.ledger.flush()),
-    ...(options.extraRoutes ?? []),
+    datasetRoutes({ store, writer, ...options.datasets }),
   ];
   return {
     name: "logs",

@@ -7,7 +7,7 @@ import { instantSchema, scopedProjectKey } from "./log-routes.js";
 import "../control/tables.js";
 import "../routing/feedback/tables.js";
 
-const summaryQuerySchema = z
+export const summaryQuerySchema = z
   .object({
     project_id: z.string().min(1).max(128).optional(),
     group_by: z.enum(["model", "variant"]).default("model"),

@@ -37,7 +37,7 @@ export const logQueryFields = {
   q: z.string().min(1).max(500).optional(),
 };
 
-const listQuerySchema = z
+export const logListQuerySchema = z
   .object({
     ...logQueryFields,
     limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -45,8 +45,8 @@ const listQuerySchema = z
   })
   .strict();
 
-const detailQuerySchema = z.object({ project_id: z.string().min(1).max(128).optional(), view: z.enum(["masked", "unmasked"]).default("masked") }).strict();
-const deleteQuerySchema = z.object({ project_id: z.string().min(1).max(128).optional() }).strict();
+export const logDetailQuerySchema = z.object({ project_id: z.string().min(1).max(128).optional(), view: z.enum(["masked", "unmasked"]).default("masked") }).strict();
+export const logDeleteQuerySchema = z.object({ project_id: z.string().min(1).max(128).optional() }).strict();
 const requestIdSchema = z.string().min(1).max(128);
 
 /** Stored project key of an API project id: callers without a project are shown as "default". */
@@ -103,7 +103,7 @@ export function logRoutes(options: { store: LogStore; writer: JournaledWriter<Lo
   const notFound = (requestId: string) => new SwitchyardError("SWY_ERR_NOT_FOUND", `No stored request '${requestId}'.`, { param: "request_id" });
   return (app) => {
     app.get("/admin/logs", async (request) => {
-      const query = parseBody(listQuerySchema, { ...(request.query as Record<string, unknown>) });
+      const query = parseBody(logListQuerySchema, { ...(request.query as Record<string, unknown>) });
       const filter = filterOf(query, scopedProjectKey(request, query.project_id));
       await writer.flush();
       const rows = await store.list(filter, { limit: query.limit + 1, after: cursorOf(query.cursor) });
@@ -114,7 +114,7 @@ export function logRoutes(options: { store: LogStore; writer: JournaledWriter<Lo
 
     app.get<{ Params: { request_id: string } }>("/admin/logs/:request_id", async (request) => {
       const requestId = parseParam(requestIdSchema, request.params.request_id, "request_id");
-      const query = parseBody(detailQuerySchema, { ...(request.query as Record<string, unknown>) });
+      const query = parseBody(logDetailQuerySchema, { ...(request.query as Record<string, unknown>) });
       const projectKey = scopedProjectKey(request, query.project_id);
       // The unmasked view is for administrators: a viewer key reads the masked view only.
       if (query.view === "unmasked" && adminAccessOf(request).role !== "admin") {
@@ -129,7 +129,7 @@ export function logRoutes(options: { store: LogStore; writer: JournaledWriter<Lo
 
     app.delete<{ Params: { request_id: string } }>("/admin/logs/:request_id", async (request) => {
       const requestId = parseParam(requestIdSchema, request.params.request_id, "request_id");
-      const query = parseBody(deleteQuerySchema, { ...(request.query as Record<string, unknown>) });
+      const query = parseBody(logDeleteQuerySchema, { ...(request.query as Record<string, unknown>) });
       const projectKey = scopedProjectKey(request, query.project_id);
       await writer.flush();
       // The audit entry names what went, never its text: a deletion must not leave a copy behind.
@@ -140,7 +140,7 @@ export function logRoutes(options: { store: LogStore; writer: JournaledWriter<Lo
     });
 
     app.delete("/admin/logs", async (request) => {
-      const query = parseBody(deleteQuerySchema, { ...(request.query as Record<string, unknown>) });
+      const query = parseBody(logDeleteQuerySchema, { ...(request.query as Record<string, unknown>) });
       if (query.project_id === undefined) {
         throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", "Name the project whose stored requests go: DELETE /admin/logs?project_id=<id>.", { param: "project_id" });
       }

@@ -8,7 +8,7 @@ import type { RouteRegistrar } from "../http/route-registrar.js";
 import type { EffectiveLogSettings, LogSettings } from "./log-settings.js";
 import { projectKeyFromApi } from "./log-routes.js";
 
-const patchSchema = z
+export const loggingPatchSchema = z
   .object({
     store_requests: z.boolean().nullable().optional(),
     retention_days: z.number().int().positive().max(3650).nullable().optional(),
@@ -44,7 +44,7 @@ export function settingsRoutes(options: { settings: LogSettings; projects: Proje
     app.put<{ Params: { id: string } }>("/admin/projects/:id/logging", async (request) => {
       const requested = parseParam(projectIdSchema, request.params.id, "project_id");
       const projectId = await projectFor(requested, adminProjectScope(request, requested));
-      const patch = parseBody(patchSchema, request.body);
+      const patch = parseBody(loggingPatchSchema, request.body);
       if (patch.store_unmasked !== undefined) requireGlobalAdmin(request);
       const key = projectKeyFromApi(projectId)!;
       recordAuditBefore(request, settingsOut(projectId, settings.effective(key)));

@@ -31,6 +31,9 @@ interface Entry {
   message?: string;
 }
 
+/** Downloads running in this process, by models directory and source. */
+const inProcess = new Map<string, Promise<void>>();
+
 const ATTEMPTS = 5;
 const MAX_RETRY_DELAY_MS = 30_000;
 /** A request for a model whose download failed starts it again, at most this often. */
@@ -149,7 +152,24 @@ export class LocalModelDownloads {
     }
   }
 
+  /**
+   * One download per file in the process: after a reload changes the local provider, the old adapter
+   * (closing once its requests end) and the new one must not write the same partial file at once.
+   */
   private async download(entry: Entry): Promise<void> {
+    const key = `${this.options.modelsDir}\u0000${entry.source}`;
+    for (let other = inProcess.get(key); other; other = inProcess.get(key)) await other;
+    if (this.abort.signal.aborted) return;
+    if (await this.options.isPresent(entry.model)) {
+      entry.state = "ready";
+      return;
+    }
+    const mine = this.fetch(entry).finally(() => inProcess.delete(key));
+    inProcess.set(key, mine);
+    await mine;
+  }
+
+  private async fetch(entry: Entry): Promise<void> {
     const { logger, provider } = this.options;
     const fields = { provider, model: entry.model, source: entry.source };
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {

@@ -28,6 +28,8 @@ export interface ProviderAdapter {
   stream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamPart>>;
   complete?(request: CompletionRequest, options: CallOptions): Promise<AsyncIterable<StreamPart>>;
   embed?(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse>;
+  /** The provider's own batch API (OpenAI's Batch API), used for its batch discount. */
+  readonly batches?: NativeBatchApi;
   /** Upstream model ids this provider offers without a config entry, when it can tell. */
   listModels?(): Promise<string[]>;
   /** Whether a model can answer yet (a local model still downloading says how far it is); undefined when the provider cannot tell. */
@@ -48,6 +50,23 @@ export interface OpenaiChatWire {
   completionParts(text: string): Iterable<StreamPart>;
   /** Longest non-streamed response body read. */
   readonly maxResponseBytes: number;
+}
+
+/** A batch as the provider's batch API reports it. */
+export interface NativeBatch {
+  id: string;
+  status: string;
+  outputFileId?: string | null;
+  errorFileId?: string | null;
+}
+
+/** OpenAI's Files + Batch APIs, as much of them as a delegated batch needs. */
+export interface NativeBatchApi {
+  uploadFile(content: Uint8Array, filename: string, signal: AbortSignal): Promise<string>;
+  createBatch(input: { inputFileId: string; endpoint: string; metadata?: Record<string, string> }, signal: AbortSignal): Promise<NativeBatch>;
+  retrieveBatch(id: string, signal: AbortSignal): Promise<NativeBatch>;
+  cancelBatch(id: string, signal: AbortSignal): Promise<NativeBatch>;
+  fileContent(id: string, signal: AbortSignal): Promise<string>;
 }
 
 export interface CallOptions {

@@ -9,7 +9,7 @@ import type { StoredInputItem } from "./input-items.js";
 import type { ResponseStore } from "./store.js";
 
 const idSchema = z.string().min(1).max(128);
-const listQuerySchema = z.object({
+export const inputItemsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   order: z.enum(["asc", "desc"]).default("desc"),
   after: z.string().min(1).optional(),
@@ -47,7 +47,7 @@ export function responsesRoutes(store: ResponseStore) {
 
     app.get<WithId>("/v1/responses/:id/input_items", async (request) => {
       const id = parseParam(idSchema, request.params.id, "response_id");
-      const query = parseParam(listQuerySchema, request.query ?? {}, "query");
+      const query = parseParam(inputItemsQuerySchema, request.query ?? {}, "query");
       const stored = await store.get(projectOf(request), id);
       if (!stored) throw notFound(id);
       return listPage(stored.inputItems, query);
@@ -55,7 +55,7 @@ export function responsesRoutes(store: ResponseStore) {
   };
 }
 
-function listPage(items: readonly StoredInputItem[], query: z.infer<typeof listQuerySchema>): Record<string, unknown> {
+function listPage(items: readonly StoredInputItem[], query: z.infer<typeof inputItemsQuerySchema>): Record<string, unknown> {
   const ordered = query.order === "asc" ? [...items] : [...items].reverse();
   let start = 0;
   if (query.after !== undefined) {

@@ -1,8 +1,10 @@
+import { existsSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import type { ConfigFile } from "../config/schema.js";
 import { SwitchyardError } from "../core/errors.js";
 import type { ProviderAdapter } from "../providers/contract.js";
 import { loadRouterFile, type LearnedRouter } from "./auto/router-file.js";
+import { STORED_ROUTER_PREFIX, storedRouterPath } from "./auto/stored-routers.js";
 import type { AutoModelConfig } from "./config-schema.js";
 import type { ModelRegistry, Route } from "./model-registry.js";
 
@@ -41,7 +43,14 @@ export function registerConfiguredModels(
       continue;
     }
     try {
-      const router = loadRouterFile(resolvePath(auto.router));
+      // `stored:<name>`: a router uploaded through /admin/routers, copied to every node's data dir.
+      const stored = auto.router.startsWith(STORED_ROUTER_PREFIX) ? auto.router.slice(STORED_ROUTER_PREFIX.length) : undefined;
+      const path = stored !== undefined ? storedRouterPath(config.server.data_dir, stored) : resolvePath(auto.router);
+      if (stored !== undefined && !existsSync(path)) {
+        problems.push(`models.${name}.auto.router: no stored router '${stored}'; upload it with PUT /admin/routers/${stored}`);
+        continue;
+      }
+      const router = loadRouterFile(path);
       models.register({
         name,
         description: model.description,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
 import { createLogger } from "../../src/observability/logger.js";
+import { modelsCommand } from "../../src/cli/models.js";
 import { CHATML_TEMPLATE, tinyLlamaGguf } from "../local/gguf-writer.js";
 import { startModelHub, type ModelHub } from "./model-hub.js";
 
@@ -134,6 +135,22 @@ describe("first start downloads the default local model", SLOW, () => {
     expect(readFileSync(join(dataDir, "models", FILE)).equals(model)).toBe(true);
   });
 
+  it("downloads a file once per process when two providers want it (a reload that changed the provider)", async () => {
+    let release!: () => void;
+    hub.plans.push({ kind: "hold", bytes: 100_000, release: new Promise((resolve) => (release = resolve)) });
+    const first = await start(config());
+    await waitForStatus(first, (current) => (current.downloaded_bytes ?? 0) >= 100_000, "the first download");
+    const second = await start(config());
+    await waitForStatus(second, (current) => current.state === "queued", "the second to wait");
+    const refused = await chat(second);
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json().error.message).toMatch(/waiting for another download/);
+    release();
+    await waitForStatus(first, (current) => current.state === "ready", "the first to finish");
+    await waitForStatus(second, (current) => current.state === "ready", "the second to see the file");
+    expect(hub.ranges).toEqual([undefined]);
+  });
+
   it("refuses a file whose checksum differs from the published one and says so", async () => {
     const app = await start(config({}, "hf:test/Corrupt-GGUF:Q8_0"));
     const failed = await waitForStatus(app, (current) => current.state === "failed", "the failed check");
@@ -189,5 +206,13 @@ describe("first start downloads the default local model", SLOW, () => {
     await waitForStatus(app, (current) => current.state === "ready", "ready");
     expect((await chat(app)).statusCode).toBe(200);
     expect(hub.treeRequests).toBe(0);
+  });
+
+  it("`models pull` downloads from the same configured hub", async () => {
+    const path = join(dataDir, "switchyard.yaml");
+    writeFileSync(path, `server:\n  data_dir: ${dataDir}\n  model_hub: ${hub.endpoint}\n`);
+    expect(await modelsCommand(["pull", SOURCE, "--config", path])).toBe(0);
+    expect(readFileSync(join(dataDir, "models", FILE)).equals(model)).toBe(true);
+    expect(hub.treeRequests).toBe(1);
   });
 });

@@ -218,6 +218,29 @@ describe("reasoning", () => {
     expect(messages[1]!.content[0]).toEqual({ type: "thinking", thinking: "Considering: why is the sky blue", signature: "sig-5" });
   });
 
+  it("continues statelessly (store: false) from output items sent back with their encrypted_content", async () => {
+    const first = await alpha.responses.create({
+      model: "claude",
+      input: "pick a colour",
+      reasoning: { effort: "low", summary: "auto" },
+      include: ["reasoning.encrypted_content"],
+      store: false,
+    });
+    expect(first.output[0]).toMatchObject({ type: "reasoning", encrypted_content: "sig-3" });
+    await alpha.responses.create({
+      model: "claude",
+      input: [{ role: "user", content: "pick a colour" }, ...first.output, { role: "user", content: "why that one?" }],
+      reasoning: { effort: "low" },
+      store: false,
+    });
+    const messages = upstreams.anthropic.requests.at(-1)!.body.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>;
+    expect(messages.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
+    expect(messages[1]!.content).toEqual([
+      { type: "thinking", thinking: "Considering: pick a colour", signature: "sig-3" },
+      { type: "text", text: "You said: pick a colour" },
+    ]);
+  });
+
   it("gives Gemini's thought summaries as a reasoning item", async () => {
     const response = await alpha.responses.create({ model: "gemini", input: "think about tides", reasoning: { summary: "auto" } });
     expect(response.output.map((item) => item.type)).toEqual(["reasoning", "message"]);

@@ -47,7 +47,8 @@ export function ModelsPage() {
 }
 
 function describe(model: ModelRow): string {
-  const skip = new Set(["id", "object", "created", "owned_by"]);
+  // `status` (a local download) is shown, live, by the getting-started panel above.
+  const skip = new Set(["id", "object", "created", "owned_by", "status"]);
   return Object.entries(model)
     .filter(([key, value]) => !skip.has(key) && value !== null && value !== undefined)
     .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`)

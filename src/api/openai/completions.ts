@@ -10,7 +10,7 @@ import { parseBody } from "../../http/parse-body.js";
 import { toOpenaiFinishReason } from "./finish-reason.js";
 
 /** The legacy OpenAI completions request (for base models). Unknown fields are ignored. */
-const completionRequestSchema = z.object({
+export const completionRequestSchema = z.object({
   model: z.string().min(1),
   prompt: z.union([z.string(), z.array(z.string()).length(1, "one prompt per request is supported")]),
   max_tokens: z.number().int().min(1).nullish(),

@@ -6,7 +6,7 @@ import type { AdminAuditStore } from "./audit-store.js";
 
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "an ISO 8601 time");
 
-const auditQuerySchema = z
+export const auditQuerySchema = z
   .object({
     project_id: z.string().min(1).optional(),
     key_id: z.string().min(1).optional(),

@@ -148,7 +148,7 @@ function limitHeaders(plan: LimitPlan, decision: Extract<AcquireResult, { ok: tr
 
 const periodName = { day: "daily", week: "weekly", month: "monthly" } as const;
 
-function denial(decision: Exclude<AcquireResult, { ok: true }>, plan: LimitPlan, keyName: string, parallelLimit: number | undefined): SwitchyardError {
+export function denial(decision: Exclude<AcquireResult, { ok: true }>, plan: LimitPlan, keyName: string, parallelLimit: number | undefined): SwitchyardError {
   if (decision.kind === "budget") {
     const line = plan.budgetLines[decision.index]!;
     const resets = new Date(line.windowEnd).toISOString();

@@ -12,6 +12,8 @@ export interface ModelCard {
   vision?: boolean;
   tools?: boolean;
   json?: boolean;
+  /** Fraction taken off both prices for requests sent through the provider's own batch API (0.5: half price). */
+  batchDiscount?: number;
 }
 
 type Row = [model: string, input: number, output: number, cachedInput: number | undefined, contextLength: number, vision: boolean, tools?: boolean, json?: boolean];
@@ -24,7 +26,11 @@ const rows = (list: Row[]): Record<string, ModelCard> =>
     ]),
   );
 
-const openai = rows([
+/** OpenAI's Batch API: half the list price, input and output, for every model it serves. */
+const withBatchDiscount = (table: Record<string, ModelCard>, discount: number): Record<string, ModelCard> =>
+  Object.fromEntries(Object.entries(table).map(([model, card]) => [model, { ...card, batchDiscount: discount }]));
+
+const openai = withBatchDiscount(rows([
   ["gpt-5", 1.25, 10, 0.125, 400_000, true],
   ["gpt-5-mini", 0.25, 2, 0.025, 400_000, true],
   ["gpt-5-nano", 0.05, 0.4, 0.005, 400_000, true],
@@ -43,7 +49,7 @@ const openai = rows([
   ["text-embedding-3-small", 0.02, 0, undefined, 8_191, false, false, false],
   ["text-embedding-3-large", 0.13, 0, undefined, 8_191, false, false, false],
   ["text-embedding-ada-002", 0.1, 0, undefined, 8_191, false, false, false],
-]);
+]), 0.5);
 
 const anthropic = rows([
   ["claude-opus-4-1", 15, 75, 1.5, 200_000, true],

@@ -54,7 +54,15 @@ export class PriceBook {
       vision: override.vision ?? base?.vision,
       tools: override.tools ?? base?.tools,
       json: override.json ?? base?.json,
+      batchDiscount: override.batch_discount ?? base?.batchDiscount,
     };
+  }
+
+  /** USD for usage answered through the provider's own batch API: the list price less its batch discount. */
+  batchCost(route: PricedRoute, usage: Pick<Usage, "inputTokens" | "outputTokens" | "cachedInputTokens">): number {
+    const card = this.card(route);
+    if (!card) return 0;
+    return costOf(card, usage) * (1 - (card.batchDiscount ?? 0));
   }
 
   /** USD for the usage on a route; unknown models cost 0 (and say so through `card`). */

@@ -17,7 +17,7 @@ export interface FileRoutesOptions {
   backends: FineTuningBackend[];
 }
 
-const listQuerySchema = z.object({
+export const listQuerySchema = z.object({
   purpose: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
   order: z.enum(["asc", "desc"]).optional(),

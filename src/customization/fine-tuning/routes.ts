@@ -17,7 +17,7 @@ const hyperparametersSchema = z
   })
   .strict();
 
-const createSchema = z
+export const createJobSchema = z
   .object({
     model: z.string().min(1),
     training_file: z.string().min(1),
@@ -38,7 +38,7 @@ const createSchema = z
   })
   .strict();
 
-const pageSchema = z.object({ after: z.string().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
+export const pageSchema = z.object({ after: z.string().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 /** The OpenAI job object, plus Switchyard's `backend`, `metrics` (the loss curve) and `evaluation`. */
 export function jobObject(record: JobRecord) {
@@ -75,7 +75,7 @@ export function jobObject(record: JobRecord) {
 export function fineTuningRoutes(service: JobService, jobs: JobStore) {
   return (app: FastifyInstance): void => {
     app.post("/v1/fine_tuning/jobs", async (request) => {
-      const body = parseBody(createSchema, request.body ?? {});
+      const body = parseBody(createJobSchema, request.body ?? {});
       const given = { ...body.method?.supervised?.hyperparameters, ...body.hyperparameters };
       const backend = body.backend ?? service.chooseBackend(body.model);
       const normalized: JobRequest = {

@@ -18,6 +18,8 @@ export const openaiConfigSchema = z
     ...common,
     /** True for a server on this machine or the operator's own hardware (vLLM, Ollama, llama.cpp): data sent to it stays here. */
     local: z.boolean().optional(),
+    /** The server has OpenAI's Files and Batch APIs; default: true for OpenAI itself. Batches are then delegated to it. */
+    native_batches: z.boolean().optional(),
   })
   .strict();
 

@@ -23,6 +23,7 @@ export const openaiProvider = defineProvider({
       models: config.models,
       headersTimeoutMs: config.timeout_ms,
       local: config.local,
+      nativeBatchesUrl: (config.native_batches ?? isOpenai) ? baseUrl : undefined,
     });
   },
 });

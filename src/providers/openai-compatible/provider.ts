@@ -11,6 +11,7 @@ import { openaiEventsToParts } from "./stream.js";
 import { completionSchema, embeddingResponseSchema } from "./wire.js";
 import { isHotCompletion } from "./hot-shape.js";
 import { prependWarnings, safeJson } from "../shared/parts.js";
+import { createNativeBatches } from "./native-batches.js";
 
 export interface OpenaiCompatibleSettings {
   name: string;
@@ -25,6 +26,8 @@ export interface OpenaiCompatibleSettings {
   headersTimeoutMs?: number;
   /** The server keeps data on this machine (guardrails may exempt it and route sensitive requests to it). */
   local?: boolean;
+  /** Base URL of OpenAI's Files and Batch APIs, when the server has them (batches are delegated to it). */
+  nativeBatchesUrl?: string;
 }
 
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -73,6 +76,9 @@ export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSetting
     name: settings.name,
     type: settings.type,
     ...(settings.local === true && { local: true }),
+    ...(settings.nativeBatchesUrl !== undefined && {
+      batches: createNativeBatches({ name: settings.name, baseUrl: settings.nativeBatchesUrl, headers: settings.headers, dispatcher }),
+    }),
 
     async stream(request: ChatRequest, options: CallOptions): Promise<AsyncIterable<StreamPart>> {
       const streaming = options.stream ?? true;

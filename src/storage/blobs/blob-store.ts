@@ -15,6 +15,8 @@ export interface BlobStore {
   /** Writes the blob to `path` (a temporary name, then a rename, so a reader never sees half); false when absent. */
   download(key: string, path: string): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /** Keys under a folder (`routers/`), sorted. */
+  list(prefix: string): Promise<string[]>;
 }
 
 /** Keys are relative paths of plain names: nothing may climb out of the store's root. */

@@ -1,5 +1,6 @@
 import { open, mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import { sql } from "kysely";
 import type { Storage } from "../database.js";
 import { checkBlobKey, type BlobStore } from "./blob-store.js";
 
@@ -110,5 +111,16 @@ export class DatabaseBlobStore implements BlobStore {
       await transaction.deleteFrom("blobs").where("key", "=", checkBlobKey(key)).execute();
       await transaction.deleteFrom("blob_chunks").where("key", "=", key).execute();
     });
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const folder = `${checkBlobKey(prefix.replace(/\/+$/, ""))}/`;
+    // A prefix compare, not LIKE (keys may hold `_`) nor a range (collations order `/` differently).
+    const rows = await this.storage.db
+      .selectFrom("blobs")
+      .select("key")
+      .where(sql<string>`substr(key, 1, ${folder.length})`, "=", folder)
+      .execute();
+    return rows.map((row) => row.key).sort();
   }
 }

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { checkBlobKey, type BlobStore } from "./blob-store.js";
 
@@ -54,5 +54,16 @@ export class DirectoryBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.where(key), { force: true });
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const folder = checkBlobKey(prefix.replace(/\/+$/, ""));
+    try {
+      const entries = await readdir(this.where(folder), { withFileTypes: true });
+      return entries.filter((entry) => entry.isFile() && !entry.name.endsWith(".part")).map((entry) => `${folder}/${entry.name}`).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
   }
 }

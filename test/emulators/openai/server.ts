@@ -2,12 +2,14 @@ import type { ServerResponse } from "node:http";
 import { applyPreFault, faultHeaders, FaultQueue, writeEventStream, type Fault } from "../shared/faults.js";
 import { readJsonRequest, sendJson, sleep, startServer, type EmulatorServer, type RecordedRequest, type StreamPacing } from "../shared/server.js";
 import { chunks, hashVector } from "../shared/synthetic.js";
+import { handleBatchApi, type BatchApiState } from "./batch-api.js";
 import { defaultReply, type EmulatedReply } from "./responder.js";
 
 /**
  * An emulator of the OpenAI chat-completions wire format (also Azure OpenAI's deployment URLs):
  * JSON and SSE responses, OpenAI error bodies, 429 with retry-after, and injectable faults.
- * It records every request it receives so tests can check what an upstream saw.
+ * It records every request it receives so tests can check what an upstream saw. OpenAI's Files and
+ * Batch APIs are in batch-api.ts.
  */
 export interface OpenaiEmulatorOptions extends StreamPacing {
   /** When set, requests must carry `Authorization: Bearer <apiKey>` (or Azure's `api-key`). */
@@ -24,6 +26,8 @@ export interface OpenaiEmulator extends EmulatorServer {
   baseURL: string;
   /** Number of upstream requests aborted by the caller before they completed. */
   aborted: number;
+  /** Files and batches created through OpenAI's Files and Batch APIs. */
+  batchApi: BatchApiState;
   options: OpenaiEmulatorOptions;
 }
 
@@ -44,7 +48,17 @@ export function openaiError(response: ServerResponse, status: number, message: s
 
 export async function startOpenaiEmulator(options: OpenaiEmulatorOptions = {}): Promise<OpenaiEmulator> {
   const state = { requests: [] as RecordedRequest[], faults: new FaultQueue(), aborted: 0 };
+  const batchApi: BatchApiState = { files: new Map(), batches: new Map() };
   const running = await startServer(async (request, response) => {
+    if (options.apiKey !== undefined && (request.url ?? "").match(/^\/v1\/(files|batches)/) && request.headers.authorization !== `Bearer ${options.apiKey}`) {
+      return openaiError(response, 401, "Incorrect API key provided.");
+    }
+    const log = (body: unknown) => state.requests.push({ method: request.method ?? "GET", path: request.url ?? "/", headers: request.headers, body });
+    const emulatedModel = { reply: (body: Record<string, any>) => (options.reply ?? defaultReply)(body), completion };
+    if (await handleBatchApi(request, response, batchApi, emulatedModel, log)) {
+      if (request.method === "GET") log(undefined);
+      return;
+    }
     const { url, body, malformed } = await readJsonRequest(request);
     if (malformed) return openaiError(response, 400, "We could not parse the JSON body of your request.");
     state.requests.push({ method: request.method ?? "GET", path: url.pathname + url.search, headers: request.headers, body });
@@ -93,7 +107,7 @@ export async function startOpenaiEmulator(options: OpenaiEmulatorOptions = {}): 
     return sendJson(response, 200, completion(reply, model));
   });
 
-  const emulator = Object.assign(running, { baseURL: `${running.url}/v1`, options, requests: state.requests, faults: state.faults }) as OpenaiEmulator;
+  const emulator = Object.assign(running, { baseURL: `${running.url}/v1`, options, requests: state.requests, faults: state.faults, batchApi }) as OpenaiEmulator;
   // A live view, not a copy taken at assignment time.
   Object.defineProperty(emulator, "aborted", { get: () => state.aborted });
   return emulator;

@@ -1,0 +1,14 @@
+import type { CountryCode } from "libphonenumber-js/max";
+import type { GuardrailsConfig } from "../config.js";
+import { DetectorSet } from "./index.js";
+
+/** The detectors a `guardrails.detectors` section describes (built-ins plus its custom ones); defaults without one. */
+export function detectorSetFromConfig(detectors: GuardrailsConfig["detectors"] | undefined): DetectorSet {
+  if (!detectors) return new DetectorSet();
+  return new DetectorSet({
+    phoneDefaultCountry: detectors.phone_default_country as CountryCode | undefined,
+    custom: Object.fromEntries(
+      Object.entries(detectors.custom).map(([name, spec]) => [name, { terms: spec.terms, patterns: spec.patterns, caseSensitive: spec.case_sensitive }]),
+    ),
+  });
+}
