@@ -273,6 +273,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       gateway,
       logger,
       keyCacheMs: loaded.config.control.key_cache_ms,
+      nodeId: cluster.nodeId,
       counters: control.counters,
       prices: control.prices,
       defaultOutputEstimate: loaded.config.control.default_output_estimate,

@@ -1,16 +1,18 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { getApiKey, setApiKey } from "./api";
 import { ModelsPage } from "./pages/models-page";
 import { PlaygroundPage } from "./pages/playground-page";
 import { DataPage } from "./pages/data-page";
 import { UsagePage } from "./pages/usage-page";
 import { ConfigPage } from "./pages/config-page";
+import { LogsPage } from "./pages/logs/logs-page";
 
 const pages = {
   models: { title: "Models", component: ModelsPage },
   playground: { title: "Playground", component: PlaygroundPage },
   data: { title: "Data & fine-tuning", component: DataPage },
   usage: { title: "Usage", component: UsagePage },
+  logs: { title: "Logs", component: LogsPage },
   config: { title: "Configuration", component: ConfigPage },
 } as const;
 
@@ -20,6 +22,15 @@ export function App() {
   const initial = (location.hash.slice(1) as PageName) in pages ? (location.hash.slice(1) as PageName) : "models";
   const [page, setPage] = useState<PageName>(initial);
   const [key, setKey] = useState(getApiKey());
+  // Pages may send the console elsewhere by its hash ("open in playground").
+  useEffect(() => {
+    const follow = () => {
+      const name = location.hash.slice(1);
+      if (name in pages) setPage(name as PageName);
+    };
+    window.addEventListener("hashchange", follow);
+    return () => window.removeEventListener("hashchange", follow);
+  }, []);
   const Page = pages[page].component;
   return (
     <div className="shell">

@@ -177,7 +177,12 @@ export class BatchRunner {
     const controller = new AbortController();
     batch.inFlight.set(line.line, controller);
     try {
-      const record = this.options.record(batch.id)!;
+      const record = this.options.record(batch.id);
+      if (!record) {
+        // The batch went to another node between picking and sending: the line was never sent.
+        await this.options.store.release(batch.id, line.line);
+        return;
+      }
       let outcome;
       try {
         const principal = await this.options.principals.of(record.keyId);

@@ -7,7 +7,7 @@ import { parseBody } from "../http/parse-body.js";
 import type { Logger } from "../observability/logger.js";
 import { toBatchObject } from "./batch-object.js";
 import type { BatchRunner } from "./batch-runner.js";
-import type { BatchStore } from "./batch-store.js";
+import type { BatchStore, Lease } from "./batch-store.js";
 import { completionWindowMs } from "./config-schema.js";
 import { readInputFile, type InputLine } from "./input-file.js";
 import { unansweredLine, writeResultFiles } from "./result-files.js";
@@ -43,6 +43,8 @@ export interface BatchServiceOptions {
   runner: BatchRunner;
   maxLines: number;
   logger: Logger;
+  /** This node's name and how long its hold on a batch lasts without renewal. */
+  leases: { owner: string; ms: number };
 }
 
 /** The Batches API: create, read, list and cancel batches; finishing them writes their files. */
@@ -58,21 +60,51 @@ export class BatchService {
     this.delegate = executor;
   }
 
-  /** Picks up every batch a previous process left unfinished. */
-  async recover(): Promise<void> {
-    for (const record of await this.options.store.active()) {
-      this.active.set(record.id, record);
-      if (record.upstream && this.delegate?.resume) {
-        this.delegate.resume(record);
-        continue;
+  /**
+   * One lease round: keeps this node's batches (dropping any another node took over, and taking in
+   * a cancel that came through another node), then takes the batches nobody runs: new ones after a
+   * crash of their node, or everything on a first start.
+   */
+  async leaseRound(): Promise<void> {
+    const held = await this.options.store.renew(this.lease());
+    for (const [id, record] of this.active) {
+      const stored = held.get(id);
+      if (stored === undefined) {
+        this.active.delete(id);
+        this.options.runner.wake();
+      } else if (stored === "cancelling" && record.status === "in_progress") {
+        record.status = "cancelling";
+        await this.options.runner.halt(id);
+        if (record.upstream) await this.delegate?.cancel?.(record);
       }
-      // A line in flight when the process stopped may have reached the provider: never send it again.
-      const interrupted = await this.options.store.failAll(record.id, "running", (customId) =>
-        unansweredLine(customId, "batch_interrupted", "The gateway stopped while this request was in flight; it is not sent again, so it cannot run twice.", createId("batch_req_")),
-      );
-      if (interrupted > 0) this.options.logger.warn({ batchId: record.id, lines: interrupted }, "batch lines in flight at the last shutdown were not resent");
-      this.options.runner.add(record.id);
     }
+    for (const id of await this.options.store.claimFree(this.lease(), Date.now())) await this.adopt(id);
+  }
+
+  /** Gives this node's batches back (clean shutdown, after the runner drained). */
+  async releaseAll(): Promise<void> {
+    await this.options.store.releaseLeases([...this.active.keys()], this.options.leases.owner);
+  }
+
+  /** Runs a batch this node just took over; its previous runner is gone. */
+  private async adopt(id: string): Promise<void> {
+    const record = await this.options.store.find(id);
+    if (!record) return;
+    this.active.set(record.id, record);
+    if (record.upstream && this.delegate?.resume) {
+      this.delegate.resume(record);
+      return;
+    }
+    // A line in flight when its node stopped may have reached the provider: never send it again.
+    const interrupted = await this.options.store.failAll(record.id, "running", (customId) =>
+      unansweredLine(customId, "batch_interrupted", "The gateway stopped while this request was in flight; it is not sent again, so it cannot run twice.", createId("batch_req_")),
+    );
+    if (interrupted > 0) this.options.logger.warn({ batchId: record.id, lines: interrupted }, "batch lines in flight when their node stopped were not resent");
+    this.options.runner.add(record.id);
+  }
+
+  private lease(): Lease {
+    return { owner: this.options.leases.owner, until: Date.now() + this.options.leases.ms };
   }
 
   record(id: string): BatchRecord | undefined {
@@ -108,7 +140,7 @@ export class BatchService {
       upstream: null,
     };
     const failed = (line: InputLine) => unansweredLine(line.customId, line.problem!.code, line.problem!.message, createId("batch_req_"));
-    await this.options.store.create(record, lines, failed);
+    await this.options.store.create(record, lines, failed, this.lease());
     this.active.set(record.id, record);
     const delegated = (await this.delegate?.tryDelegate?.(record, lines)) ?? false;
     if (!delegated) this.options.runner.add(record.id);
@@ -146,6 +178,9 @@ export class BatchService {
   async settle(id: string): Promise<void> {
     const record = this.active.get(id);
     if (!record) return;
+    // A cancel through another node may not have reached this one's copy yet.
+    const stored = await this.options.store.find(id);
+    if (stored?.status === "cancelling") record.status = "cancelling";
     let final: BatchStatus = "completed";
     if (record.status === "cancelling") {
       final = "cancelled";

@@ -35,6 +35,11 @@ function toRecord(row: Selectable<BatchTable>): BatchRecord {
   };
 }
 
+export interface Lease {
+  owner: string;
+  until: number;
+}
+
 export interface PendingLine {
   line: number;
   customId: string;
@@ -45,10 +50,11 @@ export class BatchStore {
   constructor(private readonly storage: Storage) {}
 
   /** The batch and every line, in one transaction: a batch is never seen half-written. */
-  async create(record: BatchRecord, lines: readonly InputLine[], failedResult: (line: InputLine) => ResultLine): Promise<void> {
+  async create(record: BatchRecord, lines: readonly InputLine[], failedResult: (line: InputLine) => ResultLine, lease: Lease): Promise<void> {
     const now = Date.now();
     await this.storage.db.transaction().execute(async (trx) => {
-      await trx.insertInto("batches").values(toRow(record)).execute();
+      // Inserted already leased to this node, so no other node's scan takes it before it starts.
+      await trx.insertInto("batches").values({ ...toRow(record), lease_owner: lease.owner, lease_until: lease.until }).execute();
       for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
         const rows: BatchLineTable[] = lines.slice(start, start + INSERT_CHUNK).map((line) => ({
           batch_id: record.id,
@@ -89,14 +95,58 @@ export class BatchStore {
     return { data: rows.slice(0, options.limit).map(toRecord), hasMore: rows.length > options.limit };
   }
 
-  async active(): Promise<BatchRecord[]> {
-    const rows = await this.storage.db.selectFrom("batches").selectAll().where("status", "in", activeStatuses).orderBy("created_at", "asc").execute();
-    return rows.map(toRecord);
+  /**
+   * Writes a batch. A cancel may come through another node while this one runs the batch, so a
+   * stored `cancelling` is never written back to `in_progress`.
+   */
+  async save(record: BatchRecord): Promise<void> {
+    const { id: _id, status, times: _times, ...values } = toRow(record);
+    await this.storage.db.transaction().execute(async (trx) => {
+      await trx.updateTable("batches").set(values).where("id", "=", record.id).execute();
+      const stored = await trx.selectFrom("batches").select(["status", "times"]).where("id", "=", record.id).executeTakeFirst();
+      if (stored?.status === "cancelling" && status === "in_progress") {
+        record.status = "cancelling";
+        record.times = { ...record.times, ...(JSON.parse(stored.times) as BatchRecord["times"]) };
+        return;
+      }
+      await trx.updateTable("batches").set({ status, times: JSON.stringify(record.times) }).where("id", "=", record.id).execute();
+    });
   }
 
-  async save(record: BatchRecord): Promise<void> {
-    const { id: _id, ...values } = toRow(record);
-    await this.storage.db.updateTable("batches").set(values).where("id", "=", record.id).execute();
+  /** Takes unfinished batches nobody holds (free, or their holder's lease expired); one conditional UPDATE each. */
+  async claimFree(lease: Lease, now: number): Promise<string[]> {
+    const free = await this.storage.db
+      .selectFrom("batches")
+      .select("id")
+      .where("status", "in", activeStatuses)
+      .where((eb) => eb.or([eb("lease_owner", "is", null), eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+      .orderBy("created_at", "asc")
+      .execute();
+    const won: string[] = [];
+    for (const { id } of free) {
+      const result = await this.storage.db
+        .updateTable("batches")
+        .set({ lease_owner: lease.owner, lease_until: lease.until })
+        .where("id", "=", id)
+        .where("status", "in", activeStatuses)
+        .where((eb) => eb.or([eb("lease_owner", "is", null), eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) won.push(id);
+    }
+    return won;
+  }
+
+  /** Extends this node's leases; returns the ids it still holds, with their stored status. */
+  async renew(lease: Lease): Promise<Map<string, BatchStatus>> {
+    await this.storage.db.updateTable("batches").set({ lease_until: lease.until }).where("lease_owner", "=", lease.owner).where("status", "in", activeStatuses).execute();
+    const rows = await this.storage.db.selectFrom("batches").select(["id", "status"]).where("lease_owner", "=", lease.owner).where("status", "in", activeStatuses).execute();
+    return new Map(rows.map((row) => [row.id, row.status as BatchStatus]));
+  }
+
+  /** Gives batches back at once (clean shutdown), so the next node need not wait for the lease to expire. */
+  async releaseLeases(ids: readonly string[], owner: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.storage.db.updateTable("batches").set({ lease_until: 0 }).where("id", "in", ids).where("lease_owner", "=", owner).execute();
   }
 
   async counts(batchId: string): Promise<RequestCounts> {
@@ -130,7 +180,7 @@ export class BatchStore {
 
   /**
    * Marks a pending line running, and says whether this call did: a line is claimed once, so it is
-   * sent at most once even if two workers reach it.
+   * sent at most once even if two workers (or nodes) reach it.
    */
   async claim(batchId: string, line: number): Promise<boolean> {
     const result = await this.storage.db
@@ -139,6 +189,8 @@ export class BatchStore {
       .where("batch_id", "=", batchId)
       .where("line", "=", line)
       .where("status", "=", "pending")
+      // Only while the batch runs: once a cancel is stored (through any node), no line starts.
+      .where((eb) => eb.exists(eb.selectFrom("batches").select("id").where("id", "=", batchId).where("status", "=", "in_progress")))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -184,7 +236,7 @@ export class BatchStore {
   }
 }
 
-function toRow(record: BatchRecord): BatchTable {
+function toRow(record: BatchRecord): Omit<BatchTable, "lease_owner" | "lease_until"> {
   return {
     id: record.id,
     project_id: record.projectId,

@@ -16,6 +16,8 @@ export const batchesConfigSchema = z
      * to OpenAI's own Batch API, for its batch discount.
      */
     delegate: z.boolean().default(true),
+    /** How long a node's hold on a batch lasts without renewal: after a crash, another node (or the restarted one) takes it over then. */
+    lease_ms: z.number().int().min(100).default(30_000),
     /** How often a delegated batch is polled upstream. */
     poll_interval_ms: z.number().int().min(10).default(30_000),
   })

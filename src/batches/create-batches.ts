@@ -33,6 +33,8 @@ export interface BatchesOptions {
   gateway: Gateway;
   logger: Logger;
   keyCacheMs: number;
+  /** This node's name in the cluster: the owner of the batches it runs. */
+  nodeId: string;
   counters: CounterStore;
   prices: PriceBook;
   defaultOutputEstimate: number;
@@ -57,7 +59,14 @@ export async function createBatches(options: BatchesOptions): Promise<Batches> {
     record: (id) => service.record(id),
     settle: (id) => service.settle(id),
   });
-  const service: BatchService = new BatchService({ store, files: options.files, runner, maxLines: config.max_lines, logger: options.logger });
+  const service: BatchService = new BatchService({
+    store,
+    files: options.files,
+    runner,
+    maxLines: config.max_lines,
+    logger: options.logger,
+    leases: { owner: options.nodeId, ms: config.lease_ms },
+  });
   const delegate = config.delegate
     ? new NativeDelegate({
         service,
@@ -75,15 +84,22 @@ export async function createBatches(options: BatchesOptions): Promise<Batches> {
       })
     : undefined;
   if (delegate) service.delegateTo(delegate);
-  await service.recover();
+  await service.leaseRound();
   runner.start();
+  // Renewed every third of the lease, so one slow round never loses it.
+  const renewal = setInterval(() => {
+    service.leaseRound().catch((error: unknown) => options.logger.warn({ err: error }, "batch lease round failed"));
+  }, Math.max(10, Math.floor(config.lease_ms / 3)));
+  renewal.unref();
   return {
     service,
     live,
     routes: batchRoutes(service, live),
     async close() {
+      clearInterval(renewal);
       await runner.close();
       await delegate?.close();
+      await service.releaseAll().catch((error: unknown) => options.logger.warn({ err: error }, "batch leases not released; they expire on their own"));
     },
   };
 }

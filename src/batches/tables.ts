@@ -20,6 +20,9 @@ export interface BatchTable {
   errors: string | null;
   /** A batch delegated to a provider's own batch API (JSON: provider, ids, status), or null. */
   upstream: string | null;
+  /** The node running the batch, and until when (epoch ms; migration 019-batch-leases). */
+  lease_owner: string | null;
+  lease_until: number | null;
 }
 
 export interface BatchLineTable {

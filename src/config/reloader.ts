@@ -91,7 +91,14 @@ export class ConfigReloader {
   change(change: () => Promise<void>, undo: () => Promise<void>): Promise<ReloadOutcome> {
     return this.exclusive(async () => {
       await change();
-      const outcome = await this.applyUnlocked(this.file);
+      let outcome: ReloadOutcome;
+      try {
+        outcome = await this.applyUnlocked(this.file);
+      } catch (error) {
+        // Not a config problem (the database failed mid-way): the stored entries must still match what serves.
+        await undo();
+        throw error;
+      }
       if (!outcome.applied) await undo();
       else await this.options.changed?.();
       return outcome;

@@ -4,8 +4,10 @@ import { SwitchyardError } from "../core/errors.js";
 import type { Gateway } from "../gateway/gateway.js";
 import { parseParam } from "../http/parse-body.js";
 import { projectOf } from "../http/project-of.js";
+import { SSE_HEADERS } from "../api/sse.js";
 import { createResponse } from "./create-response.js";
 import type { StoredInputItem } from "./input-items.js";
+import { replayEvents } from "./replay.js";
 import type { ResponseStore } from "./store.js";
 
 const idSchema = z.string().min(1).max(128);
@@ -14,7 +16,12 @@ export const inputItemsQuerySchema = z.object({
   order: z.enum(["asc", "desc"]).default("desc"),
   after: z.string().min(1).optional(),
 });
-const retrieveQuerySchema = z.object({ stream: z.enum(["true", "false"]).optional() });
+export const retrieveQuerySchema = z.object({
+  /** `true` replays the stored response as the event stream it was sent as. */
+  stream: z.enum(["true", "false"]).optional(),
+  /** With `stream`: only the events after this sequence number (resuming a dropped stream). */
+  starting_after: z.coerce.number().int().min(-1).optional(),
+});
 
 type WithId = { Params: { id: string } };
 
@@ -28,15 +35,18 @@ export function responsesRoutes(store: ResponseStore) {
   return (app: FastifyInstance, gateway: Gateway): void => {
     app.post("/v1/responses", (request, reply) => createResponse(request, reply, gateway, store));
 
-    app.get<WithId>("/v1/responses/:id", async (request) => {
+    app.get<WithId>("/v1/responses/:id", async (request, reply) => {
       const id = parseParam(idSchema, request.params.id, "response_id");
-      const query = parseParam(retrieveQuerySchema, request.query ?? {}, "stream");
-      if (query.stream === "true") {
-        throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", "Streaming a stored response again is not supported by this gateway; retrieve it without stream.", { param: "stream" });
-      }
+      const query = parseParam(retrieveQuerySchema, request.query ?? {}, "query");
       const stored = await store.get(projectOf(request), id);
       if (!stored) throw notFound(id);
-      return stored.response;
+      if (query.stream !== "true") return stored.response;
+      const after = query.starting_after ?? -1;
+      const frames = replayEvents(stored.response)
+        .filter((event) => Number(event.sequence_number) > after)
+        .map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+        .join("");
+      return reply.headers(SSE_HEADERS).send(frames);
     });
 
     app.delete<WithId>("/v1/responses/:id", async (request) => {

@@ -236,6 +236,7 @@ describe("GET /openapi.json", () => {
     await exercise("get", "/admin/audit", "/admin/audit");
     await exercise("get", "/admin/guardrails/audit", "/admin/guardrails/audit");
     await exercise("get", "/admin/routing/breakers", "/admin/routing/breakers");
+    await exercise("get", "/admin/routers", "/admin/routers");
     await exercise("get", "/admin/feedback/summary", "/admin/feedback/summary");
     await exercise("get", "/admin/projects/{id}/logging", "/admin/projects/default/logging");
     await exercise("put", "/admin/projects/{id}/logging", "/admin/projects/default/logging", { store_requests: true, retention_days: 7 });

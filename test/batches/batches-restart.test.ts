@@ -27,7 +27,8 @@ const configFor = (emulator: OpenaiEmulator, dataDir: string, port = 0) => ({
   server: { port, data_dir: dataDir, log_level: "warn" },
   providers: { up: { type: "openai", base_url: emulator.baseURL, api_key: "none" } },
   models: { gpt: { routes: [{ provider: "up", model: "gpt-up" }] } },
-  batches: { concurrency: 2 },
+  // A short lease: after a SIGKILL the restarted process takes the batch over once it expires.
+  batches: { concurrency: 2, lease_ms: 1500 },
 });
 
 describe("a batch survives a restart in the middle", () => {
@@ -71,6 +72,30 @@ describe("a batch survives a restart in the middle", () => {
       expect([...counts.values()].every((count) => count === 1)).toBe(true);
     } finally {
       await second.close();
+    }
+  });
+
+  it("two nodes on one database: each batch runs on one of them; a cancel through the other reaches it", async () => {
+    const a = await startGateway(configFor(emulator, dataDir), { env: { SWITCHYARD_MASTER_KEY: MASTER } });
+    const b = await startGateway(configFor(emulator, dataDir), { env: { SWITCHYARD_MASTER_KEY: MASTER } });
+    try {
+      const viaA = new OpenAI({ baseURL: a.baseURL, apiKey: MASTER, maxRetries: 0 });
+      const viaB = new OpenAI({ baseURL: b.baseURL, apiKey: MASTER, maxRetries: 0 });
+      const input = await uploadBatchFile(viaA, Array.from({ length: LINES }, (_, index) => chatLine(`n${index}`, `node line ${index}`)));
+      const created = await viaA.batches.create({ input_file_id: input, endpoint: "/v1/chat/completions", completion_window: "24h" });
+      await waitForBatch(viaB, created.id, 60_000, (batch) => (batch.request_counts?.completed ?? 0) >= 1);
+      expect((await viaB.batches.cancel(created.id)).status).toBe("cancelling");
+      const batch = await waitForBatch(viaB, created.id);
+      expect(batch.status).toBe("cancelled");
+      const output = await readResults(viaB, batch.output_file_id);
+      const errors = await readResults(viaB, batch.error_file_id);
+      expect(output.length + errors.length).toBe(LINES);
+      expect(errors.length).toBeGreaterThan(0);
+      expect([...sendCounts(emulator).values()].every((count) => count === 1)).toBe(true);
+      expect(sendCounts(emulator).size).toBe(output.length);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { getJson, streamChat, type StreamStats } from "../api";
 import { RouteFeedback } from "../components/route-feedback";
+import { clearPlaygroundDraft, peekPlaygroundDraft } from "../playground-draft";
 
 interface Column {
   model: string;
@@ -12,11 +13,14 @@ interface Column {
 
 /** Side-by-side comparison: one prompt, several models, streamed at once. */
 export function PlaygroundPage() {
+  // A conversation opened from another page (the request log) pre-fills the first column.
+  const [draft] = useState(peekPlaygroundDraft);
+  useEffect(clearPlaygroundDraft, []);
   const [models, setModels] = useState<string[]>([]);
-  const [system, setSystem] = useState("You are a helpful assistant.");
-  const [prompt, setPrompt] = useState("");
+  const [system, setSystem] = useState(draft?.system ?? "You are a helpful assistant.");
+  const [prompt, setPrompt] = useState(draft?.prompt ?? "");
   const [columns, setColumns] = useState<Column[]>([
-    { model: "", output: "", running: false },
+    { model: draft?.model ?? "", output: "", running: false },
     { model: "", output: "", running: false },
   ]);
 

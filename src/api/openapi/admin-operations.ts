@@ -7,11 +7,11 @@ import { providerDefinitions } from "../../providers/registry.js";
 import { credentialSchema, createKeySchema, createProjectSchema, updateKeySchema, updateProjectSchema, usageQuerySchema } from "../admin/schemas.js";
 import * as out from "./admin-responses.js";
 import { summaryQuerySchema } from "../../logs/feedback-summary.js";
+import { fromLogsSchema } from "../../logs/datasets/dataset-routes.js";
+import { routerFileSchema } from "../../routing/auto/router-file.js";
 import { logDeleteQuerySchema, logDetailQuerySchema, logListQuerySchema } from "../../logs/log-routes.js";
 import { loggingPatchSchema } from "../../logs/settings-routes.js";
-import { fromLogsSchema } from "../../logs/datasets/dataset-routes.js";
 import { named, type Operation } from "./operation.js";
-import { routerFileSchema } from "../../routing/auto/router-file.js";
 import { storedRouterDeletedSchema, storedRouterListSchema, storedRouterSchema } from "../../routing/auto/router-routes.js";
 import { usageGroupListSchema, usageRecordListSchema } from "./v1-responses.js";
 

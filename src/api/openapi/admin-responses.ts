@@ -82,6 +82,7 @@ export const requestLogSchema = z.looseObject({ request_id: z.string() });
 export const requestLogDeletedSchema = z.looseObject({ object: z.literal("request_log.deleted"), deleted: z.union([z.boolean(), z.number().int()]) });
 export const loggingSettingsSchema = z.looseObject({ object: z.literal("project.logging"), project_id: z.string() });
 export const feedbackSummarySchema = z.looseObject({ object: z.literal("list"), group_by: z.string(), data: z.array(z.looseObject({})) });
+
 export const datasetFromLogsSchema = z.looseObject({
   object: z.literal("dataset"),
   project_id: z.string(),

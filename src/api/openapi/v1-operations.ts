@@ -10,7 +10,7 @@ import { addDocumentSchema, createBaseSchema, searchSchema } from "../../knowled
 import { feedbackBodySchema } from "../../routing/feedback/feedback-route.js";
 import { createBatchSchema } from "../../batches/batch-service.js";
 import { batchListQuerySchema } from "../../batches/routes.js";
-import { inputItemsQuerySchema } from "../../responses/routes.js";
+import { inputItemsQuerySchema, retrieveQuerySchema } from "../../responses/routes.js";
 import { responseCreateSchema } from "../../responses/schema.js";
 import { named, type Operation } from "./operation.js";
 import * as out from "./v1-responses.js";
@@ -58,7 +58,15 @@ export const v1Operations: Operation[] = [
     body: named("ResponseCreateRequest", responseCreateSchema),
     responses: { 200: { description: "The response", schema: named("Response", out.responseObjectSchema) } },
   },
-  { method: "get", path: "/v1/responses/:id", tag: "OpenAI-compatible", summary: "A stored response", auth: "key", responses: ok("The response", named("Response", out.responseObjectSchema)) },
+  {
+    method: "get",
+    path: "/v1/responses/:id",
+    tag: "OpenAI-compatible",
+    summary: "A stored response; `stream=true` replays it as its event stream",
+    auth: "key",
+    query: retrieveQuerySchema,
+    responses: ok("The response", named("Response", out.responseObjectSchema)),
+  },
   { method: "delete", path: "/v1/responses/:id", tag: "OpenAI-compatible", summary: "Delete a stored response", auth: "key", responses: ok("Deleted", named("Deleted", out.deletedSchema)) },
   { method: "get", path: "/v1/responses/:id/input_items", tag: "OpenAI-compatible", summary: "A stored response's input items", auth: "key", query: inputItemsQuerySchema, responses: ok("Items", named("InputItemList", out.inputItemListSchema)) },
   { method: "get", path: "/v1/providers", tag: "Operations", summary: "Providers this gateway has and how hosted ones are added (master key)", auth: "master", responses: ok("Providers", named("ProviderList", out.providerListSchema)) },

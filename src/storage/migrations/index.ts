@@ -11,6 +11,7 @@ import * as cluster from "./015-cluster.js";
 import * as requestLogs from "./016-request-logs.js";
 import * as batches from "./017-batches.js";
 import * as responses from "./018-responses.js";
+import * as batchLeases from "./019-batch-leases.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "016-request-logs": requestLogs,
   "017-batches": batches,
   "018-responses": responses,
+  "019-batch-leases": batchLeases,
 };
