@@ -243,3 +243,36 @@ describe("/v1/batches through the official openai SDK (run on the gateway)", () 
     for (const arrival of batchArrivals) expect(arrival.at).toBeGreaterThanOrEqual(liveArrival.at);
   });
 });
+
+describe("/v1/batches within the key's rate limits", () => {
+  let upstream: OpenaiEmulator;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    upstream = await startOpenaiEmulator({ latencyMs: 100 });
+    gateway = await startGateway(
+      {
+        providers: { up: { type: "openai", base_url: upstream.baseURL, api_key: "none" } },
+        models: { gpt: { routes: [{ provider: "up", model: "gpt-up" }] } },
+        batches: { concurrency: 2 },
+      },
+      { env: { SWITCHYARD_MASTER_KEY: MASTER } },
+    );
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  it("waits when the key's limit turns a line away, instead of failing it; every line runs once", async () => {
+    const project = await gateway.control.projects.create({ name: "one-at-a-time" });
+    // Two batch workers, a key that allows one request in flight: the second worker is turned away.
+    const { secret } = await gateway.control.keys.create(project.id, { maxParallel: 1 });
+    const client = new OpenAI({ baseURL: gateway.baseURL, apiKey: secret, maxRetries: 0 });
+    const input = await uploadBatchFile(client, Array.from({ length: 4 }, (_, index) => chatLine(`rl${index}`, `limited line ${index}`)));
+    const batch = await waitForBatch(client, (await client.batches.create({ input_file_id: input, endpoint: "/v1/chat/completions", completion_window: "24h" })).id);
+    expect(batch.request_counts).toEqual({ total: 4, completed: 4, failed: 0 });
+    const sent = upstream.requests.filter((request) => request.path.endsWith("/chat/completions")).map((request) => request.body.messages.at(-1).content as string);
+    expect(sent.sort()).toEqual(["limited line 0", "limited line 1", "limited line 2", "limited line 3"]);
+  });
+});
