@@ -17,7 +17,8 @@ import { BENCH_KEY, createVirtualKey, startStack } from "./lib/targets.js";
  *   --rate=N    open-loop load at N req/s instead of closed-loop throughput: every target then serves
  *               the same rate, so CPU per request compares like with like (how much work each event-loop
  *               turn batches depends on the load, and closed-loop load differs per target)
- *   --ttfb=N    also N sequential streamed requests per target: time to first byte, p50 and p99
+ *   --ttfb=N    also N sequential streamed requests per target (time to first byte, p50 and p99) and N
+ *               sequential JSON requests (latency at low load)
  *   --auth=both|master|virtual  which keys Switchyard requests carry: the master key ("master": auth,
  *               routing, request log, metrics), a project's virtual key with limits, budgets and
  *               metering ("switchyard"), or both, as separate targets on the same process
@@ -116,8 +117,14 @@ try {
   if (values.baseline) {
     const baseline = await startBaseline(values.baseline, stack.mock.url);
     extra.push(baseline.service);
-    services.baseline = baseline.service;
-    targets.baseline = baseline.target;
+    if (values.auth !== "master") {
+      services.baseline = baseline.service;
+      targets.baseline = baseline.target;
+    }
+    if (values.auth !== "virtual") {
+      services["baseline-master"] = baseline.service;
+      targets["baseline-master"] = { ...baseline.target, name: "baseline (master key)", headers: { ...baseline.target.headers, authorization: `Bearer ${BENCH_KEY}` } };
+    }
   }
   const names = Object.keys(services);
   log(`RSS idle: ${names.map((name) => `${name} ${services[name]!.rssMb().toFixed(1)} MB`).join(", ")}`);
@@ -164,12 +171,15 @@ try {
     for (const name of round % 2 ? [...names].reverse() : names) {
       const sample = await timeToFirstByte(targets[name]!, bodies.stream, Number(values.ttfb));
       log(`stream TTFB ${name} (round ${round + 1}): p50 ${sample.p50Ms.toFixed(3)} ms, p99 ${sample.p99Ms.toFixed(3)} ms`);
+      // One request at a time, so no queueing: a small JSON body's first byte is its whole answer.
+      const json = await timeToFirstByte(targets[name]!, bodies.json, Number(values.ttfb));
+      log(`sequential JSON ${name} (round ${round + 1}): p50 ${json.p50Ms.toFixed(3)} ms, p99 ${json.p99Ms.toFixed(3)} ms`);
     }
   }
   log(`RSS after load: ${names.map((name) => `${name} ${services[name]!.rssMb().toFixed(1)} MB`).join(", ")}`);
   const streams = Number(values.streams);
   if (streams > 0) {
-    for (const name of names.filter((item) => item !== "bare" && item !== "master")) {
+    for (const name of names.filter((item) => item !== "bare" && !item.endsWith("master"))) {
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const { opened, value } = await holdOpenStreams(targets[name]!, holdBody, streams, () => services[name]!.rssMb());
       log(`${name} with ${opened} open streams: RSS ${value.toFixed(1)} MB`);

@@ -48,12 +48,16 @@ export async function writeSse(
  * OpenAI edge's fast path pushes them as upstream events arrive, so both write the same bytes.
  */
 export class SseSink {
-  private corked = false;
-  private readonly uncork = () => {
-    this.corked = false;
-    this.response.uncork();
+  private pending = "";
+  private scheduled = false;
+  private readonly flush = () => {
+    this.scheduled = false;
+    if (this.pending.length === 0 || this.response.destroyed || this.response.writableEnded) return;
+    const frames = this.pending;
+    this.pending = "";
+    this.response.write(frames);
   };
-  private readonly uncorkThisTurn = () => setImmediate(this.uncork);
+  private readonly flushThisTurn = () => setImmediate(this.flush);
 
   constructor(
     private readonly response: ServerResponse,
@@ -63,36 +67,42 @@ export class SseSink {
     response.writeHead(200, { ...SSE_HEADERS, ...headers });
   }
 
-  /** Writes one part's frames; false when the client's buffer is full (wait for `drain`). */
+  /** Takes one part's frames; false when the client's buffer is full (wait for `drain`). */
   part(part: StreamPart): boolean {
     const frames = this.encoder.frames(part);
-    return frames.length === 0 || this.write(frames);
+    if (frames.length > 0) {
+      this.pending += frames;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        process.nextTick(this.flushThisTurn);
+      }
+    }
+    return !this.response.writableNeedDrain;
   }
 
   /** The final frames (usage, [DONE]) and the end of the response. */
   end(): void {
-    if (!this.response.destroyed) this.response.end(this.encoder.end());
+    this.close(this.encoder.end());
   }
 
   /** A failure after streaming began: the encoder's error frame ends the response. */
   fail(error: unknown): void {
-    if (!this.response.destroyed) this.response.end(this.encoder.error(error));
+    this.close(this.encoder.error(error));
+  }
+
+  private close(last: string): void {
+    if (this.response.destroyed) return;
+    const frames = this.pending + last;
+    this.pending = "";
+    this.response.end(frames);
   }
 
   // Frames produced in the same turn of the event loop (an upstream chunk often carries several
-  // events) leave in one write instead of one syscall each. The uncork waits for this turn's
-  // setImmediate phase, after the usage journal's (which is queued from the same drain of
-  // microtasks): a stream that ends in this turn then sends its content and its final frames
-  // (written once the row is journaled; end() flushes the cork) in one write, not two. Nothing is
-  // held past this turn.
-  private write(frames: string): boolean {
-    if (!this.corked) {
-      this.corked = true;
-      this.response.cork();
-      process.nextTick(this.uncorkThisTurn);
-    }
-    return this.response.write(frames);
-  }
+  // events) leave as one string in one write: one syscall, and none of the per-write work a stream
+  // does for each chunk. The write waits for this turn's setImmediate phase, after the usage
+  // journal's (which is queued from the same drain of microtasks): a stream that ends in this turn
+  // then sends its content and its final frames (written once the row is journaled) together, with
+  // the headers. Nothing is held past this turn.
 }
 
 export function drained(response: ServerResponse): Promise<void> {

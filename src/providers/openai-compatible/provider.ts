@@ -9,6 +9,7 @@ import { toOpenaiRequest } from "./request.js";
 import { openaiCompletionToParts } from "./response.js";
 import { openaiEventsToParts } from "./stream.js";
 import { completionSchema, embeddingResponseSchema } from "./wire.js";
+import { isHotCompletion } from "./hot-shape.js";
 import { prependWarnings, safeJson } from "../shared/parts.js";
 import { createNativeBatches } from "./native-batches.js";
 
@@ -49,7 +50,9 @@ export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSetting
   }
 
   function completionParts(text: string): Iterable<StreamPart> {
-    const parsed = completionSchema.safeParse(safeJson(text));
+    const value = safeJson(text);
+    if (isHotCompletion(value)) return openaiCompletionToParts(value);
+    const parsed = completionSchema.safeParse(value);
     if (!parsed.success) {
       throw new SwitchyardError("SWY_ERR_UPSTREAM_ERROR", `${settings.name}: unreadable response body`, {
         upstream: { provider: settings.name, body: text.slice(0, 2000) },

@@ -2,7 +2,8 @@ import type { EventSourceMessage } from "eventsource-parser";
 import { SwitchyardError } from "../../core/errors.js";
 import { createId } from "../../core/ids.js";
 import type { FinishReason, StreamPart } from "../../core/types.js";
-import { chunkSchema } from "./wire.js";
+import { chunkSchema, type OpenaiChunk } from "./wire.js";
+import { isHotChunk } from "./hot-shape.js";
 import { convertOpenaiUsage, mapOpenaiFinishReason } from "./finish-reason.js";
 import { safeJson } from "../shared/parts.js";
 
@@ -62,9 +63,14 @@ export class OpenaiEventMapper {
       return NONE;
     }
     const out: StreamPart[] = [];
-    const parsed = chunkSchema.safeParse(safeJson(data));
-    if (!parsed.success) return this.fail("SWY_ERR_UPSTREAM_ERROR", `invalid stream chunk: ${data.slice(0, 200)}`);
-    const chunk = parsed.data;
+    const value = safeJson(data);
+    let chunk: OpenaiChunk;
+    if (isHotChunk(value)) chunk = value;
+    else {
+      const parsed = chunkSchema.safeParse(value);
+      if (!parsed.success) return this.fail("SWY_ERR_UPSTREAM_ERROR", `invalid stream chunk: ${data.slice(0, 200)}`);
+      chunk = parsed.data;
+    }
     if (chunk.error) return this.fail("SWY_ERR_UPSTREAM_ERROR", chunk.error.message ?? "error event in stream");
     if (!this.sentMetadata) {
       this.sentMetadata = true;
