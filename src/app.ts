@@ -229,6 +229,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       config: loaded.config.logging,
       dataDir: loaded.config.server.data_dir,
       logger,
+      bus: cluster.bus,
       datasets: { files: customization.files, detectors: detectorSetFromConfig(loaded.config.guardrails?.detectors), maxTokensPerExample: loaded.config.fine_tuning.max_tokens_per_example },
     }),
   );

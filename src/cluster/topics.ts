@@ -15,4 +15,6 @@ export const changeTopics = {
   runtimeConfig: "runtime-config",
   /** A router file stored or deleted through /admin/routers (payload: its name). */
   routers: "routers",
+  /** A project's request-log settings changed (payload: its project key). */
+  logSettings: "log-settings",
 } as const;

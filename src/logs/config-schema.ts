@@ -21,8 +21,6 @@ export const loggingSchema = z
     flush_ms: z.number().int().positive().default(1000),
     /** Rows per database write. */
     batch_size: z.number().int().positive().max(5000).default(200),
-    /** How often each node re-reads per-project settings changed on another node. */
-    settings_refresh_ms: z.number().int().positive().default(30_000),
     /** Longest request or answer text stored, in characters (longer ones are cut and marked). */
     max_text_chars: z.number().int().positive().default(200_000),
   })

@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import type { ChangeBus } from "../cluster/change-bus.js";
 import type { ControlPlane } from "../control/control-plane.js";
 import type { FileStore } from "../customization/files/file-store.js";
 import type { DetectorSet } from "../guardrails/detectors/index.js";
@@ -44,6 +45,8 @@ export interface RequestLogsOptions {
   config: LoggingConfig;
   dataDir: string;
   logger: Logger;
+  /** Tells every node when a project's settings change. */
+  bus?: ChangeBus;
   /** Where datasets built from the log are stored, and the detectors that re-check them. */
   datasets: { files: FileStore; detectors: DetectorSet; maxTokensPerExample: number };
 }
@@ -51,7 +54,7 @@ export interface RequestLogsOptions {
 export async function createRequestLogs(options: RequestLogsOptions): Promise<RequestLogs> {
   const { control, config, logger } = options;
   const db = control.storage.db;
-  const settings = new LogSettings(db, config, logger);
+  const settings = new LogSettings(db, config, logger, options.bus);
   await settings.start();
   const store = new LogStore(db, control.storage.dialect);
   const writer = createLogWriter({ db, journalDir: join(resolve(options.dataDir), "request-log-journal"), config, logger });

@@ -1,4 +1,6 @@
 import type { Kysely } from "kysely";
+import type { ChangeBus } from "../cluster/change-bus.js";
+import { changeTopics } from "../cluster/topics.js";
 import type { Logger } from "../observability/logger.js";
 import type { Database } from "../storage/database.js";
 import type { LoggingConfig } from "./config-schema.js";
@@ -27,32 +29,32 @@ interface Override {
 
 /**
  * Per-project logging settings over the `logging:` config. They are read on the request path, so
- * they live in memory: loaded at start, replaced on every change made here, and re-read every
- * `settings_refresh_ms` so a change made on another node reaches this one within that time.
+ * they live in memory: loaded at start, replaced on every change made here, and re-read when the
+ * change bus says another node changed them (and on its periodic reconcile).
  */
 export class LogSettings {
   private overrides = new Map<string, Override>();
-  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
   private readonly deployments: ReadonlySet<string>;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly config: LoggingConfig,
     private readonly logger: Logger,
+    private readonly bus?: ChangeBus,
   ) {
     this.deployments = new Set(config.deployments);
   }
 
   async start(): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.logger.warn({ err: error }, "logging settings not re-read"));
-    }, this.config.settings_refresh_ms);
-    this.timer.unref();
+    this.unsubscribe = this.bus?.subscribe(changeTopics.logSettings, () =>
+      this.reload().catch((error: unknown) => this.logger.warn({ err: error }, "logging settings not re-read")),
+    );
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
   }
 
   async reload(): Promise<void> {
@@ -123,6 +125,7 @@ export class LogSettings {
       )
       .execute();
     this.overrides.set(projectKey, next);
+    await this.bus?.publish(changeTopics.logSettings, projectKey);
     return this.effective(projectKey);
   }
 }
