@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Gateway } from "../gateway/gateway.js";
+import { modelScope, type Principal } from "../gateway/context.js";
 import { modelCardFields } from "../control/pricing/model-card.js";
 import type { ModelStatus } from "../providers/contract.js";
 import type { Route } from "../routing/model-registry.js";
@@ -7,7 +8,7 @@ import type { Route } from "../routing/model-registry.js";
 /** `GET /v1/models`: configured public models plus each provider's own list, OpenAI's list shape. */
 export function registerModelRoutes(app: FastifyInstance, gateway: Gateway): void {
   app.get("/v1/models", async (request) => {
-    const data = await listModels(gateway, request.principal.allowedModels);
+    const data = await listModels(gateway, request.principal);
     return { object: "list", data };
   });
 
@@ -19,12 +20,14 @@ export function registerModelRoutes(app: FastifyInstance, gateway: Gateway): voi
   });
 }
 
-async function listModels(gateway: Gateway, allowed: readonly string[] | undefined) {
+/** The catalog a caller sees: only what it may call (its allow-list, and no other project's fine-tunes). */
+async function listModels(gateway: Gateway, principal: Principal) {
   const runtime = gateway.runtime;
+  const allowed = principal.allowedModels;
   const seen = new Set<string>();
   const data = [];
-  for (const entry of runtime.models.list()) {
-    seen.add(entry.name);
+  for (const entry of runtime.models.list()) seen.add(entry.name);
+  for (const entry of runtime.models.list(modelScope(principal))) {
     data.push(describe(entry.name, entry.routes[0]?.provider.name ?? "switchyard", modelCardFields(runtime.config, entry.name, entry.routes[0]), statusOf(entry.routes[0])));
   }
   for (const provider of runtime.providers.values()) {

@@ -17,6 +17,15 @@ export interface Principal {
   budget?: { remainingFraction?: number };
 }
 
+/**
+ * The project whose own models (fine-tunes) a caller may use: its key's project. The master key and
+ * anonymous callers (no master key configured, loopback only) are the operator and see every project's.
+ */
+export function modelScope(principal: Principal): string | undefined {
+  if (principal.keyId === "master" || principal.keyId === "anonymous") return undefined;
+  return principal.projectId ?? "default";
+}
+
 export interface RouteDecision {
   /** The public `type: auto` model that was asked for. */
   autoModel: string;

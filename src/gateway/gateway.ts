@@ -5,7 +5,7 @@ import type { ModelEntry } from "../routing/model-registry.js";
 import { RoutingEngine } from "../routing/engine.js";
 import type { Authenticator } from "./auth.js";
 import { createMasterKeyAuthenticator } from "./auth.js";
-import type { GatewayContext, Principal } from "./context.js";
+import { modelScope, type GatewayContext, type Principal } from "./context.js";
 import { composeChat, type ChatHandler, type ChatMiddleware, type ChatResult } from "./pipeline.js";
 import { PlainCalls, type CallMeta, type CompletionCall } from "./plain-calls.js";
 
@@ -40,9 +40,10 @@ export class Gateway {
     this.names = this.middlewares.map((middleware) => middleware.name);
     const alias = options.aliasModel;
     this.calls = new PlainCalls(options.callMiddlewares ?? [], (name, principal, user) => {
-      this.resolveModel(name, principal);
+      const entry = this.resolveModel(name, principal);
       const target = alias?.(name, user);
-      return target === undefined || target === name ? this.runtime.models.resolve(name) : this.runtime.models.resolve(target);
+      // The allow-list and ownership apply to the model a deployment maps to as well as to its name.
+      return target === undefined || target === name ? entry : this.resolveModel(target, principal);
     });
   }
 
@@ -62,12 +63,16 @@ export class Gateway {
     return this.handler(context);
   }
 
-  /** Resolves a public model name for a caller, enforcing the caller's allow-list. */
+  /**
+   * Resolves a public model name for a caller: another project's own models (fine-tunes) do not
+   * exist for it, and its key's allow-list must name the model.
+   */
   resolveModel(name: string, principal: Principal): ModelEntry {
+    const entry = this.runtime.models.resolve(name, modelScope(principal));
     if (principal.allowedModels && !principal.allowedModels.includes(name)) {
       throw new SwitchyardError("SWY_ERR_FORBIDDEN", `This key may not use the model '${name}'.`, { param: "model" });
     }
-    return this.runtime.models.resolve(name);
+    return entry;
   }
 
   /** Embeddings through the call middleware; a deployment name embeds with its model. */

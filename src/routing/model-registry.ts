@@ -37,6 +37,16 @@ export interface ModelEntry {
   auto?: AutoEntry;
   /** Where the entry came from: the config file, a provider's own list, or the runtime (fine-tunes, deployments). */
   origin: "config" | "provider" | "runtime";
+  /**
+   * The project that owns the model (fine-tunes and their checkpoints). Other projects' keys neither
+   * list nor call it: to them it does not exist. Undefined means every project may use it.
+   */
+  projectId?: string;
+}
+
+/** Whether a caller acting for `projectId` may see an entry; undefined means any project (the master key). */
+export function visibleTo(entry: ModelEntry, projectId: string | undefined): boolean {
+  return entry.projectId === undefined || projectId === undefined || entry.projectId === projectId;
 }
 
 /** Public model names -> ordered routes. `PROVIDER/UPSTREAM_MODEL` works without an entry. */
@@ -51,6 +61,8 @@ export class ModelRegistry {
 
   constructor(private readonly providers: ReadonlyMap<string, ProviderAdapter>) {}
 
+  /** Set once any project owns a model, so the common shorthand path skips the ownership scan. */
+  private hasOwnedEntries = false;
   /** Set at start and on each reload of the config file. */
   setDroppedBuiltins(names: readonly string[]): void {
     this.droppedBuiltins = names;
@@ -58,6 +70,7 @@ export class ModelRegistry {
 
   register(entry: ModelEntry): void {
     this.entries.set(entry.name, entry);
+    if (entry.projectId !== undefined) this.hasOwnedEntries = true;
   }
 
   unregister(name: string): void {
@@ -85,15 +98,18 @@ export class ModelRegistry {
     return this.entries.get(name);
   }
 
-  /** The entry for a public name, or a one-route entry for the `provider/model` shorthand. */
-  resolve(name: string): ModelEntry {
+  /**
+   * The entry for a public name, or a one-route entry for the `provider/model` shorthand. With a
+   * project, another project's own models answer exactly like names that do not exist.
+   */
+  resolve(name: string, projectId?: string): ModelEntry {
     const entry = this.entries.get(name);
-    if (entry) return entry;
+    if (entry && visibleTo(entry, projectId)) return entry;
     const slash = name.indexOf("/");
     if (slash > 0) {
       const provider = this.providers.get(name.slice(0, slash));
       const model = name.slice(slash + 1);
-      if (provider && model.length > 0) return { name, routes: [{ provider, model }], origin: "provider" };
+      if (provider && model.length > 0 && !this.ownedElsewhere(provider.name, model, projectId)) return { name, routes: [{ provider, model }], origin: "provider" };
     }
     throw new SwitchyardError(
       "SWY_ERR_MODEL_NOT_FOUND",
@@ -102,15 +118,26 @@ export class ModelRegistry {
     );
   }
 
+  /** Whether `provider/model` is the upstream name of a model another project owns (an upstream fine-tune). */
+  private ownedElsewhere(provider: string, model: string, projectId: string | undefined): boolean {
+    if (projectId === undefined || !this.hasOwnedEntries) return false;
+    for (const entry of this.entries.values()) {
+      if (visibleTo(entry, projectId)) continue;
+      if (entry.routes.some((route) => route.provider.name === provider && route.model === model)) return true;
+    }
+    return false;
+  }
+
+  /** Every entry, or those a project may see. */
+  list(projectId?: string): ModelEntry[] {
+    return [...this.entries.values()].filter((entry) => visibleTo(entry, projectId));
+  }
+
   private builtinHint(name: string): string {
     const dropped = this.droppedBuiltins.filter((provider) => !this.providers.has(provider));
     if (dropped.length === 0) return "";
     const prefix = name.slice(0, Math.max(0, name.indexOf("/")));
     const named = dropped.includes(prefix) ? `'${prefix}' is a built-in provider, but` : `The built-in providers (${dropped.join(", ")}) are not added:`;
     return ` ${named} the config file has its own providers: section, which replaces them. Add it there (e.g. local: {type: local}) or remove the section to keep the built-in ones.`;
-  }
-
-  list(): ModelEntry[] {
-    return [...this.entries.values()];
   }
 }

@@ -134,7 +134,7 @@ describe("metering", () => {
     expect(recordsA.length).toBe(2);
     expect(new Set(recordsA.map((row) => row.project_id))).toEqual(new Set([a.projectId]));
     const other = await get(a.secret, `/v1/usage?project_id=${b.projectId}`);
-    expect(other.statusCode).toBe(403);
+    expect(other.statusCode).toBe(404);
     const otherKey = (await get(a.secret, `/v1/usage/records?key_id=${b.keyId}`)).json();
     expect(otherKey.data).toEqual([]);
     const admin = (await fx.admin("GET", "/admin/usage?group_by=project")).json.data as Array<{ project_id: string }>;

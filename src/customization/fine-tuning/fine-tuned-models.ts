@@ -30,6 +30,8 @@ export class FineTunedModels {
       ...(final ? { description: `Fine-tuned from ${record.request.model} by ${record.id}` } : {}),
       routes: [route],
       origin: "runtime",
+      // The job's project owns the model: other projects' keys neither list nor call it.
+      projectId: record.projectId,
     });
     this.served.add(name);
   }

@@ -79,6 +79,8 @@ export class JobService {
   }
 
   async create(projectId: string, request: JobRequest): Promise<JobRecord> {
+    // Another project's fine-tune is no base model for this one: it answers like an unknown name.
+    if (this.options.models.get(request.model) !== undefined) this.options.models.resolve(request.model, projectId);
     this.backend(request.backend).check(request.model);
     await this.options.files.get(projectId, request.training_file).catch(() => {
       throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `No such training file: '${request.training_file}'.`, { param: "training_file" });
