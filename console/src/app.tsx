@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { getApiKey, setApiKey } from "./api";
+import { KeyPrompt } from "./components/key-prompt";
 import { ModelsPage } from "./pages/models-page";
 import { PlaygroundPage } from "./pages/playground-page";
 import { DataPage } from "./pages/data-page";
@@ -31,6 +32,17 @@ export function App() {
     window.addEventListener("hashchange", follow);
     return () => window.removeEventListener("hashchange", follow);
   }, []);
+  // "unknown" until the gateway has answered; "needed" while it refuses the key (401).
+  const [access, setAccess] = useState<"unknown" | "ok" | "needed">("unknown");
+  useEffect(() => {
+    let current = true;
+    fetch("/v1/models", { headers: key ? { authorization: `Bearer ${key}` } : {} })
+      .then((response) => current && setAccess(response.status === 401 ? "needed" : "ok"))
+      .catch(() => current && setAccess("ok"));
+    return () => {
+      current = false;
+    };
+  }, [key]);
   const Page = pages[page].component;
   return (
     <div className="shell">
@@ -64,7 +76,17 @@ export function App() {
         </label>
       </header>
       <main>
-        <Page key={key} />
+        {access === "needed" ? (
+          <KeyPrompt
+            refused={key !== ""}
+            onKey={(value) => {
+              setKey(value);
+              setApiKey(value);
+            }}
+          />
+        ) : (
+          <Page key={key} />
+        )}
       </main>
     </div>
   );

@@ -156,6 +156,38 @@ describe("the fast path of /v1/chat/completions", () => {
     }
   });
 
+  it("keeps a long stream whole for a client that reads slowly (backpressure), as the full path does", async () => {
+    const long = await startOpenaiEmulator({ reply: () => ({ text: "word ".repeat(200_000), toolCalls: [], finishReason: "stop", promptTokens: 3, completionTokens: 200_000 }) });
+    long.server.keepAliveTimeout = 120_000;
+    const env = { SWITCHYARD_MASTER_KEY: MASTER, ANTHROPIC_KEY: "sk-ant" };
+    const gateways = await Promise.all([true, false].map((fastPath) => startGateway(config(long, backup, anthropic, fastPath), { env })));
+    try {
+      const bodies: string[] = [];
+      for (const gateway of gateways) {
+        const response = await request(`${gateway.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${MASTER}` },
+          body: JSON.stringify({ ...hello, model: "single", stream: true }),
+        });
+        // Read nothing for a while, so the gateway's writes fill the socket and it has to wait for drain.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        let text = "";
+        for await (const chunk of response.body) {
+          text += (chunk as Buffer).toString("utf8");
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        bodies.push(text);
+      }
+      expect(gateways[0]!.fastChat!.served).toBe(1);
+      expect(bodies[0]!.length).toBeGreaterThan(1_000_000);
+      expect(bodies[0]!.endsWith("data: [DONE]\n\n")).toBe(true);
+      expect(fixFresh(bodies[0]!)).toBe(fixFresh(bodies[1]!));
+    } finally {
+      await Promise.all(gateways.map((gateway) => gateway.close()));
+      await long.close();
+    }
+  });
+
   it("meters, logs and counts each request as the full path does", async () => {
     await both({ ...hello, model: "single", stream: true, stream_options: { include_usage: true } });
     await both({ ...hello, model: "single" });
