@@ -50,12 +50,24 @@ export async function writeSse(
 export class SseSink {
   private pending = "";
   private scheduled = false;
+  /**
+   * Set when the last write said the client's buffer is full, cleared on `drain`. The write's own
+   * answer is what counts: `writableNeedDrain` alone never clears on responses whose socket does not
+   * report drains (Fastify's inject), which would wait forever.
+   */
+  private blocked = false;
+  private readonly unblock = () => {
+    this.blocked = false;
+  };
   private readonly flush = () => {
     this.scheduled = false;
     if (this.pending.length === 0 || this.response.destroyed || this.response.writableEnded) return;
     const frames = this.pending;
     this.pending = "";
-    this.response.write(frames);
+    if (!this.response.write(frames)) {
+      this.blocked = true;
+      this.response.once("drain", this.unblock);
+    }
   };
   private readonly flushThisTurn = () => setImmediate(this.flush);
 
@@ -77,7 +89,7 @@ export class SseSink {
         process.nextTick(this.flushThisTurn);
       }
     }
-    return !this.response.writableNeedDrain;
+    return !this.blocked;
   }
 
   /** The final frames (usage, [DONE]) and the end of the response. */
