@@ -12,6 +12,7 @@ import type { LoggingConfig } from "./config-schema.js";
 import type { LogSettings } from "./log-settings.js";
 import type { LogRow } from "./log-writer.js";
 import { StreamCapture } from "./stream-capture.js";
+import { EVALUATION_HEADER } from "../evaluations/marks.js";
 
 const CAPTURE = Symbol("logs.capture");
 
@@ -32,6 +33,11 @@ function projectKeyOf(context: GatewayContext): string {
   return context.principal.projectId ?? "";
 }
 
+/** Evaluation calls are measurements, not traffic: storing them would feed datasets built from the log. */
+function isEvaluation(context: GatewayContext): boolean {
+  return context.headers?.[EVALUATION_HEADER] !== undefined;
+}
+
 /**
  * The request log is two middlewares. The wire one sits right inside the guardrails: it sees the
  * request exactly as it leaves the machine (masked) and the answer exactly as it comes back (the
@@ -46,7 +52,7 @@ export function createLogMiddlewares(options: LogMiddlewareOptions): { outer: Ch
   const wire: ChatMiddleware = {
     name: "request-log-wire",
     async handle(context, next) {
-      if (!settings.shouldStore(projectKeyOf(context), context.deployment?.name)) return next(context);
+      if (isEvaluation(context) || !settings.shouldStore(projectKeyOf(context), context.deployment?.name)) return next(context);
       const capture = new StreamCapture();
       capture.request = context.request;
       capture.vault = (context.state.get(guardrailsStateKey) as GuardrailsState | undefined)?.vault;
@@ -107,7 +113,7 @@ export function createLogMiddlewares(options: LogMiddlewareOptions): { outer: Ch
    */
   async function write(context: GatewayContext, called: string, startedAt: number, outcome: Outcome): Promise<void> {
     const projectKey = projectKeyOf(context);
-    if (!settings.shouldStore(projectKey, context.deployment?.name)) return;
+    if (isEvaluation(context) || !settings.shouldStore(projectKey, context.deployment?.name)) return;
     try {
       await writer.record(await rowOf(context, projectKey, called, startedAt, outcome));
     } catch (error) {
