@@ -40,6 +40,7 @@ export async function callModel(input: CallInput): Promise<CallOutcome> {
   const context: GatewayContext = {
     requestId: createId(EVALUATION_REQUEST_PREFIX),
     api: "openai",
+    operation: "chat",
     request,
     stream: false,
     signal: input.signal,
