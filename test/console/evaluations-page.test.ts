@@ -71,7 +71,13 @@ describe("console evaluations page in Chromium", () => {
     const chart = page.locator("[data-testid=quality-chart]");
     expect(await chart.getAttribute("aria-label")).toMatch(/strong: quality 1\.00/);
     // The chart drew something: some canvas pixels are not blank.
-    const painted = await chart.evaluate((canvas: HTMLCanvasElement) => {
+    interface Canvas {
+      width: number;
+      height: number;
+      getContext(kind: "2d"): { getImageData(x: number, y: number, width: number, height: number): { data: ArrayLike<number> } } | null;
+    }
+    const painted = await chart.evaluate((element) => {
+      const canvas = element as unknown as Canvas;
       const pixels = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
       let count = 0;
       for (let index = 3; index < pixels.length; index += 4) if (pixels[index]! > 0) count++;
