@@ -7,6 +7,11 @@ import { DataPage } from "./pages/data-page";
 import { UsagePage } from "./pages/usage-page";
 import { ConfigPage } from "./pages/config-page";
 import { LogsPage } from "./pages/logs/logs-page";
+import { ProjectsPage } from "./pages/projects/projects-page";
+import { DeploymentsPage } from "./pages/deployments/deployments-page";
+import { KnowledgePage } from "./pages/knowledge/knowledge-page";
+import { GuardrailAuditPage } from "./pages/audit/guardrail-audit-page";
+import { AdminAuditPage } from "./pages/audit/admin-audit-page";
 
 const pages = {
   models: { title: "Models", component: ModelsPage },
@@ -15,6 +20,11 @@ const pages = {
   usage: { title: "Usage", component: UsagePage },
   logs: { title: "Logs", component: LogsPage },
   config: { title: "Configuration", component: ConfigPage },
+  projects: { title: "Projects & keys", component: ProjectsPage },
+  deployments: { title: "Deployments", component: DeploymentsPage },
+  knowledge: { title: "Knowledge bases", component: KnowledgePage },
+  guardrails: { title: "Guardrail audit", component: GuardrailAuditPage },
+  audit: { title: "Audit log", component: AdminAuditPage },
 } as const;
 
 type PageName = keyof typeof pages;

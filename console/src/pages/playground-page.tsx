@@ -21,7 +21,7 @@ export function PlaygroundPage() {
   const [prompt, setPrompt] = useState(draft?.prompt ?? "");
   const [columns, setColumns] = useState<Column[]>([
     { model: draft?.model ?? "", output: "", running: false },
-    { model: "", output: "", running: false },
+    { model: draft?.compare ?? "", output: "", running: false },
   ]);
 
   useEffect(() => {
