@@ -1,6 +1,7 @@
 import type { RouteRegistrar } from "../../http/route-registrar.js";
 import type { ControlPlane } from "../../control/control-plane.js";
 import { registerAdminAuditRoutes } from "../../control/audit/audit-routes.js";
+import { registerAccessRoutes } from "./access-routes.js";
 import { registerCredentialRoutes } from "./credential-routes.js";
 import { registerKeyRoutes } from "./key-routes.js";
 import { registerProjectRoutes } from "./project-routes.js";
@@ -15,6 +16,7 @@ export function controlPlaneRoutes(control: ControlPlane): RouteRegistrar {
         registerKeyRoutes(admin, control);
         registerCredentialRoutes(admin, control);
         registerAdminUsageRoutes(admin, control);
+        registerAccessRoutes(admin);
       },
       { prefix: "/admin" },
     );

@@ -91,3 +91,11 @@ export const datasetFromLogsSchema = z.looseObject({
   counts: z.looseObject({ matched: z.number().int(), kept: z.number().int(), train: z.number().int(), validation: z.number().int() }),
   files: z.array(z.looseObject({ id: z.string() })),
 });
+
+export const adminAccessSchema = z.looseObject({
+  object: z.literal("admin_access"),
+  key_id: z.string(),
+  role: z.enum(["admin", "viewer"]),
+  project_id: z.string().nullable(),
+  scope: z.enum(["global", "project"]),
+});
