@@ -90,11 +90,16 @@ export function AdminAuditPage() {
                       <div className="diff">
                         <div>
                           <h4>Before</h4>
-                          <pre>{entry.before === null ? "—" : JSON.stringify(entry.before, null, 2)}</pre>
+                          {/* Scrollable, so focusable: keyboard users scroll it with the arrow keys. */}
+                          <pre tabIndex={0} aria-label={`State before ${entry.method} ${entry.path}`}>
+                            {entry.before === null ? "—" : JSON.stringify(entry.before, null, 2)}
+                          </pre>
                         </div>
                         <div>
                           <h4>After</h4>
-                          <pre>{entry.after === null ? "—" : JSON.stringify(entry.after, null, 2)}</pre>
+                          <pre tabIndex={0} aria-label={`State after ${entry.method} ${entry.path}`}>
+                            {entry.after === null ? "—" : JSON.stringify(entry.after, null, 2)}
+                          </pre>
                         </div>
                       </div>
                     </details>

@@ -1,9 +1,11 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { getJson, postJson } from "../../api";
 import { ErrorNote } from "../../components/error-note";
 import { savePlaygroundDraft } from "../../playground-draft";
 import { clock, duration, finished, type Checkpoint, type Job, type JobEvent } from "./fine-tuning-types";
-import { LossChart } from "./loss-chart";
+
+// chart.js loads with the first job detail, not with the console.
+const LossChart = lazy(() => import("./loss-chart").then((module) => ({ default: module.LossChart })));
 
 const POLL_MS = 1500;
 const COMPARE_PROMPT = "Once upon a time";
@@ -102,7 +104,9 @@ export function JobDetail(props: { jobId: string; onChanged: () => void }) {
         )}
       </dl>
       <h3>Loss</h3>
-      <LossChart metrics={job.metrics} />
+      <Suspense fallback={<p className="muted">Loading the chart…</p>}>
+        <LossChart metrics={job.metrics} />
+      </Suspense>
       <div className="two-columns">
         <section aria-labelledby="checkpoints-title">
           <h3 id="checkpoints-title">Checkpoints</h3>
