@@ -16,6 +16,7 @@ import { routeDecisionKey } from "../routing/auto/route-decision.js";
 import type { LogSettings } from "./log-settings.js";
 import type { LogRow } from "./log-writer.js";
 import { StreamCapture } from "./stream-capture.js";
+import { EVALUATION_HEADER } from "../evaluations/marks.js";
 
 const CAPTURE = new StateKey<StreamCapture>("logs.capture");
 
@@ -36,8 +37,13 @@ function projectKeyOf(context: GatewayContext): string {
   return context.principal.projectId ?? "";
 }
 
-/** A log row holds a chat's messages and answer; embeddings and text completions are metered, not logged. */
+/**
+ * A log row holds a chat's messages and answer; embeddings and text completions are metered, not
+ * logged. Evaluation calls are measurements, not traffic: storing them would feed datasets built
+ * from the log.
+ */
 function logged(context: GatewayContext, settings: LogSettings): boolean {
+  if (context.headers?.[EVALUATION_HEADER] !== undefined) return false;
   return context.operation === "chat" && settings.shouldStore(projectKeyOf(context), getState(context, deploymentCallKey)?.name);
 }
 

@@ -82,8 +82,9 @@ describe("console fine-tuning page in Chromium", () => {
     // The curve is drawn while the job runs: at least two steps before it ends.
     await page.waitForFunction(
       () => {
-        const figure = document.querySelector("[data-testid=loss-chart]");
-        const status = document.querySelector("[data-testid=job-detail] h2 .badge")?.textContent;
+        const root = (globalThis as any).document;
+        const figure = root.querySelector("[data-testid=loss-chart]");
+        const status = root.querySelector("[data-testid=job-detail] h2 .badge")?.textContent;
         return figure !== null && Number(figure.getAttribute("data-points")) >= 2 && status === "running";
       },
       undefined,
@@ -94,7 +95,8 @@ describe("console fine-tuning page in Chromium", () => {
     await keepScreenshot(page, "fine-tuning-running");
 
     await detail.locator("h2 .badge", { hasText: "succeeded" }).waitFor({ timeout: 120_000 });
-    const job = (await (await fetch(`${gateway.url}/v1/fine_tuning/jobs?limit=1`, { headers: { authorization: `Bearer ${MASTER}` } })).json()).data[0];
+    const jobs = (await (await fetch(`${gateway.url}/v1/fine_tuning/jobs?limit=1`, { headers: { authorization: `Bearer ${MASTER}` } })).json()) as { data: any[] };
+    const job = jobs.data[0];
     expect(job).toMatchObject({ status: "succeeded", hyperparameters: { n_epochs: 2, learning_rate_multiplier: 10 }, seed: 7 });
     expect(Number(await chart.getAttribute("data-points"))).toBe(job.metrics.length);
     await detail.getByTestId("checkpoints").getByRole("row").nth(1).waitFor();
@@ -104,6 +106,8 @@ describe("console fine-tuning page in Chromium", () => {
     await detail.getByRole("button", { name: "Compare with base in the playground" }).click();
     await page.getByPlaceholder("Ask something…").waitFor();
     expect(new URL(page.url()).hash).toBe("#playground");
+    // The columns' choices come with the model list.
+    await page.locator("[data-testid=column-0] select option").filter({ hasText: job.fine_tuned_model }).first().waitFor({ state: "attached" });
     expect(await page.locator("[data-testid=column-0] select").inputValue()).toBe(job.fine_tuned_model);
     expect(await page.locator("[data-testid=column-1] select").inputValue()).toBe("local/base");
     await page.close();

@@ -154,9 +154,10 @@ describe("console management pages in Chromium", () => {
     await form.getByLabel("Role").selectOption("viewer");
     await form.getByRole("button", { name: "Save key" }).click();
     await form.waitFor({ state: "detached" });
-    const keysList = (await admin("GET", `/admin/keys?project_id=${projectId}`)).data as Array<{ name: string; role: string }>;
-    expect(keysList.find((key) => key.name === "app")?.role).toBe("viewer");
-    await admin("PATCH", `/admin/keys/${(keysList as Array<{ name: string; id: string }>).find((key) => key.name === "app")!.id}`, { role: "member" });
+    const keysList = (await admin("GET", `/admin/keys?project_id=${projectId}`)).data as Array<{ id: string; name: string; role: string }>;
+    const app = keysList.find((key) => key.name === "app")!;
+    expect(app.role).toBe("viewer");
+    await admin("PATCH", `/admin/keys/${app.id}`, { role: "member" });
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { getJson, streamChat, type StreamStats } from "../api";
 import { RouteFeedback } from "../components/route-feedback";
+import type { PageProps } from "../page-list";
 import { clearPlaygroundDraft, peekPlaygroundDraft } from "../playground-draft";
 
 interface Column {
@@ -12,7 +13,7 @@ interface Column {
 }
 
 /** Side-by-side comparison: one prompt, several models, streamed at once. */
-export function PlaygroundPage() {
+export function PlaygroundPage({ subpath }: PageProps) {
   // A conversation opened from another page (the request log) pre-fills the first column.
   const [draft] = useState(peekPlaygroundDraft);
   useEffect(clearPlaygroundDraft, []);
@@ -20,7 +21,7 @@ export function PlaygroundPage() {
   const [system, setSystem] = useState(draft?.system ?? "You are a helpful assistant.");
   const [prompt, setPrompt] = useState(draft?.prompt ?? "");
   const [columns, setColumns] = useState<Column[]>([
-    { model: draft?.model ?? "", output: "", running: false },
+    { model: draft?.model ?? subpath, output: "", running: false },
     { model: draft?.compare ?? "", output: "", running: false },
   ]);
 

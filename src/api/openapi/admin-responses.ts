@@ -99,3 +99,23 @@ export const adminAccessSchema = z.looseObject({
   project_id: z.string().nullable(),
   scope: z.enum(["global", "project"]),
 });
+
+export const modelHealthListSchema = z.object({
+  object: z.literal("list"),
+  window_minutes: z.number().int(),
+  since: z.string(),
+  data: z.array(
+    z.looseObject({
+      model: z.string(),
+      requests: z.number().int(),
+      errors: z.number().int(),
+      error_rate: z.number().nullable(),
+      latency_ms_avg: z.number().nullable(),
+      ttft_ms_avg: z.number().nullable(),
+      last_request_at: z.string().nullable(),
+      routes: z
+        .array(z.looseObject({ provider: z.string(), model: z.string(), balancer_latency_ms: z.number().nullable(), in_flight: z.number().int(), breaker: z.string() }))
+        .optional(),
+    }),
+  ),
+});
