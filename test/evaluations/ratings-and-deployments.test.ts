@@ -13,6 +13,7 @@ let gateway: RunningGateway;
 let projectId: string;
 let key: string;
 let admin: string;
+let other: string;
 
 async function as(bearer: string, method: "GET" | "POST" | "PUT", url: string, payload?: unknown) {
   const response = await gateway.server.inject({ method, url, headers: { authorization: `Bearer ${bearer}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
@@ -28,13 +29,14 @@ beforeAll(async () => {
   projectId = (await as(MASTER, "POST", "/admin/projects", { name: "variants" })).json.id;
   key = (await as(MASTER, "POST", "/admin/keys", { project_id: projectId })).json.key;
   admin = (await as(MASTER, "POST", "/admin/keys", { project_id: projectId, role: "admin" })).json.key;
-  const saved = await as(MASTER, "PUT", "/admin/deployments/support", {
+  const saved = await as(admin, "PUT", "/admin/deployments/support", {
     variants: [
       { name: "terse", model: "strong", weight: 1, system_prompt: "Answer with the number only." },
       { name: "chatty", model: "strong", weight: 1, system_prompt: "Explain at length." },
     ],
   });
   expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+  other = (await as(MASTER, "POST", "/admin/projects", { name: "variants-other" })).json.id;
 }, 60_000);
 
 afterAll(async () => {
@@ -75,6 +77,8 @@ describe("ratings per deployment variant", () => {
     ]);
     expect(record.summary!.models[0]!.cost.per_request_usd).toBeGreaterThan(0);
     // The deployment's system prompt went upstream with the evaluation's prompt.
+    // Another project cannot evaluate this project's deployment: to it the name does not exist.
+    await expect(gateway.evaluations.run({ dataset: { rows: additionRows(1) }, models: ["support", "strong"], scorers: [{ type: "exact_match" }] }, other)).rejects.toThrow(/'support' does not exist/);
     const upstreamSaw = upstream.requests.filter((request) => JSON.stringify(request.body).includes("What is 1 plus 3?"));
     expect(upstreamSaw.some((request) => JSON.stringify(request.body).match(/Answer with the number only|Explain at length/))).toBe(true);
   });
