@@ -300,7 +300,7 @@ export class LocalBackend implements FineTuningBackend {
         void pending.then(() => {
           if (hooks.signal.aborted) return reject(hooks.signal.reason);
           if (outcome?.type === "done") return resolve(outcome);
-          if (outcome?.type !== "error" && stderrTail.includes(GRAPH_LIMIT_ASSERTION)) return reject(graphLimitError(trainable));
+          if (outcome?.type !== "error" && GRAPH_LIMIT_ASSERTIONS.some((assertion) => stderrTail.includes(assertion))) return reject(graphLimitError(trainable));
           const reason = outcome?.type === "error" ? outcome.message : lastLines(stderrTail) || `exit ${code ?? signal}`;
           reject(new SwitchyardError("SWY_ERR_INTERNAL", `Local training failed: ${reason}`));
         });
@@ -324,10 +324,11 @@ function untilTurn(ahead: Promise<void>, signal: AbortSignal): Promise<void> {
 
 /**
  * llama.cpp sizes its graphs for inference (max(1024, 8 x tensors) nodes); the backward pass through
- * many blocks does not fit and the trainer aborts on this assertion. For SmolLM2 (30-32 blocks) that
- * happens beyond about the last 16 blocks, and under every policy that reaches the first block.
+ * many blocks does not fit and the trainer aborts on one of these assertions (the graph's or the
+ * scheduler's). For SmolLM2 (30-32 blocks) that happens beyond about the last 16 blocks, and under
+ * every policy whose backward pass reaches the first block.
  */
-const GRAPH_LIMIT_ASSERTION = "GGML_ASSERT(cgraph->n_nodes < cgraph->size)";
+const GRAPH_LIMIT_ASSERTIONS = ["GGML_ASSERT(cgraph->n_nodes < cgraph->size)", "GGML_ASSERT((int)sched->hash_set.size >= graph->n_nodes + graph->n_leafs)"];
 
 function graphLimitError(trainable: string): SwitchyardError {
   return new SwitchyardError(
