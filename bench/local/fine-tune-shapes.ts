@@ -5,7 +5,10 @@
  * `trainable` policy. Reports training tokens/s (steps after the first, which also allocates the
  * graphs), the trainer's peak RSS and the minutes 1,000 examples of ~256 tokens take per epoch.
  *
- *   npx tsx bench/local/fine-tune-shapes.ts [--shapes 135m,360m] [--modes all,last_layers:8] [--steps 3]
+ * `135m-8` (SmolLM2-135M's width, 8 blocks) is the deepest of that width whose full-weight (`all`)
+ * graph fits llama.cpp's, for comparing full-weight and partial memory.
+ *
+ *   npx tsx bench/local/fine-tune-shapes.ts [--shapes 135m,360m,135m-8] [--modes all,last_layers:8] [--steps 3]
  *                                           [--threads 2] [--context 256]
  *
  * One process trains at a time; each run is a fresh child, so the peak RSS is that run's alone.
@@ -16,7 +19,7 @@ import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { TrainMessage, TrainProcessInput } from "../../src/customization/trainer/train-process.js";
-import { parameterCount, SMOLLM2_135M, SMOLLM2_360M, writeLlamaShapeGguf, type LlamaShape } from "../../test/local/llama-shapes.js";
+import { parameterCount, SMOLLM2_135M, SMOLLM2_135M_8_BLOCKS, SMOLLM2_360M, writeLlamaShapeGguf, type LlamaShape } from "../../test/local/llama-shapes.js";
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +31,7 @@ const { values } = parseArgs({
     "example-tokens": { type: "string", default: "256" },
   },
 });
-const shapes: Record<string, LlamaShape> = { "135m": SMOLLM2_135M, "360m": SMOLLM2_360M };
+const shapes: Record<string, LlamaShape> = { "135m": SMOLLM2_135M, "360m": SMOLLM2_360M, "135m-8": SMOLLM2_135M_8_BLOCKS };
 const steps = Number(values.steps);
 const threads = Math.min(Number(values.threads), availableParallelism());
 const context = Number(values.context);
@@ -121,7 +124,7 @@ const runs: Run[] = [];
 try {
   for (const key of values.shapes.split(",")) {
     const shape = shapes[key];
-    if (!shape) throw new Error(`unknown shape ${key} (135m, 360m)`);
+    if (!shape) throw new Error(`unknown shape ${key} (${Object.keys(shapes).join(", ")})`);
     const modelPath = join(scratch, `${key}.gguf`);
     const started = performance.now();
     writeLlamaShapeGguf(modelPath, shape);

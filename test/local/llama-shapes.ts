@@ -41,6 +41,12 @@ export const SMOLLM2_360M: LlamaShape = {
   tiedEmbeddings: true,
 };
 
+/**
+ * SmolLM2-135M's width with 8 of its 30 blocks: the deepest model of that width whose full-weight
+ * training graph fits llama.cpp's graph size, so full-weight and partial memory can be compared.
+ */
+export const SMOLLM2_135M_8_BLOCKS: LlamaShape = { ...SMOLLM2_135M, name: "SmolLM2-135M, 8 blocks", layers: 8 };
+
 /** Parameters of a shape, as llama.cpp counts them (tied embeddings once). */
 export function parameterCount(shape: LlamaShape): number {
   const headDim = shape.hidden / shape.heads;
