@@ -18,6 +18,7 @@ import { openApiRoutes } from "./api/openapi/route.js";
 import type { ConfigFile } from "./config/schema.js";
 import { Gateway } from "./gateway/gateway.js";
 import type { ChatMiddleware } from "./gateway/pipeline.js";
+import { modelScope } from "./gateway/context.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { registerRoutingAdminRoutes } from "./routing/admin-routes.js";
 import { createRoutingEngine } from "./routing/create-routing.js";
@@ -43,6 +44,7 @@ import { stableJson } from "./config/build-runtime.js";
 import { FastChat } from "./api/fast/fast-chat.js";
 import { usageWriter } from "./control/usage/metering-middleware.js";
 import { createResponses, type Responses } from "./responses/create-responses.js";
+import { createEvaluations, type Evaluations } from "./evaluations/create-evaluations.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -83,6 +85,8 @@ export interface App {
   fastChat?: FastChat;
   /** `/v1/responses` and its stored responses. */
   responses: Responses;
+  /** Evaluations of models on a dataset: `run`, `start`, `get`, `list`, `cancel`, `store` (docs/evaluations.md). */
+  evaluations: Evaluations;
   close(): Promise<void>;
 }
 
@@ -202,7 +206,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       storage: control.storage,
       embed: embed.call,
       readFile: (projectId, fileId) => customization.files.content(projectId, fileId),
-      baseForModel: (model) => customization.deployments.get(model)?.spec.knowledge_base,
+      baseForModel: (model, principal) => {
+        const deployment = customization.deployments.visible(model, modelScope(principal));
+        if (deployment?.spec.knowledge_base === undefined) return undefined;
+        return { baseId: deployment.spec.knowledge_base, ownerProjectId: deployment.project_id ?? undefined };
+      },
     }),
     name: "knowledge",
     close: () => undefined,
@@ -261,7 +269,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     authenticator: controlArea.pieces.authenticator,
     // Embeddings and text completions are limited, metered and guarded like chat, and answer deployment names.
     callMiddlewares: areas.callMiddlewares([controlArea, guardrails]),
-    aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
+    aliasModel: (name, principal, user) => deploymentModel(customization.deployments, name, principal, user),
   });
   embed.bind((request, principal, signal, requestId) => gateway.embed(request, principal, signal, requestId));
   // Batch lines run through the finished gateway; the area closes before the stores it writes to.
@@ -283,6 +291,18 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       needsPipeline: (model) => (guardrails.guardrails !== undefined && loaded.config.guardrails?.enabled !== false) || customization.deployments.get(model) !== undefined,
     });
     return { ...opened, name: "batches" };
+  });
+  // Evaluations call models through the finished gateway, as the project, marked so the request log skips them.
+  const evaluations = await areas.open(async () => {
+    const opened = await createEvaluations({
+      storage: control.storage,
+      gateway,
+      readFile: (projectId, fileId) => customization.files.content(projectId, fileId),
+      isDeployment: (model) => customization.deployments.get(model) !== undefined,
+      logger,
+      nodeId: cluster.nodeId,
+    });
+    return { ...opened, name: "evaluations" };
   });
   // The fast path stands in for the chain only where every concern in it would just watch; the
   // guardrails, the cache and span export (start-up settings, never reloaded) always need the full path.
@@ -325,6 +345,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     cluster,
     fastChat,
     responses,
+    evaluations,
     close: () => areas.close(),
   };
 }

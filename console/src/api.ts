@@ -1,4 +1,4 @@
-import { createParser } from "eventsource-parser";
+import { streamCompletion, type ChatStats } from "./chat-stream";
 
 const KEY_STORAGE = "switchyard.apiKey";
 
@@ -19,6 +19,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The error object of the answer (`{message, code, param, ...}`), for pages that show more than the message. */
+    readonly detail?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -28,8 +30,8 @@ async function parse<T>(response: Response): Promise<T> {
   const text = await response.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
-    const error = (body as { error?: { message?: string } } | undefined)?.error;
-    throw new ApiError(response.status, error?.message ?? `HTTP ${response.status}`);
+    const error = (body as { error?: { message?: string } & Record<string, unknown> } | undefined)?.error;
+    throw new ApiError(response.status, error?.message ?? `HTTP ${response.status}`, error);
   }
   return body as T;
 }
@@ -46,6 +48,12 @@ export async function putJson<T>(path: string, body: unknown): Promise<T> {
   return parse<T>(await fetch(path, { method: "PUT", headers: headers({ "content-type": "application/json" }), body: JSON.stringify(body) }));
 }
 
+/** Any JSON call (PATCH, DELETE, ...): the body is sent as JSON when given. */
+export async function sendJson<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = body === undefined ? { method, headers: headers() } : { method, headers: headers({ "content-type": "application/json" }), body: JSON.stringify(body) };
+  return parse<T>(await fetch(path, init));
+}
+
 export async function postForm<T>(path: string, form: FormData): Promise<T> {
   return parse<T>(await fetch(path, { method: "POST", headers: headers(), body: form }));
 }
@@ -57,26 +65,8 @@ export interface RouteDecision {
   threshold: number;
 }
 
-export interface StreamStats {
-  ttftMs?: number;
-  totalMs: number;
-  outputTokens?: number;
-  provider?: string | null;
-  /** `x-request-id`: what `POST /v1/feedback` rates. */
-  requestId?: string | null;
-  /** Present only for `type: auto` models. */
-  route?: RouteDecision;
-}
-
-function routeDecision(response: Response): RouteDecision | undefined {
-  const tier = response.headers.get("x-switchyard-route-decision");
-  if (!tier) return undefined;
-  return {
-    tier,
-    score: Number(response.headers.get("x-switchyard-route-score")),
-    threshold: Number(response.headers.get("x-switchyard-route-threshold")),
-  };
-}
+/** What `streamChat` resolves with (see chat-stream.ts for every figure). */
+export type StreamStats = ChatStats;
 
 /** Rates an answer for the router's retraining data: 1 = good, 0 = bad. */
 export function rateAnswer(requestId: string, score: number): Promise<unknown> {
@@ -84,51 +74,11 @@ export function rateAnswer(requestId: string, score: number): Promise<unknown> {
 }
 
 /** Streams a chat completion, calling onText for each delta; resolves with timing and usage. */
-export async function streamChat(
+export function streamChat(
   model: string,
   messages: Array<{ role: string; content: string }>,
   onText: (text: string) => void,
   signal?: AbortSignal,
 ): Promise<StreamStats> {
-  const started = performance.now();
-  const response = await fetch("/v1/chat/completions", {
-    method: "POST",
-    headers: headers({ "content-type": "application/json" }),
-    body: JSON.stringify({ model, messages, stream: true, stream_options: { include_usage: true } }),
-    signal,
-  });
-  if (!response.ok || !response.body) await parse(response);
-  const stats: StreamStats = {
-    totalMs: 0,
-    provider: response.headers.get("x-switchyard-provider"),
-    requestId: response.headers.get("x-request-id"),
-    route: routeDecision(response),
-  };
-  let failure: string | undefined;
-  const parser = createParser({
-    onEvent(event) {
-      if (event.data === "[DONE]") return;
-      const chunk = JSON.parse(event.data) as {
-        error?: { message: string };
-        choices?: Array<{ delta?: { content?: string } }>;
-        usage?: { completion_tokens: number };
-      };
-      if (chunk.error) failure = chunk.error.message;
-      const text = chunk.choices?.[0]?.delta?.content;
-      if (text) {
-        stats.ttftMs ??= performance.now() - started;
-        onText(text);
-      }
-      if (chunk.usage) stats.outputTokens = chunk.usage.completion_tokens;
-    },
-  });
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parser.feed(value);
-  }
-  stats.totalMs = performance.now() - started;
-  if (failure) throw new ApiError(502, failure);
-  return stats;
+  return streamCompletion(model, messages, {}, onText, signal);
 }

@@ -69,7 +69,7 @@ export const deletedByIdSchema = z.looseObject({ id: z.string(), object: z.strin
 
 export const auditListSchema = z.looseObject({ object: z.literal("list"), data: z.array(z.looseObject({})) });
 
-export const deploymentSchema = z.looseObject({ name: z.string(), version: z.number().int(), spec: z.record(z.string(), z.unknown()) });
+export const deploymentSchema = z.looseObject({ name: z.string(), version: z.number().int(), spec: z.record(z.string(), z.unknown()), project_id: z.string().nullable().describe("The owning project; null for a deployment from the config file, which every project may call") });
 export const deploymentListSchema = z.looseObject({ object: z.literal("list"), data: z.array(deploymentSchema) });
 
 export const breakersSchema = z.object({
@@ -90,4 +90,32 @@ export const datasetFromLogsSchema = z.looseObject({
   validation_file: z.string().nullable(),
   counts: z.looseObject({ matched: z.number().int(), kept: z.number().int(), train: z.number().int(), validation: z.number().int() }),
   files: z.array(z.looseObject({ id: z.string() })),
+});
+
+export const adminAccessSchema = z.looseObject({
+  object: z.literal("admin_access"),
+  key_id: z.string(),
+  role: z.enum(["admin", "viewer"]),
+  project_id: z.string().nullable(),
+  scope: z.enum(["global", "project"]),
+});
+
+export const modelHealthListSchema = z.object({
+  object: z.literal("list"),
+  window_minutes: z.number().int(),
+  since: z.string(),
+  data: z.array(
+    z.looseObject({
+      model: z.string(),
+      requests: z.number().int(),
+      errors: z.number().int(),
+      error_rate: z.number().nullable(),
+      latency_ms_avg: z.number().nullable(),
+      ttft_ms_avg: z.number().nullable(),
+      last_request_at: z.string().nullable(),
+      routes: z
+        .array(z.looseObject({ provider: z.string(), model: z.string(), balancer_latency_ms: z.number().nullable(), in_flight: z.number().int(), breaker: z.string() }))
+        .optional(),
+    }),
+  ),
 });
