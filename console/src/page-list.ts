@@ -2,6 +2,7 @@ import type { ComponentType } from "react";
 import type { PageNeed } from "./access";
 import { ConfigPage } from "./pages/config-page";
 import { DataPage } from "./pages/data-page";
+import { EvaluationsPage } from "./pages/evaluations/evaluations-page";
 import { LogsPage } from "./pages/logs/logs-page";
 import { ModelsPage } from "./pages/models-page";
 import { PlaygroundPage } from "./pages/playground-page";
@@ -34,6 +35,7 @@ export const pageList: PageEntry[] = [
   { id: "models", title: "Models", section: "Build", component: ModelsPage },
   { id: "playground", title: "Playground", section: "Build", component: PlaygroundPage },
   { id: "data", title: "Data & fine-tuning", section: "Customize", component: DataPage },
+  { id: "evaluations", title: "Evaluations", section: "Customize", component: EvaluationsPage, needs: "admin-read" },
   { id: "usage", title: "Usage", section: "Observe", component: UsagePage },
   { id: "logs", title: "Logs", section: "Observe", component: LogsPage, needs: "admin-read" },
   { id: "config", title: "Configuration", section: "Manage", component: ConfigPage, needs: "master" },
