@@ -13,6 +13,7 @@ import * as batches from "./017-batches.js";
 import * as responses from "./018-responses.js";
 import * as batchLeases from "./019-batch-leases.js";
 import * as evaluations from "./020-evaluations.js";
+import * as deploymentOwners from "./022-deployment-owners.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "018-responses": responses,
   "019-batch-leases": batchLeases,
   "020-evaluations": evaluations,
+  "022-deployment-owners": deploymentOwners,
 };
