@@ -147,6 +147,32 @@ describe("console management pages in Chromium", () => {
     await page.close();
   });
 
+  it("creates a key with the keyboard alone", async () => {
+    const page = await open(MASTER, `#projects/${projectId}`);
+    await page.getByTestId("keys-table").waitFor();
+    const focused = () => page.evaluate(() => (globalThis as any).document.activeElement?.textContent?.trim() ?? "");
+    // Tab from the top of the page to the New key button; every control on the way is reachable.
+    let presses = 0;
+    while ((await focused()) !== "New key") {
+      await page.keyboard.press("Tab");
+      expect(++presses, "Tab presses to reach New key").toBeLessThan(60);
+    }
+    await page.keyboard.press("Enter");
+    // The form's first field has the focus.
+    await page.keyboard.type("typed-key");
+    while ((await focused()) !== "Create key") {
+      await page.keyboard.press("Tab");
+      expect(++presses, "Tab presses to reach Create key").toBeLessThan(120);
+    }
+    await page.keyboard.press("Enter");
+    const secret = page.getByTestId("key-secret").getByLabel("Secret of key typed-key");
+    await secret.waitFor();
+    // The secret has the focus, selected for copying.
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe(await secret.getAttribute("id"));
+    expect((await call("GET", "/v1/models", undefined, await secret.inputValue())).status).toBe(200);
+    await page.close();
+  });
+
   it("shows a key's spend and changes its role", async () => {
     const page = await open(MASTER, `#projects/${projectId}`);
     const appRow = page.getByTestId("keys-table").getByRole("row", { name: /^app/ });
