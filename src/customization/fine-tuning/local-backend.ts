@@ -16,9 +16,8 @@ import { modelsDirectory } from "../../models/store.js";
 import type { ProviderAdapter } from "../../providers/contract.js";
 import { localConfigSchema } from "../../providers/local/config.js";
 import { resolveLocalModel } from "../../providers/local/resolve-model.js";
-import type { Runtime } from "../../config/resolve.js";
 import type { BlobStore } from "../../storage/blobs/blob-store.js";
-import type { Route } from "../../routing/model-registry.js";
+import type { ModelRegistry, Route } from "../../routing/model-registry.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
 import type { TrainMessage, TrainProcessInput } from "../trainer/train-process.js";
@@ -37,13 +36,26 @@ function trainerEntry(): string {
   return existsSync(compiled) ? compiled : path.join(here, "..", "trainer", "train-process.ts");
 }
 
+/** The runtime's models and providers: the same objects for the life of the process, reloads included. */
+export interface ModelsAndProviders {
+  models: ModelRegistry;
+  providers: ReadonlyMap<string, ProviderAdapter>;
+}
+
+/** What the local trainer reads: the local model it trains, its provider's `models_dir`, and the data directory. */
+export interface LocalBackendDependencies extends ModelsAndProviders {
+  /** A provider's raw config entry, read when a job starts (so a config reload is seen). */
+  providerConfig(name: string): unknown;
+  dataDir: string;
+}
+
 export class LocalBackend implements FineTuningBackend {
   readonly name = "local" as const;
   /** Settles when the last run in line has ended; never rejects. */
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly runtime: Runtime,
+    private readonly runtime: LocalBackendDependencies,
     private readonly config: FineTuningConfig["local"],
     private readonly blobs: BlobStore,
   ) {}
@@ -62,11 +74,11 @@ export class LocalBackend implements FineTuningBackend {
   }
 
   private providerSettings(provider: ProviderAdapter) {
-    const raw = this.runtime.config.providers[provider.name];
+    const raw = this.runtime.providerConfig(provider.name);
     const config = localConfigSchema.parse(raw);
     const modelsDir = config.models_dir
       ? path.resolve(config.models_dir)
-      : modelsDirectory(this.runtime.config.server.data_dir);
+      : modelsDirectory(this.runtime.dataDir);
     return { config, modelsDir };
   }
 
@@ -137,7 +149,7 @@ export class LocalBackend implements FineTuningBackend {
 
   /** The directory of a job's transient files (input, partial model, checkpoints not yet moved). */
   workDirectory(jobId: string): string {
-    return path.join(path.resolve(this.runtime.config.server.data_dir), "fine-tuning", jobId);
+    return path.join(path.resolve(this.runtime.dataDir), "fine-tuning", jobId);
   }
 
   async run(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
