@@ -56,20 +56,20 @@ export interface CustomizationOptions {
   nodeId: string;
 }
 
-export async function createCustomization(runtime: CustomizationDependencies, options: CustomizationOptions): Promise<Customization> {
-  const config = runtime.fineTuning;
+export async function createCustomization(dependencies: CustomizationDependencies, options: CustomizationOptions): Promise<Customization> {
+  const config = dependencies.fineTuning;
   const files = new FileStore(options.storage, options.blobs);
   const jobs = new JobStore(options.storage);
-  const local = new LocalBackend(runtime, config.local, options.blobs);
-  const openai = config.openai ? new OpenaiBackend(runtime.providers, config.openai, options.env) : undefined;
+  const local = new LocalBackend(dependencies, config.local, options.blobs);
+  const openai = config.openai ? new OpenaiBackend(dependencies.providers, config.openai, options.env) : undefined;
   const backends: FineTuningBackend[] = openai ? [local, openai] : [local];
   const service = new JobService({
     jobs,
     files,
-    models: runtime.models,
+    models: dependencies.models,
     backends: { local, ...(openai ? { openai } : {}) },
     maxTokensPerExample: config.max_tokens_per_example,
-    logger: runtime.logger,
+    logger: dependencies.logger,
     cluster: { nodeId: options.nodeId, leaseMs: config.lease_ms, bus: options.bus },
   });
   await service.recover();
@@ -77,8 +77,8 @@ export async function createCustomization(runtime: CustomizationDependencies, op
   const registerJobs = fineTuningRoutes(service, jobs);
   const deployments = new DeploymentStore(options.storage);
   await deployments.load();
-  for (const [name, spec] of Object.entries(runtime.deployments)) await deployments.save(name, spec, "config", null);
-  const sync = syncDeploymentModels(deployments, runtime.models);
+  for (const [name, spec] of Object.entries(dependencies.deployments)) await deployments.save(name, spec, "config", null);
+  const sync = syncDeploymentModels(deployments, dependencies.models);
   sync();
   // Another node saved, rolled back or deleted one (or the reconcile timer fired): reload the active versions.
   const unsubscribe = options.bus.subscribe(changeTopics.deployments, async () => {

@@ -44,25 +44,25 @@ export interface CreateGuardrailsOptions {
 }
 
 /** The guardrails for an app, or undefined when the config has no `guardrails:` section. */
-export function createGuardrails(runtime: GuardrailsDependencies, options: CreateGuardrailsOptions): Guardrails | undefined {
-  const config = runtime.config;
+export function createGuardrails(dependencies: GuardrailsDependencies, options: CreateGuardrailsOptions): Guardrails | undefined {
+  const config = dependencies.config;
   if (config === undefined) return undefined;
-  const unknown = Object.keys(config.providers).filter((name) => !runtime.providers.has(name));
+  const unknown = Object.keys(config.providers).filter((name) => !dependencies.providers.has(name));
   if (unknown.length > 0) {
     throw new ConfigError(
       "config",
-      unknown.map((name) => `guardrails.providers.${name}: no provider named "${name}" is configured (known: ${[...runtime.providers.keys()].join(", ") || "none"})`),
+      unknown.map((name) => `guardrails.providers.${name}: no provider named "${name}" is configured (known: ${[...dependencies.providers.keys()].join(", ") || "none"})`),
     );
   }
-  checkLocalModel(runtime.models, config);
+  checkLocalModel(dependencies.models, config);
   const audit: AuditLog =
     config.audit.store === "memory"
       ? new InMemoryAuditLog(config.audit.max_entries)
-      : new SqlAuditLog(options.storage.db, (error) => runtime.logger.error({ err: error }, "guardrails audit write failed"));
-  const providerInfo = (name: string): ProviderInfo => ({ name, local: runtime.providers.get(name)?.local });
+      : new SqlAuditLog(options.storage.db, (error) => dependencies.logger.error({ err: error }, "guardrails audit write failed"));
+  const providerInfo = (name: string): ProviderInfo => ({ name, local: dependencies.providers.get(name)?.local });
   const routeProviders = (model: string): ProviderInfo[] | undefined => {
     try {
-      const entry = runtime.models.resolve(model);
+      const entry = dependencies.models.resolve(model);
       // An auto-routed model picks its target per request: every provider counts.
       if (entry.auto !== undefined || entry.routes.length === 0) return undefined;
       return entry.routes.map((route) => ({ name: route.provider.name, local: route.provider.local }));
@@ -82,7 +82,7 @@ export function createGuardrails(runtime: GuardrailsDependencies, options: Creat
       }
       return found;
     },
-    allProviders: () => [...runtime.providers.keys()].map(providerInfo),
+    allProviders: () => [...dependencies.providers.keys()].map(providerInfo),
     deploymentPolicy: options.deploymentPolicy,
     localModel: config.local_model,
   });

@@ -55,13 +55,13 @@ export class LocalBackend implements FineTuningBackend {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly runtime: LocalBackendDependencies,
+    private readonly dependencies: LocalBackendDependencies,
     private readonly config: FineTuningConfig["local"],
     private readonly blobs: BlobStore,
   ) {}
 
   private localRoute(model: string): Route {
-    const entry = this.runtime.models.resolve(model);
+    const entry = this.dependencies.models.resolve(model);
     const route = entry.routes.find((candidate) => candidate.provider.type === "local");
     if (!route) {
       throw new SwitchyardError(
@@ -74,11 +74,11 @@ export class LocalBackend implements FineTuningBackend {
   }
 
   private providerSettings(provider: ProviderAdapter) {
-    const raw = this.runtime.providerConfig(provider.name);
+    const raw = this.dependencies.providerConfig(provider.name);
     const config = localConfigSchema.parse(raw);
     const modelsDir = config.models_dir
       ? path.resolve(config.models_dir)
-      : modelsDirectory(this.runtime.dataDir);
+      : modelsDirectory(this.dependencies.dataDir);
     return { config, modelsDir };
   }
 
@@ -135,11 +135,11 @@ export class LocalBackend implements FineTuningBackend {
   }
 
   private servingProvider(job: JobRecord): ProviderAdapter | undefined {
-    if (this.config.provider) return this.runtime.providers.get(this.config.provider);
+    if (this.config.provider) return this.dependencies.providers.get(this.config.provider);
     try {
       return this.localRoute(job.request.model).provider;
     } catch {
-      return [...this.runtime.providers.values()].find((provider) => provider.type === "local");
+      return [...this.dependencies.providers.values()].find((provider) => provider.type === "local");
     }
   }
 
@@ -149,7 +149,7 @@ export class LocalBackend implements FineTuningBackend {
 
   /** The directory of a job's transient files (input, partial model, checkpoints not yet moved). */
   workDirectory(jobId: string): string {
-    return path.join(path.resolve(this.runtime.dataDir), "fine-tuning", jobId);
+    return path.join(path.resolve(this.dependencies.dataDir), "fine-tuning", jobId);
   }
 
   async run(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
@@ -185,7 +185,7 @@ export class LocalBackend implements FineTuningBackend {
     hooks: RunHooks,
   ): Promise<RunResult> {
     const baseRoute = this.localRoute(job.request.model);
-    const provider = this.config.provider ? this.runtime.providers.get(this.config.provider) : baseRoute.provider;
+    const provider = this.config.provider ? this.dependencies.providers.get(this.config.provider) : baseRoute.provider;
     if (!provider) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `No provider '${this.config.provider}' to serve fine-tuned models.`);
     const base = this.providerSettings(baseRoute.provider);
     const serving = this.providerSettings(provider);
