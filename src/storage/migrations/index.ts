@@ -12,6 +12,7 @@ import * as requestLogs from "./016-request-logs.js";
 import * as batches from "./017-batches.js";
 import * as responses from "./018-responses.js";
 import * as batchLeases from "./019-batch-leases.js";
+import * as promotions from "./021-promotions.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "017-batches": batches,
   "018-responses": responses,
   "019-batch-leases": batchLeases,
+  "021-promotions": promotions,
 };
