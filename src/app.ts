@@ -43,6 +43,7 @@ import { stableJson } from "./config/build-runtime.js";
 import { FastChat } from "./api/fast/fast-chat.js";
 import { usageWriter } from "./control/usage/metering-middleware.js";
 import { createResponses, type Responses } from "./responses/create-responses.js";
+import { createEvaluations, type Evaluations } from "./evaluations/create-evaluations.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -83,6 +84,8 @@ export interface App {
   fastChat?: FastChat;
   /** `/v1/responses` and its stored responses. */
   responses: Responses;
+  /** Evaluations of models on a dataset: `run`, `start`, `get`, `list`, `cancel`, `store` (docs/evaluations.md). */
+  evaluations: Evaluations;
   close(): Promise<void>;
 }
 
@@ -284,6 +287,18 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     });
     return { ...opened, name: "batches" };
   });
+  // Evaluations call models through the finished gateway, as the project, marked so the request log skips them.
+  const evaluations = await areas.open(async () => {
+    const opened = await createEvaluations({
+      storage: control.storage,
+      gateway,
+      readFile: (projectId, fileId) => customization.files.content(projectId, fileId),
+      isDeployment: (model) => customization.deployments.get(model) !== undefined,
+      logger,
+      nodeId: cluster.nodeId,
+    });
+    return { ...opened, name: "evaluations" };
+  });
   // The fast path stands in for the chain only where every concern in it would just watch; the
   // guardrails, the cache and span export (start-up settings, never reloaded) always need the full path.
   const fastChat =
@@ -325,6 +340,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     cluster,
     fastChat,
     responses,
+    evaluations,
     close: () => areas.close(),
   };
 }

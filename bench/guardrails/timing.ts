@@ -52,6 +52,7 @@ function chatContext(text: string): GatewayContext {
   return {
     requestId: "req_bench",
     api: "openai",
+    operation: "chat",
     request: {
       model: "gpt",
       messages: [

@@ -1,4 +1,4 @@
-import { createParser } from "eventsource-parser";
+import { streamCompletion, type ChatStats } from "./chat-stream";
 
 const KEY_STORAGE = "switchyard.apiKey";
 
@@ -57,26 +57,8 @@ export interface RouteDecision {
   threshold: number;
 }
 
-export interface StreamStats {
-  ttftMs?: number;
-  totalMs: number;
-  outputTokens?: number;
-  provider?: string | null;
-  /** `x-request-id`: what `POST /v1/feedback` rates. */
-  requestId?: string | null;
-  /** Present only for `type: auto` models. */
-  route?: RouteDecision;
-}
-
-function routeDecision(response: Response): RouteDecision | undefined {
-  const tier = response.headers.get("x-switchyard-route-decision");
-  if (!tier) return undefined;
-  return {
-    tier,
-    score: Number(response.headers.get("x-switchyard-route-score")),
-    threshold: Number(response.headers.get("x-switchyard-route-threshold")),
-  };
-}
+/** What `streamChat` resolves with (see chat-stream.ts for every figure). */
+export type StreamStats = ChatStats;
 
 /** Rates an answer for the router's retraining data: 1 = good, 0 = bad. */
 export function rateAnswer(requestId: string, score: number): Promise<unknown> {
@@ -84,51 +66,11 @@ export function rateAnswer(requestId: string, score: number): Promise<unknown> {
 }
 
 /** Streams a chat completion, calling onText for each delta; resolves with timing and usage. */
-export async function streamChat(
+export function streamChat(
   model: string,
   messages: Array<{ role: string; content: string }>,
   onText: (text: string) => void,
   signal?: AbortSignal,
 ): Promise<StreamStats> {
-  const started = performance.now();
-  const response = await fetch("/v1/chat/completions", {
-    method: "POST",
-    headers: headers({ "content-type": "application/json" }),
-    body: JSON.stringify({ model, messages, stream: true, stream_options: { include_usage: true } }),
-    signal,
-  });
-  if (!response.ok || !response.body) await parse(response);
-  const stats: StreamStats = {
-    totalMs: 0,
-    provider: response.headers.get("x-switchyard-provider"),
-    requestId: response.headers.get("x-request-id"),
-    route: routeDecision(response),
-  };
-  let failure: string | undefined;
-  const parser = createParser({
-    onEvent(event) {
-      if (event.data === "[DONE]") return;
-      const chunk = JSON.parse(event.data) as {
-        error?: { message: string };
-        choices?: Array<{ delta?: { content?: string } }>;
-        usage?: { completion_tokens: number };
-      };
-      if (chunk.error) failure = chunk.error.message;
-      const text = chunk.choices?.[0]?.delta?.content;
-      if (text) {
-        stats.ttftMs ??= performance.now() - started;
-        onText(text);
-      }
-      if (chunk.usage) stats.outputTokens = chunk.usage.completion_tokens;
-    },
-  });
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parser.feed(value);
-  }
-  stats.totalMs = performance.now() - started;
-  if (failure) throw new ApiError(502, failure);
-  return stats;
+  return streamCompletion(model, messages, {}, onText, signal);
 }

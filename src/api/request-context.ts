@@ -29,6 +29,7 @@ export function createGatewayContext(
   const context: GatewayContext = {
     requestId: request.id,
     api,
+    operation: "chat",
     request: chatRequest,
     stream,
     signal: controller.signal,

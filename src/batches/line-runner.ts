@@ -63,6 +63,7 @@ async function chat(gateway: Gateway, line: LineRequest, requestId: string): Pro
   const context: GatewayContext = {
     requestId,
     api: "openai",
+    operation: "chat",
     request: chatCompletionToCanonical(body, line.body),
     stream: false,
     signal: line.signal,

@@ -9,6 +9,8 @@ import { cachePolicy } from "./policy.js";
 import { replayParts, responseToParts } from "./replay.js";
 import type { SemanticCache } from "./semantic-cache.js";
 import type { CachedResponse, CacheStore } from "./store.js";
+import { setState } from "../gateway/state.js";
+import { cacheHitKey } from "./cache-hit.js";
 
 export type CacheLookupResult = "hit" | "semantic_hit" | "miss" | "bypass";
 
@@ -27,7 +29,7 @@ export const CACHE_HEADER = "x-switchyard-cache";
 /**
  * Exact-match response cache, with an optional semantic layer behind it. A hit answers without
  * calling any provider, marks the response (`x-switchyard-cache: hit | semantic-hit`,
- * `x-switchyard-cache-age`) and sets `context.cacheHit` so metering charges no upstream cost. A
+ * `x-switchyard-cache-age`) and sets `cacheHitKey` so metering charges no upstream cost. A
  * miss passes the stream through untouched and stores it once it completes without error; an
  * aborted or failed stream is never stored.
  */
@@ -87,7 +89,7 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions): ChatMidd
 }
 
 function serveHit(context: GatewayContext, cached: CachedResponse, kind: "hit" | "semantic-hit"): ChatResult {
-  context.cacheHit = true;
+  setState(context, cacheHitKey, true);
   context.route ??= cached.route;
   context.responseHeaders[CACHE_HEADER] = kind;
   context.responseHeaders[`${CACHE_HEADER}-age`] = String(Math.max(0, Math.floor((Date.now() - cached.storedAt) / 1000)));

@@ -1,4 +1,5 @@
 import type { ChatRequest } from "../core/types.js";
+import type { ContextState } from "./state.js";
 
 /** What a virtual key may do beyond calling models: `admin` and `viewer` reach its project's admin API. */
 export type KeyRole = "admin" | "member" | "viewer";
@@ -26,20 +27,6 @@ export function modelScope(principal: Principal): string | undefined {
   return principal.projectId ?? "default";
 }
 
-export interface RouteDecision {
-  /** The public `type: auto` model that was asked for. */
-  autoModel: string;
-  tier: "strong" | "middle" | "weak";
-  /** The model the request went to. */
-  model: string;
-  /**
-   * The router's score (probability the strong model is needed) and the threshold of the tier it
-   * cleared (for the weak tier: the lowest threshold, which it did not clear).
-   */
-  score: number;
-  threshold: number;
-}
-
 export interface Attempt {
   provider: string;
   model: string;
@@ -50,11 +37,19 @@ export interface Attempt {
   durationMs: number;
 }
 
-/** Everything one chat request carries through the middleware chain. */
+/**
+ * What the caller asked for. Embeddings and text completions travel through the call middleware as a
+ * one-message chat request (so limits and metering estimate and count them the same way), and
+ * middleware that must tell them apart (guardrails naming fields, metering, logs) reads this.
+ */
+export type Operation = "chat" | "embeddings" | "completions";
+
+/** Everything one call carries through the middleware chain. */
 export interface GatewayContext {
   readonly requestId: string;
   /** The inbound wire format. */
   readonly api: "openai" | "anthropic";
+  readonly operation: Operation;
   /** The canonical request; `model` is the public model name. Middleware may replace it. */
   request: ChatRequest;
   readonly stream: boolean;
@@ -66,17 +61,8 @@ export interface GatewayContext {
   /** The route that answered (set by the router). */
   route?: { provider: string; providerType: string; model: string };
   readonly attempts: Attempt[];
-  /** Per-request state for middleware, keyed by each middleware's own symbol. */
-  readonly state: Map<symbol, unknown>;
+  /** Per-request state of the features, under typed keys each feature owns (`getState`/`setState`, src/gateway/state.ts). */
+  readonly state: ContextState;
   /** The inbound HTTP headers (lower-case names), for middleware that honours per-request options. */
   readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
-  /** True when the response cache answered: metering charges no upstream cost. */
-  cacheHit?: boolean;
-  /** The auto router's choice for a `type: auto` model (usage records carry it). */
-  routeDecision?: RouteDecision;
-  /**
-   * Set by a deployment before it rewrites the request: the public name the client called (per-deployment
-   * policies are looked up by it) and how many messages the deployment put in front of the client's.
-   */
-  deployment?: { name: string; prependedMessages: number };
 }

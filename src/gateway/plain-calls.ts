@@ -1,7 +1,7 @@
 import { SwitchyardError } from "../core/errors.js";
 import type { ChatRequest, CompletionRequest, EmbeddingRequest, EmbeddingResponse, StreamPart } from "../core/types.js";
 import type { ModelEntry, Route } from "../routing/model-registry.js";
-import type { GatewayContext, Principal } from "./context.js";
+import type { GatewayContext, Operation, Principal } from "./context.js";
 import { composeChat, type ChatMiddleware } from "./pipeline.js";
 
 /** What a plain call needs from the gateway: the caller-checked route plan of the (aliased) model. */
@@ -14,13 +14,6 @@ export interface CallMeta {
   headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-/**
- * Which plain call a context carries (`context.state.get(plainCallKey)`), for middleware that names
- * request fields to the client (a guardrail blocking `input[2]` rather than `messages[0].content`).
- */
-export const plainCallKey = Symbol("plain-call");
-export type PlainCallKind = "embeddings" | "completions";
-
 export interface CompletionCall {
   stream: AsyncIterable<StreamPart>;
   provider: string;
@@ -31,8 +24,10 @@ export interface CompletionCall {
 
 /**
  * Embeddings and text completions are not chats, but they spend tokens and money all the same: they
- * run through the same call middleware (limits, metering) as chat, seen as a one-message chat
- * request so the reservation estimate and the usage row are computed the same way. The provider is
+ * run through the same call middleware (limits, metering, guardrails) as chat, their texts carried as
+ * a one-message request so the reservation estimate and the usage row are computed the same way, and
+ * the context's `operation` says which call it is (an embedding reserves no output, guardrails name
+ * `input[i]` or `prompt` rather than `messages[0]`). The provider is
  * called with the texts as the middleware left them (guardrails may have masked them): each input
  * is one text part of that message, in order.
  */
@@ -44,7 +39,7 @@ export class PlainCalls {
 
   async embed(request: EmbeddingRequest, meta: CallMeta): Promise<EmbeddingResponse & { responseHeaders: Record<string, string> }> {
     let answer: EmbeddingResponse | undefined;
-    const context = this.context({ model: request.model, messages: textMessages(request.input), maxOutputTokens: 0, user: request.user }, meta, false, "embeddings");
+    const context = this.context({ model: request.model, messages: textMessages(request.input), user: request.user }, meta, false, "embeddings");
     const handler = composeChat(this.middlewares, async (ctx) => {
       const entry = this.resolve(request.model, ctx.principal, request.user);
       const input = textsOf(ctx.request, request.input.length);
@@ -84,10 +79,11 @@ export class PlainCalls {
     return { stream: result.stream, provider: context.route?.provider ?? "", model: context.route?.model ?? request.model, responseHeaders: context.responseHeaders };
   }
 
-  private context(request: ChatRequest, meta: CallMeta, stream: boolean, kind: PlainCallKind): GatewayContext {
+  private context(request: ChatRequest, meta: CallMeta, stream: boolean, operation: Exclude<Operation, "chat">): GatewayContext {
     return {
       requestId: meta.requestId,
       api: "openai",
+      operation,
       request,
       stream,
       signal: meta.signal,
@@ -95,7 +91,7 @@ export class PlainCalls {
       principal: meta.principal,
       responseHeaders: {},
       attempts: [],
-      state: new Map<symbol, unknown>([[plainCallKey, kind]]),
+      state: new Map(),
       headers: meta.headers,
     };
   }

@@ -1,7 +1,8 @@
 import type { ChatRequest } from "../core/types.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
-import { plainCallKey } from "../gateway/plain-calls.js";
+import { getState, setState, StateKey } from "../gateway/state.js";
+import { deploymentCallKey } from "../customization/deployments/deployment-call.js";
 import { applyInputPolicy, applyInputPolicyPerText, chatFieldName, GuardrailBlockedError, type FieldNamer } from "./apply-input.js";
 import type { AuditLog, NewAuditEntry } from "./audit-log.js";
 import type { GuardrailsConfig, OutputAction, PolicyLayer } from "./config.js";
@@ -33,7 +34,7 @@ export interface GuardrailsState {
   injectionScore?: number;
 }
 
-export const guardrailsStateKey = Symbol("guardrails");
+export const guardrailsStateKey = new StateKey<GuardrailsState>("guardrails");
 
 export const INJECTION_CATEGORY = "prompt_injection";
 
@@ -41,7 +42,7 @@ export const INJECTION_CATEGORY = "prompt_injection";
  * Guardrails as one middleware. Input policies are applied before routing, using the model's route
  * plan to pick provider-specific rules (strictest across its fallback routes); output checks and
  * unmasking wrap the stream the chosen provider returns. It runs after deployments, so it sees the
- * final prompt, and takes policies by the public name the client called (`context.deployment`).
+ * final prompt, and takes policies by the public name the client called (`deploymentCallKey`).
  * The same middleware guards embeddings and text completions, which reach it as a one-message chat.
  */
 export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions): ChatMiddleware {
@@ -60,7 +61,7 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
         keyId: context.principal.keyId,
         projectId: context.principal.projectId,
         // A deployment has already rewritten the request to its model: its policy goes by the name called.
-        model: context.deployment?.name ?? context.request.model,
+        model: getState(context, deploymentCallKey)?.name ?? context.request.model,
       };
       const entry = (direction: NewAuditEntry["direction"], category: string, action: NewAuditEntry["action"], count: number, provider?: string): NewAuditEntry => ({
         requestId: context.requestId,
@@ -82,12 +83,11 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
 
       const providers = options.candidateProviders(subject.model) ?? options.allProviders();
       let policy = resolver.input(subject, providers);
-      const kind = context.state.get(plainCallKey);
       const keepHere = routeLocalFindings(context.request, policy, detectors, fieldNamer(context));
       if (keepHere.length > 0) {
         const first = keepHere[0]!.category;
         const refusal =
-          kind === "embeddings" ? cannotRouteLocally(first, "embeddings") : options.localModel === undefined ? cannotRouteLocally(first, "no-local-model") : undefined;
+          context.operation === "embeddings" ? cannotRouteLocally(first, "embeddings") : options.localModel === undefined ? cannotRouteLocally(first, "no-local-model") : undefined;
         if (refusal) {
           record([entry("input", first, "block", 1)]);
           throw refusal;
@@ -100,7 +100,7 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
       }
       let outcome;
       try {
-        const apply = kind === "embeddings" ? applyInputPolicyPerText : applyInputPolicy;
+        const apply = context.operation === "embeddings" ? applyInputPolicyPerText : applyInputPolicy;
         outcome = apply(context.request, policy, detectors, fieldNamer(context));
       } catch (error) {
         if (error instanceof GuardrailBlockedError) record([entry("input", error.category, "block", 1)]);
@@ -108,7 +108,7 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
       }
       record(outcome.tally.filter((tally) => tally.action !== "allow").map((tally) => entry("input", tally.category, tally.action as NewAuditEntry["action"], tally.count)));
       context.request = outcome.request;
-      context.state.set(guardrailsStateKey, { vault: outcome.vault, injectionScore: injection } satisfies GuardrailsState);
+      setState(context, guardrailsStateKey, { vault: outcome.vault, injectionScore: injection });
       if (outcome.masked > 0) context.responseHeaders["x-switchyard-guardrails-masked"] = String(outcome.masked);
 
       const result = await next(context);
@@ -145,13 +145,12 @@ export function createGuardrailsMiddleware(options: GuardrailsMiddlewareOptions)
  * own messages keep the indices it sent them with.
  */
 function fieldNamer(context: GatewayContext): FieldNamer {
-  const kind = context.state.get(plainCallKey);
-  if (kind === "completions") return () => "prompt";
-  if (kind === "embeddings") {
+  if (context.operation === "completions") return () => "prompt";
+  if (context.operation === "embeddings") {
     const single = context.request.messages[0]?.content.length === 1;
     return ({ part }) => (single ? "input" : `input[${part}]`);
   }
-  const prepended = context.deployment?.prependedMessages ?? 0;
+  const prepended = getState(context, deploymentCallKey)?.prependedMessages ?? 0;
   if (prepended === 0) return chatFieldName;
   return (location) => (location.message < prepended ? "system_prompt" : chatFieldName({ ...location, message: location.message - prepended }));
 }

@@ -2,18 +2,23 @@ import { toSwitchyardError } from "../core/errors.js";
 import { createId } from "../core/ids.js";
 import type { StreamPart } from "../core/types.js";
 import { StreamMeter } from "../control/usage/stream-meter.js";
+import { isCacheHit } from "../cache/cache-hit.js";
+import { deploymentCallKey } from "../customization/deployments/deployment-call.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
-import { guardrailsStateKey, type GuardrailsState } from "../guardrails/middleware.js";
+import { getState, setState, StateKey } from "../gateway/state.js";
+import { guardrailsStateKey } from "../guardrails/middleware.js";
 import type { Logger } from "../observability/logger.js";
 import type { JournaledWriter } from "../storage/journal/journaled-writer.js";
 import { clip, toLoggedRequest, type LoggedRequest, type LoggedResponse } from "./chat-format.js";
 import type { LoggingConfig } from "./config-schema.js";
+import { routeDecisionKey } from "../routing/auto/route-decision.js";
 import type { LogSettings } from "./log-settings.js";
 import type { LogRow } from "./log-writer.js";
 import { StreamCapture } from "./stream-capture.js";
+import { EVALUATION_HEADER } from "../evaluations/marks.js";
 
-const CAPTURE = Symbol("logs.capture");
+const CAPTURE = new StateKey<StreamCapture>("logs.capture");
 
 interface Outcome {
   status: "success" | "error" | "aborted";
@@ -33,6 +38,16 @@ function projectKeyOf(context: GatewayContext): string {
 }
 
 /**
+ * A log row holds a chat's messages and answer; embeddings and text completions are metered, not
+ * logged. Evaluation calls are measurements, not traffic: storing them would feed datasets built
+ * from the log.
+ */
+function logged(context: GatewayContext, settings: LogSettings): boolean {
+  if (context.headers?.[EVALUATION_HEADER] !== undefined) return false;
+  return context.operation === "chat" && settings.shouldStore(projectKeyOf(context), getState(context, deploymentCallKey)?.name);
+}
+
+/**
  * The request log is two middlewares. The wire one sits right inside the guardrails: it sees the
  * request exactly as it leaves the machine (masked) and the answer exactly as it comes back (the
  * provider's or the cache's, placeholders still in), collecting the text as it streams through.
@@ -46,11 +61,11 @@ export function createLogMiddlewares(options: LogMiddlewareOptions): { outer: Ch
   const wire: ChatMiddleware = {
     name: "request-log-wire",
     async handle(context, next) {
-      if (!settings.shouldStore(projectKeyOf(context), context.deployment?.name)) return next(context);
+      if (!logged(context, settings)) return next(context);
       const capture = new StreamCapture();
       capture.request = context.request;
-      capture.vault = (context.state.get(guardrailsStateKey) as GuardrailsState | undefined)?.vault;
-      context.state.set(CAPTURE, capture);
+      capture.vault = getState(context, guardrailsStateKey)?.vault;
+      setState(context, CAPTURE, capture);
       const result = await next(context);
       return { stream: capture.watch(result.stream) };
     },
@@ -107,7 +122,7 @@ export function createLogMiddlewares(options: LogMiddlewareOptions): { outer: Ch
    */
   async function write(context: GatewayContext, called: string, startedAt: number, outcome: Outcome): Promise<void> {
     const projectKey = projectKeyOf(context);
-    if (!settings.shouldStore(projectKey, context.deployment?.name)) return;
+    if (!logged(context, settings)) return;
     try {
       await writer.record(await rowOf(context, projectKey, called, startedAt, outcome));
     } catch (error) {
@@ -117,7 +132,7 @@ export function createLogMiddlewares(options: LogMiddlewareOptions): { outer: Ch
   }
 
   async function rowOf(context: GatewayContext, projectKey: string, called: string, startedAt: number, outcome: Outcome): Promise<LogRow> {
-    const capture = context.state.get(CAPTURE) as StreamCapture | undefined;
+    const capture = getState(context, CAPTURE);
     const measured = await StreamMeter.peek(context)?.measure();
     const limit = config.max_text_chars;
     const request = capture?.request && clipRequest(toLoggedRequest(capture.request), limit);
@@ -134,16 +149,16 @@ export function createLogMiddlewares(options: LogMiddlewareOptions): { outer: Ch
       created_at: startedAt,
       api: context.api,
       model: called,
-      deployment: context.deployment?.name ?? null,
+      deployment: getState(context, deploymentCallKey)?.name ?? null,
       routed_model: capture?.request?.model ?? null,
       provider: context.route?.provider ?? null,
       upstream_model: context.route?.model ?? null,
-      tier: context.routeDecision?.tier ?? null,
+      tier: getState(context, routeDecisionKey)?.tier ?? null,
       status: outcome.status,
       http_status: outcome.httpStatus,
       error_code: outcome.errorCode ?? null,
       stream: context.stream ? 1 : 0,
-      cache_hit: context.cacheHit === true ? 1 : 0,
+      cache_hit: isCacheHit(context) ? 1 : 0,
       input_tokens: measured?.inputTokens ?? 0,
       output_tokens: measured?.outputTokens ?? 0,
       cost_usd: measured?.costUsd ?? 0,

@@ -1,5 +1,6 @@
 import type { Usage } from "../core/types.js";
 import type { GatewayContext } from "../gateway/context.js";
+import { stateOf, StateKey } from "../gateway/state.js";
 
 /** What the observability middleware learns about one chat request while its stream passes by. */
 export interface RequestFacts {
@@ -13,15 +14,10 @@ export interface RequestFacts {
   costUsd?: number;
 }
 
-const FACTS = Symbol("observability.facts");
+const FACTS = new StateKey<RequestFacts>("observability.facts");
 
 export function requestFacts(context: GatewayContext): RequestFacts {
-  let facts = context.state.get(FACTS) as RequestFacts | undefined;
-  if (!facts) {
-    facts = {};
-    context.state.set(FACTS, facts);
-  }
-  return facts;
+  return stateOf(context, FACTS, () => ({}));
 }
 
 /** Called by metering once a request is priced, so /metrics and the request log can show the cost. */

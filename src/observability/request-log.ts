@@ -5,6 +5,7 @@ import type { GatewayContext, Principal } from "../gateway/context.js";
 import type { Logger } from "./logger.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { requestFacts } from "./request-facts.js";
+import { isCacheHit } from "../cache/cache-hit.js";
 
 /** Paths that scrapers and probes hit constantly: logged at debug, not info. */
 const QUIET_PATHS = new Set(["/metrics", "/health"]);
@@ -100,7 +101,7 @@ function chatFields(context: GatewayContext): Record<string, unknown> {
   if (routed !== undefined) fields.guardrailsRouted = routed;
   if (facts.finishReason) fields.finishReason = facts.finishReason;
   if (facts.streamError) fields.error = facts.streamError;
-  if (context.cacheHit) fields.cache = context.responseHeaders["x-switchyard-cache"] === "semantic-hit" ? "semantic-hit" : "hit";
+  if (isCacheHit(context)) fields.cache = context.responseHeaders["x-switchyard-cache"] === "semantic-hit" ? "semantic-hit" : "hit";
   if (context.attempts.length > 1 || context.attempts.some((attempt) => attempt.error)) {
     fields.attempts = context.attempts.map((attempt) => ({
       provider: attempt.provider,
@@ -122,7 +123,7 @@ function observeChat(context: GatewayContext, metrics: GatewayMetrics, status: n
   const facts = requestFacts(context);
   // An unknown model name is caller-chosen text: keep it out of label values.
   const model = context.route || context.attempts.length > 0 ? context.request.model : "unresolved";
-  const provider = context.cacheHit ? "cache" : (context.route?.provider ?? "none");
+  const provider = isCacheHit(context) ? "cache" : (context.route?.provider ?? "none");
   const stream = context.stream ? "true" : "false";
   const outcome = facts.streamError ?? (aborted ? "aborted" : status < 400 ? "ok" : String(status));
   metrics.chatRequests.inc({ model, provider, stream, outcome });
@@ -131,7 +132,7 @@ function observeChat(context: GatewayContext, metrics: GatewayMetrics, status: n
     metrics.timeToFirstToken.observe({ model, provider }, (facts.firstTokenAt - context.startedAt) / 1000);
   }
   const usage = facts.usage;
-  if (usage && !context.cacheHit) {
+  if (usage && !isCacheHit(context)) {
     metrics.tokens.inc({ model, provider, type: "input" }, usage.inputTokens);
     metrics.tokens.inc({ model, provider, type: "output" }, usage.outputTokens);
     if (usage.cachedInputTokens) metrics.tokens.inc({ model, provider, type: "cached_input" }, usage.cachedInputTokens);

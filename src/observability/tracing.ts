@@ -3,6 +3,7 @@ import { toSwitchyardError } from "../core/errors.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { TelemetryConfig } from "./config-schema.js";
 import type { RequestFacts } from "./request-facts.js";
+import { isCacheHit } from "../cache/cache-hit.js";
 
 /** Spans for model calls, named and attributed after the OpenTelemetry GenAI semantic conventions. */
 export interface ChatTracer {
@@ -63,7 +64,7 @@ export async function createChatTracer(config: TelemetryConfig | undefined): Pro
           "gen_ai.usage.input_tokens": facts.usage?.inputTokens,
           "gen_ai.usage.output_tokens": facts.usage?.outputTokens,
           "switchyard.attempts": context.attempts.length,
-          "switchyard.cache_hit": context.cacheHit,
+          "switchyard.cache_hit": isCacheHit(context) ? true : undefined,
           "switchyard.cost_usd": facts.costUsd,
           "switchyard.time_to_first_token_ms":
             facts.firstTokenAt === undefined ? undefined : Math.round((facts.firstTokenAt - context.startedAt) * 1000) / 1000,

@@ -8,7 +8,7 @@ import type {
 } from "../core/types.js";
 import type { Logger } from "../observability/logger.js";
 import type { ModelHubSettings } from "../models/hub-settings.js";
-import type { UpstreamResponse } from "./shared/http.js";
+import type { UpstreamCall } from "./shared/dispatch.js";
 
 /**
  * The provider contract, version 1. Everything a provider does fits behind it.
@@ -44,8 +44,11 @@ export interface ProviderAdapter {
 }
 
 export interface OpenaiChatWire {
-  /** Sends the request exactly as `stream` does; resolves with the open 2xx response, rejects like `stream`. */
-  send(request: ChatRequest, options: CallOptions): Promise<UpstreamResponse>;
+  /**
+   * The upstream request `stream` would send (URL, headers, body), for the fast path to dispatch
+   * itself (`dispatchUpstream`): its bytes arrive as the socket delivers them, with no stream object.
+   */
+  call(request: ChatRequest, stream: boolean): UpstreamCall;
   /** A whole non-streamed response body -> parts; throws a SwitchyardError when it is unreadable. */
   completionParts(text: string): Iterable<StreamPart>;
   /** Longest non-streamed response body read. */

@@ -1,7 +1,9 @@
 import type { Runtime } from "../config/resolve.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { ChatResult } from "../gateway/pipeline.js";
+import { setState } from "../gateway/state.js";
 import { decideTier, tierModels } from "./auto/decide.js";
+import { routeDecisionKey } from "./auto/route-decision.js";
 import type { BreakerStore } from "./breaker/breaker-store.js";
 import { MemoryBreakerStore } from "./breaker/memory-breaker-store.js";
 import { runWithFallback, type RoutingServices } from "./fallback.js";
@@ -28,7 +30,7 @@ export class RoutingEngine {
   route(context: GatewayContext, entry: ModelEntry): Promise<ChatResult> {
     if (!entry.auto) return runWithFallback(context, entry, this.services);
     const decision = decideTier(entry.name, entry.auto, context.request, context.principal);
-    context.routeDecision = decision;
+    setState(context, routeDecisionKey, decision);
     context.responseHeaders["x-switchyard-route-decision"] = decision.tier;
     context.responseHeaders["x-switchyard-route-score"] = decision.score.toFixed(4);
     context.responseHeaders["x-switchyard-route-threshold"] = decision.threshold.toFixed(4);

@@ -1,5 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { request } from "undici";
 import { trainRouter } from "../../src/routing/auto/train.js";
@@ -185,6 +187,69 @@ describe("the fast path of /v1/chat/completions", () => {
     } finally {
       await Promise.all(gateways.map((gateway) => gateway.close()));
       await long.close();
+    }
+  });
+
+  it("falls back from an unreachable route, and stops the upstream when the client leaves mid-stream, as the full path does", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const deadPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const slow = await startOpenaiEmulator({ eventDelayMs: 40, reply: () => ({ text: "word ".repeat(400), toolCalls: [], finishReason: "stop", promptTokens: 3, completionTokens: 400 }) });
+    const env = { SWITCHYARD_MASTER_KEY: MASTER, ANTHROPIC_KEY: "sk-ant" };
+    const extraProviders = { dead: { type: "openai", base_url: `http://127.0.0.1:${deadPort}/v1`, api_key: "none" }, slow: { type: "openai", base_url: slow.baseURL, api_key: "none" } };
+    const gateways = await Promise.all(
+      [true, false].map((fastPath) => {
+        const base = config(upstream, backup, anthropic, fastPath);
+        return startGateway(
+          {
+            ...base,
+            providers: { ...base.providers, ...extraProviders },
+            models: { ...base.models, unreachable: { routes: [{ provider: "dead", model: "m" }, { provider: "backup", model: "gpt-4o-mini-backup" }], ...noBreaker }, slow: { routes: [{ provider: "slow", model: "m" }] } },
+          },
+          { env },
+        );
+      }),
+    );
+    try {
+      for (const stream of [false, true]) {
+        const [viaFast, viaFull] = await Promise.all(gateways.map((gateway) => post(gateway, "/v1/chat/completions", { ...hello, model: "unreachable", stream })));
+        expect(viaFast!.status).toBe(200);
+        expectSame(viaFast!, viaFull!);
+        expect(viaFast!.headers["x-switchyard-provider"]).toBe("backup");
+        expect(viaFast!.headers["x-switchyard-attempts"]).toBe("2");
+      }
+      expect(gateways[0]!.fastChat!.served).toBe(2);
+      for (const gateway of gateways) {
+        const before = slow.aborted;
+        const response = await request(`${gateway.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${MASTER}` },
+          body: JSON.stringify({ ...hello, model: "slow", stream: true }),
+        });
+        expect(response.statusCode).toBe(200);
+        for await (const chunk of response.body) if ((chunk as Buffer).toString("utf8").includes('"content":"word')) break;
+        response.body.destroy();
+        const deadline = Date.now() + 5_000;
+        while (slow.aborted === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(slow.aborted).toBe(before + 1);
+      }
+      expect(gateways[0]!.fastChat!.served).toBe(3);
+      const rows = async (gateway: RunningGateway) => {
+        const deadline = Date.now() + 5_000;
+        for (;;) {
+          await gateway.control.ledger.flush();
+          const found = await gateway.control.storage.db.selectFrom("usage_records").select(["model", "provider", "status", "http_status", "stream"]).where("model", "=", "slow").execute();
+          if (found.length > 0 || Date.now() > deadline) return found;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      const [fastRows, fullRows] = await Promise.all(gateways.map(rows));
+      expect(fastRows).toEqual([{ model: "slow", provider: "slow", status: "aborted", http_status: 499, stream: 1 }]);
+      expect(fastRows).toEqual(fullRows);
+    } finally {
+      await Promise.all(gateways.map((gateway) => gateway.close()));
+      await slow.close();
     }
   });
 

@@ -37,8 +37,8 @@ describe.runIf(chromiumAvailable() && built)("web console in Chromium", () => {
   it("lists the model catalog", async () => {
     const page = await browser.newPage();
     await page.goto(`${gateway.url}/`);
-    await page.getByRole("cell", { name: "model-a" }).waitFor();
-    expect(await page.getByRole("cell", { name: "model-b" }).count()).toBe(1);
+    await page.getByRole("rowheader", { name: "model-a" }).waitFor();
+    expect(await page.getByRole("rowheader", { name: "model-b" }).count()).toBe(1);
     await page.close();
   });
 

@@ -34,7 +34,7 @@ describe("console with a master key set, in Chromium", () => {
     await page.goto(`${gateway.url}/console/`);
     const prompt = page.getByRole("heading", { name: "This gateway needs an API key" });
     await prompt.waitFor({ timeout: 10_000 });
-    expect(await page.getByRole("cell", { name: "prompted-model" }).count()).toBe(0);
+    expect(await page.getByRole("rowheader", { name: "prompted-model" }).count()).toBe(0);
 
     const field = page.getByRole("region", { name: "This gateway needs an API key" }).getByLabel("API key");
     await field.fill("sk-swy-wrongwrongwrongwrongwrongwrongwrongwron");

@@ -171,6 +171,7 @@ describe("token estimation when a provider reports no usage", () => {
     const context = {
       requestId: "r",
       api: "openai",
+      operation: "chat",
       request: { model: "m", messages: [{ role: "user", content: [{ type: "text", text: "Hello there, how are you today?" }] }] },
       stream: false,
       signal: new AbortController().signal,

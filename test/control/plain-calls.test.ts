@@ -37,7 +37,7 @@ describe("embeddings and text completions go through limits and metering", () =>
         "gpt-4o": { routes: [{ provider: "up", model: "gpt-4o" }] },
         embedder: { routes: [{ provider: "up", model: "text-embedding-3-small" }] },
       },
-      pricing: { "base/davinci-base": { input: 3, output: 5 } },
+      pricing: { "base/davinci-base": { input: 3, output: 5 }, "up/text-embedding-3-small": { input: 0.02, output: 100_000 } },
       control: { usage_flush_ms: 600_000, key_cache_ms: 600_000 },
     });
     fx.gateway.runtime.models.register({ name: "davinci", routes: [{ provider: baseModelProvider, model: "davinci-base" }], origin: "runtime" });
@@ -107,5 +107,15 @@ describe("embeddings and text completions go through limits and metering", () =>
     const refused = await post(broke.secret, "/v1/completions", { model: "davinci", prompt: "spend", max_tokens: 4 });
     expect(refused.statusCode).toBe(429);
     expect(refused.json().error.message).toMatch(/Budget exceeded/);
+  });
+
+  it("reserves no output for an embedding: the context says it is one, not a chat", async () => {
+    // At the catalog's output price a chat's default output estimate alone would be far over this budget.
+    const frugal = await newKey(fx, "plain-embedding-budget", { budgets: { daily_usd: 0.01 } });
+    const embedded = await post(frugal.secret, "/v1/embeddings", { model: "embedder", input: "a short text" });
+    expect(embedded.statusCode).toBe(200);
+    const chat = await post(frugal.secret, "/v1/chat/completions", { model: "embedder", messages: [{ role: "user", content: "a short text" }] });
+    expect(chat.statusCode).toBe(429);
+    expect(chat.json().error.message).toMatch(/Budget exceeded/);
   });
 });

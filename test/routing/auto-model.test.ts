@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import type { ChatMiddleware } from "../../src/gateway/pipeline.js";
-import type { GatewayContext } from "../../src/gateway/context.js";
+import { getState } from "../../src/gateway/state.js";
 import { createLogger } from "../../src/observability/logger.js";
+import { routeDecisionKey, type RouteDecision } from "../../src/routing/auto/route-decision.js";
 import { loadRouterFile, shareForQuality } from "../../src/routing/auto/router-file.js";
 import { trainRouter } from "../../src/routing/auto/train.js";
 import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
@@ -17,7 +18,7 @@ let weak: OpenaiEmulator;
 let gateway: RunningGateway;
 let directory: string;
 let routerPath: string;
-const decisions: GatewayContext["routeDecision"][] = [];
+const decisions: (RouteDecision | undefined)[] = [];
 let remainingFraction: number | undefined;
 
 /** Stands in for the control plane: sets the key's budget standing, and records the decision as usage would. */
@@ -26,7 +27,7 @@ const budgetAndUsage: ChatMiddleware = {
   async handle(context, next) {
     if (remainingFraction !== undefined) context.principal = { ...context.principal, budget: { remainingFraction } };
     const result = await next(context);
-    decisions.push(context.routeDecision);
+    decisions.push(getState(context, routeDecisionKey));
     return result;
   },
 };

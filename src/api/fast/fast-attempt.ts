@@ -3,7 +3,7 @@ import { SwitchyardError, toSwitchyardError } from "../../core/errors.js";
 import type { StreamPart } from "../../core/types.js";
 import type { GatewayContext } from "../../gateway/context.js";
 import { OpenaiEventMapper } from "../../providers/openai-compatible/stream.js";
-import { readBounded, type UpstreamBody } from "../../providers/shared/http.js";
+import { dispatchUpstream, type UpstreamCall, type UpstreamControl, type UpstreamListener } from "../../providers/shared/dispatch.js";
 import type { AttemptOptions, AttemptOutcome } from "../../routing/attempt.js";
 import type { Route } from "../../routing/model-registry.js";
 
@@ -34,174 +34,237 @@ export interface FastAttempt {
 
 type TimeoutKind = "connect" | "first token" | "total";
 
+/** Ends a body read to its last event whose upstream did not end it within the turn; built once (no stack per stream). */
+const READ_TO_END = new Error("the stream was read to its end");
+
 /**
  * `openAttempt` (src/routing/attempt.ts) for the OpenAI edge's fast path: the same timeouts, abort
- * linking, read-ahead and settling, but the upstream body is read here with one SSE parser and one
- * event mapper, pushing parts to the response instead of pulling them through a generator per layer.
+ * linking, read-ahead and settling, but the request is dispatched with a handler
+ * (`dispatchUpstream`) and its body's bytes go straight into one SSE parser and one event mapper,
+ * pushing parts to the response: no Readable, no generator per layer, no AbortController per attempt.
  */
 export async function openFastAttempt(context: GatewayContext, route: Route, options: AttemptOptions): Promise<{ result: FastAttempt; firstPartMs: number }> {
   const wire = route.provider.openaiChat!;
   const started = performance.now();
-  const controller = new AbortController();
-  const onClientAbort = () => controller.abort(context.signal.reason);
-  if (context.signal.aborted) controller.abort(context.signal.reason);
-  else context.signal.addEventListener("abort", onClientAbort, { once: true });
-  let timedOut: { kind: TimeoutKind; ms: number } | undefined;
-  const timers: Array<ReturnType<typeof setTimeout>> = [];
-  const arm = (kind: TimeoutKind, ms: number | undefined) => {
-    if (ms === undefined) return undefined;
-    const timer = setTimeout(() => {
-      timedOut = { kind, ms };
-      controller.abort(new SwitchyardError("SWY_ERR_UPSTREAM_TIMEOUT", `${route.provider.name}: no ${kind} within ${ms} ms`));
-    }, Math.max(1, ms));
-    timers.push(timer);
-    return timer;
-  };
   const remaining = Math.max(1, options.deadline - started);
   const total = Math.min(route.timeoutMs ?? options.timeouts.total_ms ?? remaining, remaining);
-  arm("total", total);
-  const connectTimer = arm("connect", options.timeouts.connect_ms);
-  const firstTokenTimer = arm("first token", options.timeouts.first_token_ms);
-  let settled = false;
-  const settle = (outcome: AttemptOutcome, error?: SwitchyardError) => {
-    if (settled) return;
-    settled = true;
-    for (const timer of timers) clearTimeout(timer);
-    context.signal.removeEventListener("abort", onClientAbort);
-    options.settle(outcome, error);
-  };
-  const failure = (error: unknown): SwitchyardError => {
-    if (timedOut) {
-      return new SwitchyardError("SWY_ERR_UPSTREAM_TIMEOUT", `${route.provider.name}: no ${timedOut.kind} within ${timedOut.ms} ms`, {
-        upstream: { provider: route.provider.name },
-      });
-    }
-    return toSwitchyardError(error);
-  };
-  const openFailed = (error: unknown): never => {
-    const clientGone = context.signal.aborted && !timedOut;
-    const mapped = failure(error);
-    settle(clientGone ? "abandoned" : "failure", mapped);
-    throw clientGone ? error : mapped;
-  };
-
+  const attempt = new UpstreamAttempt(context, route.provider.name, context.stream, wire.maxResponseBytes, options);
+  attempt.arm("total", total);
+  attempt.connectTimer = attempt.arm("connect", options.timeouts.connect_ms);
+  attempt.firstTokenTimer = attempt.arm("first token", options.timeouts.first_token_ms);
+  attempt.start(wire.call({ ...context.request, model: route.model }, context.stream));
   try {
-    const response = await wire.send({ ...context.request, model: route.model }, { signal: controller.signal, requestId: context.requestId, stream: context.stream, timeoutMs: total });
-    if (connectTimer) clearTimeout(connectTimer);
-    if (!context.stream) {
-      const held = [...wire.completionParts(await readBounded(response.body, wire.maxResponseBytes))];
-      if (firstTokenTimer) clearTimeout(firstTokenTimer);
-      const result: FastAttempt = { held, complete: () => settle("success"), listen: unsupported, pause: unsupported, resume: unsupported };
-      return { result, firstPartMs: performance.now() - started };
-    }
-    const stream = new UpstreamStream(response.body, route.provider.name, context.signal, settle, failure, () => timedOut !== undefined);
-    await stream.opened;
-    if (firstTokenTimer) clearTimeout(firstTokenTimer);
-    return { result: stream, firstPartMs: performance.now() - started };
+    await attempt.opened;
+    if (!context.stream) attempt.held.push(...wire.completionParts(attempt.text));
   } catch (error) {
-    return openFailed(error);
+    attempt.openFailed(error);
   }
+  if (attempt.firstTokenTimer) clearTimeout(attempt.firstTokenTimer);
+  return { result: attempt, firstPartMs: performance.now() - started };
 }
 
 function unsupported(): never {
   throw new Error("a JSON attempt has no stream");
 }
 
-/** One upstream SSE body read as events arrive: held parts until open, then pushed to the listener. */
-class UpstreamStream implements FastAttempt {
+/**
+ * One upstream request and its body: for JSON, read whole before `opened` resolves; for a stream,
+ * held parts until the first visible one, then pushed to the listener as events arrive.
+ */
+class UpstreamAttempt implements FastAttempt, UpstreamListener {
   readonly held: StreamPart[] = [];
   readonly opened: Promise<void>;
-  private open = false;
+  connectTimer: ReturnType<typeof setTimeout> | undefined;
+  firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A JSON body as read, for `completionParts`. */
+  text = "";
+  private control: UpstreamControl | undefined;
+  private timedOut: { kind: TimeoutKind; ms: number } | undefined;
+  private readonly timers: Array<ReturnType<typeof setTimeout>> = [];
+  private settled = false;
+  /** The first client-visible part was read. */
+  private visible = false;
+  /** The upstream answered 2xx: later failures are the stream's, not the request's. */
+  private responded = false;
   private finished = false;
   /** Finished without an error part: the listener hears `end()`. */
   private clean = false;
+  private ended = false;
+  private paused = false;
   private listener: PartListener | undefined;
   private queue: StreamPart[] = [];
-  private ended = false;
-  private readonly mapper: OpenaiEventMapper;
-  private readonly parser;
-  private readonly decoder = new TextDecoder();
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private mapper: OpenaiEventMapper | undefined;
+  private parser: ReturnType<typeof createParser> | undefined;
+  private decoder: InstanceType<typeof TextDecoder> | undefined;
   private resolveOpen!: () => void;
   private rejectOpen!: (error: unknown) => void;
+  private readonly onClientAbort = () => this.control?.abort(this.context.signal.reason as Error);
 
   constructor(
-    private readonly body: UpstreamBody,
+    private readonly context: GatewayContext,
     private readonly provider: string,
-    private readonly clientSignal: AbortSignal,
-    private readonly settle: (outcome: AttemptOutcome, error?: SwitchyardError) => void,
-    private readonly failure: (error: unknown) => SwitchyardError,
-    private readonly timedOut: () => boolean,
+    private readonly stream: boolean,
+    private readonly maxResponseBytes: number,
+    private readonly options: AttemptOptions,
   ) {
-    this.mapper = new OpenaiEventMapper(provider);
-    this.parser = createParser({ onEvent: (event) => this.deliver(this.mapper.event(event.data)) });
     this.opened = new Promise<void>((resolve, reject) => {
       this.resolveOpen = resolve;
       this.rejectOpen = reject;
     });
-    body.on("data", (chunk: Buffer) => this.onData(chunk));
-    body.on("end", () => this.onEnd());
-    body.on("error", (error: Error) => this.onError(error));
+  }
+
+  arm(kind: TimeoutKind, ms: number | undefined): ReturnType<typeof setTimeout> | undefined {
+    if (ms === undefined) return undefined;
+    const timer = setTimeout(() => {
+      this.timedOut = { kind, ms };
+      this.control?.abort(new SwitchyardError("SWY_ERR_UPSTREAM_TIMEOUT", `${this.provider}: no ${kind} within ${ms} ms`));
+    }, Math.max(1, ms));
+    this.timers.push(timer);
+    return timer;
+  }
+
+  start(call: UpstreamCall): void {
+    this.control = dispatchUpstream(call, this);
+    if (this.finished) return;
+    const signal = this.context.signal;
+    if (signal.aborted) this.onClientAbort();
+    else signal.addEventListener("abort", this.onClientAbort, { once: true });
+  }
+
+  /** The attempt failed before its first visible part: settle it and throw what the router should see. */
+  openFailed(error: unknown): never {
+    const clientGone = this.context.signal.aborted && !this.timedOut;
+    const mapped = this.failure(error);
+    this.settle(clientGone ? "abandoned" : "failure", mapped);
+    throw clientGone ? error : mapped;
   }
 
   complete(): void {
-    unsupported();
+    if (this.stream) unsupported();
+    this.settle("success");
   }
 
   listen(listener: PartListener): void {
+    if (!this.stream) unsupported();
     this.listener = listener;
     const queued = this.queue;
     this.queue = [];
     for (const part of queued) listener.part(part);
     if (this.finished) this.finish();
-    else this.body.resume();
+    else this.resume();
   }
 
   pause(): void {
-    this.body.pause();
+    if (!this.stream) unsupported();
+    this.paused = true;
   }
 
   resume(): void {
-    if (!this.finished) this.body.resume();
+    if (!this.stream) unsupported();
+    if (!this.paused) return;
+    this.paused = false;
+    if (!this.finished) this.control?.resume();
   }
 
-  private onData(chunk: Buffer): void {
-    if (this.finished) return;
-    this.parser.feed(this.decoder.decode(chunk, { stream: true }));
-    if (this.mapper.done && !this.finished) this.close();
+  // UpstreamListener: what the dispatched request reports.
+
+  open(): void {
+    this.responded = true;
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    if (!this.stream) return;
+    this.mapper = new OpenaiEventMapper(this.provider);
+    this.decoder = new TextDecoder();
+    const mapper = this.mapper;
+    this.parser = createParser({ onEvent: (event) => this.deliver(mapper.event(event.data)) });
   }
 
-  private onEnd(): void {
+  data(chunk: Buffer): boolean {
+    if (this.finished) return true;
+    if (!this.stream) {
+      this.bytes += chunk.length;
+      if (this.bytes > this.maxResponseBytes) {
+        // As `readBounded` does: keep what fits and stop reading; the cut body then fails to parse.
+        this.chunks.push(chunk.subarray(0, chunk.length - (this.bytes - this.maxResponseBytes)));
+        this.jsonRead();
+        this.control?.abort(READ_TO_END);
+        return true;
+      }
+      this.chunks.push(chunk);
+      return true;
+    }
+    this.parser!.feed(this.decoder!.decode(chunk, { stream: true }));
+    if (this.mapper!.done && !this.finished) this.close();
+    return !this.paused;
+  }
+
+  end(): void {
     this.ended = true;
     if (this.finished) return;
-    this.parser.feed(this.decoder.decode());
+    if (!this.stream) {
+      this.jsonRead();
+      return;
+    }
+    this.parser!.feed(this.decoder!.decode());
     if (!this.finished) this.close();
   }
 
-  private onError(error: Error): void {
+  error(error: unknown): void {
+    this.ended = true;
     if (this.finished) return;
-    if (this.timedOut()) {
+    if (!this.stream || !this.responded) {
+      // No answer yet (rejected as `sendUpstream` rejects), or a JSON body broke off: the router may fall back.
+      this.finished = true;
+      this.rejectOpen(error);
+    } else if (this.timedOut) {
       this.fail(error);
-    } else if (this.clientSignal.aborted) {
+    } else if (this.context.signal.aborted) {
       this.finished = true;
       this.settle("abandoned");
-      if (!this.open) this.rejectOpen(error);
+      if (!this.visible) this.rejectOpen(error);
       else this.listener?.abandoned();
     } else {
       const provider = this.provider;
-      this.fail(new SwitchyardError("SWY_ERR_STREAM_INTERRUPTED", `${provider}: stream broke off: ${error.message}`, { upstream: { provider } }));
+      const message = error instanceof Error ? error.message : String(error);
+      this.fail(new SwitchyardError("SWY_ERR_STREAM_INTERRUPTED", `${provider}: stream broke off: ${message}`, { upstream: { provider } }));
     }
+  }
+
+  private jsonRead(): void {
+    this.finished = true;
+    this.text = (this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks)).toString("utf8");
+    this.chunks = [];
+    this.resolveOpen();
+  }
+
+  private settle(outcome: AttemptOutcome, error?: SwitchyardError): void {
+    if (this.settled) return;
+    this.settled = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.context.signal.removeEventListener("abort", this.onClientAbort);
+    this.options.settle(outcome, error);
+  }
+
+  private failure(error: unknown): SwitchyardError {
+    if (this.timedOut) {
+      return new SwitchyardError("SWY_ERR_UPSTREAM_TIMEOUT", `${this.provider}: no ${this.timedOut.kind} within ${this.timedOut.ms} ms`, {
+        upstream: { provider: this.provider },
+      });
+    }
+    return toSwitchyardError(error);
   }
 
   /** The last event was read (or the body ended): the closing parts, then the end. */
   private close(): void {
-    this.deliver(this.mapper.end());
+    this.deliver(this.mapper!.end());
     if (this.finished) return;
     this.finished = true;
     this.clean = true;
     this.settle("success");
-    if (!this.open) {
+    if (!this.visible) {
       // A stream with nothing visible in it (only metadata) still opens; its end follows at once.
-      this.open = true;
+      this.visible = true;
       this.resolveOpen();
     }
     this.finish();
@@ -215,12 +278,12 @@ class UpstreamStream implements FastAttempt {
         this.fail(part.error);
         return;
       }
-      if (!this.open) {
+      if (!this.visible) {
         this.held.push(part);
         if (!SILENT_PARTS.has(part.type)) {
-          this.open = true;
-          // Nothing is pushed until the fast path listens.
-          this.body.pause();
+          this.visible = true;
+          // Nothing more is read until the fast path listens.
+          this.paused = true;
           this.resolveOpen();
         }
       } else if (this.listener) this.listener.part(part);
@@ -231,13 +294,12 @@ class UpstreamStream implements FastAttempt {
   private fail(error: unknown): void {
     this.finished = true;
     const mapped = this.failure(error);
-    if (!this.open) {
-      this.settle(this.clientSignal.aborted ? "abandoned" : "failure", mapped);
-      this.rejectOpen(this.clientSignal.aborted && !this.timedOut() ? error : mapped);
-      this.body.destroy();
+    if (!this.visible) {
+      this.rejectOpen(this.context.signal.aborted && !this.timedOut ? error : mapped);
+      this.control?.abort(READ_TO_END);
       return;
     }
-    this.settle(this.clientSignal.aborted ? "abandoned" : "failure", mapped);
+    this.settle(this.context.signal.aborted ? "abandoned" : "failure", mapped);
     const part: StreamPart = { type: "error", error: mapped };
     if (this.listener) this.listener.part(part);
     else this.queue.push(part);
@@ -250,14 +312,15 @@ class UpstreamStream implements FastAttempt {
 
   /**
    * After the provider's last event the body usually ends in the same turn; give it that turn
-   * (destroying a body that has not ended builds an AbortError with a stack trace), then let go.
+   * (aborting a request that has not ended closes its connection), then let go.
    */
   private stopBody(): void {
     if (this.ended) return;
-    // Flowing again (it may have been paused at the first part) so that its end can arrive.
-    this.body.resume();
+    // Reading again (it may have been paused at the first part) so that its end can arrive.
+    this.paused = false;
+    this.control?.resume();
     setImmediate(() => {
-      if (!this.ended) this.body.destroy();
+      if (!this.ended) this.control?.abort(READ_TO_END);
     });
   }
 }

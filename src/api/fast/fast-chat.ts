@@ -118,6 +118,7 @@ export class FastChat {
     const context: GatewayContext = {
       requestId,
       api: "openai",
+      operation: "chat",
       request: canonical,
       stream,
       signal: controller.signal,

@@ -10,10 +10,13 @@ import { summaryQuerySchema } from "../../logs/feedback-summary.js";
 import { fromLogsSchema } from "../../logs/datasets/dataset-routes.js";
 import { routerFileSchema } from "../../routing/auto/router-file.js";
 import { logDeleteQuerySchema, logDetailQuerySchema, logListQuerySchema } from "../../logs/log-routes.js";
+import { modelHealthQuerySchema } from "../admin/model-health-routes.js";
 import { loggingPatchSchema } from "../../logs/settings-routes.js";
 import { named, type Operation } from "./operation.js";
 import { storedRouterDeletedSchema, storedRouterListSchema, storedRouterSchema } from "../../routing/auto/router-routes.js";
 import { usageGroupListSchema, usageRecordListSchema } from "./v1-responses.js";
+import * as evaluations from "../../evaluations/api-schemas.js";
+import { evaluationListQuerySchema, evaluationQuerySchema, evaluationRowsQuerySchema } from "../../evaluations/routes.js";
 
 const ok = (description: string, schema: ReturnType<typeof named>) => ({ 200: { description, schema } });
 
@@ -32,6 +35,7 @@ export const adminOperations: Operation[] = [
   { method: "get", path: "/admin/keys/:id", tag: "Admin: projects and keys", summary: "One key (never the secret)", auth: "master", responses: ok("The key", named("VirtualKey", out.virtualKeySchema)) },
   { method: "patch", path: "/admin/keys/:id", tag: "Admin: projects and keys", summary: "Change a key", auth: "master", body: named("KeyUpdate", updateKeySchema), responses: ok("The key", named("VirtualKey", out.virtualKeySchema)) },
   { method: "delete", path: "/admin/keys/:id", tag: "Admin: projects and keys", summary: "Revoke a key", auth: "master", responses: ok("The revoked key", named("VirtualKey", out.virtualKeySchema)) },
+  { method: "get", path: "/admin/access", tag: "Admin: projects and keys", summary: "What the calling key may do: role (admin or viewer) and scope (global for the master key, else its project)", auth: "master", responses: ok("The caller's access", named("AdminAccess", out.adminAccessSchema)) },
   { method: "put", path: "/admin/credentials/:name", tag: "Admin: providers and models", summary: "Store a provider credential (encrypted; answers env:NAME)", auth: "master", body: named("CredentialPut", credentialSchema), responses: ok("Stored (never the value)", named("Credential", out.credentialSchema)) },
   { method: "get", path: "/admin/credentials", tag: "Admin: providers and models", summary: "List stored credentials", auth: "master", responses: ok("Credentials", named("CredentialList", out.credentialListSchema)) },
   { method: "delete", path: "/admin/credentials/:name", tag: "Admin: providers and models", summary: "Delete a stored credential", auth: "master", responses: ok("Deleted", named("CredentialDeleted", z.looseObject({ name: z.string(), object: z.literal("provider_credential"), deleted: z.literal(true) }))) },
@@ -64,5 +68,12 @@ export const adminOperations: Operation[] = [
   { method: "get", path: "/admin/routers", tag: "Admin: routing", summary: "Router files stored for every node (models name them stored:NAME)", auth: "master", responses: ok("Routers", named("StoredRouterList", storedRouterListSchema)) },
   { method: "put", path: "/admin/routers/:name", tag: "Admin: routing", summary: "Store or replace a router file; every node reloads its auto models with it", auth: "master", body: named("RouterFile", routerFileSchema), responses: ok("Stored", named("StoredRouter", storedRouterSchema)) },
   { method: "delete", path: "/admin/routers/:name", tag: "Admin: routing", summary: "Delete a stored router (409 while a model uses it)", auth: "master", responses: ok("Deleted", named("StoredRouterDeleted", storedRouterDeletedSchema)) },
+  { method: "post", path: "/admin/evaluations", tag: "Admin: evaluations", summary: "Start an evaluation: a dataset through 2+ models, scored; runs in the background", auth: "master", body: named("EvaluationCreate", evaluations.evaluationCreateSchema), responses: ok("The evaluation, started", named("Evaluation", evaluations.evaluationRecordSchema)) },
+  { method: "get", path: "/admin/evaluations", tag: "Admin: evaluations", summary: "Evaluations, newest first", auth: "master", query: evaluationListQuerySchema, responses: ok("Evaluations", named("EvaluationList", evaluations.evaluationListSchema)) },
+  { method: "get", path: "/admin/evaluations/:id", tag: "Admin: evaluations", summary: "One evaluation: progress and, once finished, the per-model summary", auth: "master", query: evaluationQuerySchema, responses: ok("The evaluation", named("Evaluation", evaluations.evaluationRecordSchema)) },
+  { method: "get", path: "/admin/evaluations/:id/rows", tag: "Admin: evaluations", summary: "Per-row answers, scores and judge verdicts", auth: "master", query: evaluationRowsQuerySchema, responses: ok("Rows", named("EvaluationRows", evaluations.evaluationRowsSchema)) },
+  { method: "post", path: "/admin/evaluations/:id/cancel", tag: "Admin: evaluations", summary: "Cancel a running evaluation (409 once it has ended)", auth: "master", query: evaluationQuerySchema, responses: ok("The evaluation", named("Evaluation", evaluations.evaluationRecordSchema)) },
+  { method: "delete", path: "/admin/evaluations/:id", tag: "Admin: evaluations", summary: "Delete an evaluation and its rows (cancels it first if running)", auth: "master", query: evaluationQuerySchema, responses: ok("Deleted", named("EvaluationDeleted", evaluations.evaluationDeletedSchema)) },
+  { method: "get", path: "/admin/routing/health", tag: "Admin: routing", summary: "Per model, lately: requests, error rate, mean latency and time to first token (a project key: its own requests); the master key also gets each route's live balancer latency, in-flight count and breaker", auth: "master", query: modelHealthQuerySchema, responses: ok("Models", named("ModelHealthList", out.modelHealthListSchema)) },
   { method: "get", path: "/admin/routing/breakers", tag: "Admin: routing", summary: "Circuit breakers per provider endpoint", auth: "master", responses: ok("Breakers", named("Breakers", out.breakersSchema)) },
 ];

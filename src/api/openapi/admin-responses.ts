@@ -91,3 +91,31 @@ export const datasetFromLogsSchema = z.looseObject({
   counts: z.looseObject({ matched: z.number().int(), kept: z.number().int(), train: z.number().int(), validation: z.number().int() }),
   files: z.array(z.looseObject({ id: z.string() })),
 });
+
+export const adminAccessSchema = z.looseObject({
+  object: z.literal("admin_access"),
+  key_id: z.string(),
+  role: z.enum(["admin", "viewer"]),
+  project_id: z.string().nullable(),
+  scope: z.enum(["global", "project"]),
+});
+
+export const modelHealthListSchema = z.object({
+  object: z.literal("list"),
+  window_minutes: z.number().int(),
+  since: z.string(),
+  data: z.array(
+    z.looseObject({
+      model: z.string(),
+      requests: z.number().int(),
+      errors: z.number().int(),
+      error_rate: z.number().nullable(),
+      latency_ms_avg: z.number().nullable(),
+      ttft_ms_avg: z.number().nullable(),
+      last_request_at: z.string().nullable(),
+      routes: z
+        .array(z.looseObject({ provider: z.string(), model: z.string(), balancer_latency_ms: z.number().nullable(), in_flight: z.number().int(), breaker: z.string() }))
+        .optional(),
+    }),
+  ),
+});

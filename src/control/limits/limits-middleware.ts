@@ -63,7 +63,8 @@ export function limitsReserver(options: LimitsMiddlewareOptions): (context: Gate
     const grant = options.directory.grant(context.principal.keyId);
     if (!grant) return undefined;
     const inputEstimate = quickInputEstimate(context.request);
-    const outputEstimate = context.request.maxOutputTokens ?? options.defaultOutputEstimate;
+    // An embedding answers with vectors, not tokens: only its input is reserved.
+    const outputEstimate = context.operation === "embeddings" ? 0 : (context.request.maxOutputTokens ?? options.defaultOutputEstimate);
     const reservedTokens = inputEstimate + (context.request.maxOutputTokens ?? 0);
     const route = options.likelyRoute(context.request.model);
     const estimateNano = route ? prices.cost(route, { inputTokens: inputEstimate, outputTokens: outputEstimate }) * NANO : 0;

@@ -3,6 +3,8 @@ import { createId } from "../../core/ids.js";
 import type { StreamPart } from "../../core/types.js";
 import type { GatewayContext } from "../../gateway/context.js";
 import type { ChatMiddleware } from "../../gateway/pipeline.js";
+import { getState } from "../../gateway/state.js";
+import { routeDecisionKey } from "../../routing/auto/route-decision.js";
 import type { PriceBook } from "../pricing/price-book.js";
 import { StreamMeter } from "./stream-meter.js";
 import type { UsageLedger } from "./usage-ledger.js";
@@ -69,7 +71,7 @@ export function usageWriter(ledger: UsageLedger, prices: PriceBook): (context: G
   return async function write(context, publicModel, startedAt, outcome) {
     const measured = await StreamMeter.of(context, prices).measure();
     const route = context.route;
-    const decision = context.routeDecision;
+    const decision = getState(context, routeDecisionKey);
     await ledger.record({
       id: createId("usg_", 20),
       request_id: context.requestId,

@@ -1,5 +1,7 @@
 import type { StreamPart, Usage } from "../../core/types.js";
+import { isCacheHit } from "../../cache/cache-hit.js";
 import type { GatewayContext } from "../../gateway/context.js";
+import { getState, stateOf, StateKey } from "../../gateway/state.js";
 import type { PriceBook } from "../pricing/price-book.js";
 import { countTokens, estimateInputTokens } from "./token-estimate.js";
 
@@ -15,7 +17,7 @@ export interface Measured {
   streamError?: unknown;
 }
 
-const METER = Symbol("control.stream-meter");
+const METER = new StateKey<StreamMeter>("control.stream-meter");
 
 /**
  * Watches one response stream: provider usage, first-token time, output text (for counting when the
@@ -36,17 +38,12 @@ export class StreamMeter {
   ) {}
 
   static of(context: GatewayContext, prices: PriceBook): StreamMeter {
-    let meter = context.state.get(METER) as StreamMeter | undefined;
-    if (!meter) {
-      meter = new StreamMeter(context, prices);
-      context.state.set(METER, meter);
-    }
-    return meter;
+    return stateOf(context, METER, () => new StreamMeter(context, prices));
   }
 
   /** The request's meter, if metering has made one (request logs read the same figures as usage rows). */
   static peek(context: GatewayContext): StreamMeter | undefined {
-    return context.state.get(METER) as StreamMeter | undefined;
+    return getState(context, METER);
   }
 
   /** Wraps the stream once; later calls return the stream unchanged. */
@@ -110,12 +107,13 @@ export class StreamMeter {
     } else {
       estimated = true;
       inputTokens = this.usage?.inputTokens ?? (context.route ? await estimateInputTokens(context.request) : 0);
-      outputTokens = this.usage?.outputTokens ?? (await countTokens(this.outputText.join("")));
+      // An embedding has no output text to count.
+      outputTokens = this.usage?.outputTokens ?? (context.operation === "embeddings" ? 0 : await countTokens(this.outputText.join("")));
     }
     const cachedInputTokens = this.usage?.cachedInputTokens ?? 0;
     const route = context.route;
     const costUsd =
-      context.cacheHit === true || !route
+      isCacheHit(context) || !route
         ? 0
         : this.prices.cost(
             { provider: route.provider, providerType: route.providerType, model: route.model, publicModel: context.request.model },

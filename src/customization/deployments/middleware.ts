@@ -8,6 +8,8 @@ import { createHash } from "node:crypto";
 import { SwitchyardError } from "../../core/errors.js";
 import type { ChatRequest } from "../../core/types.js";
 import type { ChatMiddleware } from "../../gateway/pipeline.js";
+import { setState } from "../../gateway/state.js";
+import { deploymentCallKey } from "./deployment-call.js";
 import type { DeploymentStore, DeploymentVersion } from "./deployment-store.js";
 import type { DeploymentParameters } from "./spec.js";
 
@@ -79,7 +81,7 @@ export function deploymentMiddleware(store: DeploymentStore): ChatMiddleware {
       if (!deployment) return next(context);
       const applied = applyDeployment(deployment, context.request, context.headers?.[VARIABLES_HEADER]);
       // The guardrails run after this and look the deployment's policy up by the name the client called.
-      context.deployment = { name: context.request.model, prependedMessages: applied.request.messages.length - context.request.messages.length };
+      setState(context, deploymentCallKey, { name: context.request.model, prependedMessages: applied.request.messages.length - context.request.messages.length });
       context.request = applied.request;
       context.responseHeaders[DEPLOYMENT_HEADER] = applied.label;
       return next(context);

@@ -61,11 +61,36 @@ export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSetting
     return openaiCompletionToParts(parsed.data);
   }
 
+  // Origin and path of each chat URL, split once: the URL depends only on the upstream model.
+  const targets = new Map<string, { url: string; origin: string; path: string }>();
+  const chatTarget = (model: string) => {
+    let target = targets.get(model);
+    if (target === undefined) {
+      const url = settings.url(model, "chat/completions");
+      const parsed = new URL(url);
+      target = { url, origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      // Models are few; the `provider/model` shorthand could name any number, so the map stays bounded.
+      if (targets.size >= 256) targets.clear();
+      targets.set(model, target);
+    }
+    return target;
+  };
+
   const openaiChat: OpenaiChatWire = {
-    send(request, options) {
+    call(request, stream) {
       // The requests the fast path takes carry no setting that turns into a translation warning.
-      const { body } = toOpenaiRequest(request, options.stream ?? true, requestSettings);
-      return post(settings.url(request.model, "chat/completions"), body, options);
+      const { body } = toOpenaiRequest(request, stream, requestSettings);
+      const target = chatTarget(request.model);
+      return {
+        provider: settings.name,
+        url: target.url,
+        origin: target.origin,
+        path: target.path,
+        headers: { "content-type": "application/json", ...settings.headers() },
+        body: JSON.stringify(body),
+        dispatcher,
+        errorMessage: openaiErrorMessage,
+      };
     },
     completionParts,
     maxResponseBytes: MAX_RESPONSE_BYTES,

@@ -6,6 +6,7 @@ import { chunkSchema, type OpenaiChunk } from "./wire.js";
 import { isHotChunk } from "./hot-shape.js";
 import { convertOpenaiUsage, mapOpenaiFinishReason } from "./finish-reason.js";
 import { safeJson } from "../shared/parts.js";
+import { plainTextDelta } from "./plain-text-chunk.js";
 
 /**
  * OpenAI chat-completion SSE events -> canonical stream parts. Only choice 0 is read (n=1).
@@ -61,6 +62,11 @@ export class OpenaiEventMapper {
       this.sawDone = true;
       this.done = true;
       return NONE;
+    }
+    if (this.sentMetadata) {
+      // Most chunks of an answer carry only text: read it without parsing (the parse would read the same).
+      const text = plainTextDelta(data);
+      if (text !== undefined) return text.length > 0 ? [{ type: "text-delta", text }] : NONE;
     }
     const out: StreamPart[] = [];
     const value = safeJson(data);

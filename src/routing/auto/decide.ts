@@ -1,5 +1,6 @@
 import type { ChatRequest } from "../../core/types.js";
-import type { Principal, RouteDecision } from "../../gateway/context.js";
+import type { Principal } from "../../gateway/context.js";
+import type { RouteDecision } from "./route-decision.js";
 import type { AutoEntry } from "../model-registry.js";
 import { routingText } from "./request-text.js";
 

@@ -1,4 +1,5 @@
-import type { GatewayContext, RouteDecision } from "../../gateway/context.js";
+import type { GatewayContext } from "../../gateway/context.js";
+import type { RouteDecision } from "../auto/route-decision.js";
 import { tierModels } from "../auto/decide.js";
 import type { AutoEntry, ModelRegistry } from "../model-registry.js";
 

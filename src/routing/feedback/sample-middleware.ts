@@ -1,8 +1,10 @@
 import type { StreamPart } from "../../core/types.js";
 import type { GatewayContext } from "../../gateway/context.js";
 import type { ChatMiddleware } from "../../gateway/pipeline.js";
+import { getState } from "../../gateway/state.js";
 import type { Logger } from "../../observability/logger.js";
 import { routingText } from "../auto/request-text.js";
+import { routeDecisionKey, type RouteDecision } from "../auto/route-decision.js";
 import type { ModelRegistry } from "../model-registry.js";
 import { answeringTier } from "./answering-tier.js";
 import { projectKey, type RoutingSample, type RoutingSampleStore } from "./sample-store.js";
@@ -21,16 +23,15 @@ export function createSampleMiddleware(options: { store: RoutingSampleStore; mod
     name: "routing-samples",
     async handle(context, next) {
       const result = await next(context);
-      const decision = context.routeDecision;
+      const decision = getState(context, routeDecisionKey);
       const auto = decision && models.get(decision.autoModel)?.auto;
       if (!decision || !auto?.collectSamples) return result;
       const text = routingText(context.request).text;
-      return { stream: sampling(result.stream, context, () => sampleOf(context, text)) };
+      return { stream: sampling(result.stream, context, () => sampleOf(context, decision, text)) };
     },
   };
 
-  function sampleOf(context: GatewayContext, prompt: string): RoutingSample | undefined {
-    const decision = context.routeDecision!;
+  function sampleOf(context: GatewayContext, decision: RouteDecision, prompt: string): RoutingSample | undefined {
     const auto = models.get(decision.autoModel)?.auto;
     const answered = auto && answeringTier(context, decision, auto, models);
     if (!answered) return undefined;

@@ -12,6 +12,7 @@ import * as requestLogs from "./016-request-logs.js";
 import * as batches from "./017-batches.js";
 import * as responses from "./018-responses.js";
 import * as batchLeases from "./019-batch-leases.js";
+import * as evaluations from "./020-evaluations.js";
 import * as promotions from "./021-promotions.js";
 
 /**
@@ -33,5 +34,6 @@ export const migrations: Record<string, Migration> = {
   "017-batches": batches,
   "018-responses": responses,
   "019-batch-leases": batchLeases,
+  "020-evaluations": evaluations,
   "021-promotions": promotions,
 };

@@ -1,0 +1,42 @@
+import type { ComponentType } from "react";
+import type { PageNeed } from "./access";
+import { ConfigPage } from "./pages/config-page";
+import { DataPage } from "./pages/data-page";
+import { EvaluationsPage } from "./pages/evaluations/evaluations-page";
+import { LogsPage } from "./pages/logs/logs-page";
+import { ModelsPage } from "./pages/models-page";
+import { PlaygroundPage } from "./pages/playground-page";
+import { UsagePage } from "./pages/usage-page";
+
+/** What every page gets: the part of the address after its id (`#models/gpt-4o` gives `gpt-4o`). */
+export interface PageProps {
+  subpath: string;
+}
+
+/** The navigation's groups, in the order they are shown. */
+export const sections = ["Build", "Customize", "Observe", "Manage"] as const;
+export type Section = (typeof sections)[number];
+
+export interface PageEntry {
+  /** The address: `#<id>` (and `#<id>/<subpath>`). */
+  id: string;
+  title: string;
+  section: Section;
+  component: ComponentType<PageProps>;
+  /** Who sees the page in the navigation (see access.tsx); default `key`. */
+  needs?: PageNeed;
+}
+
+/**
+ * Every page of the console, one line each: add a page by adding a line. The navigation groups them by
+ * section in this order and leaves out those the key cannot use.
+ */
+export const pageList: PageEntry[] = [
+  { id: "models", title: "Models", section: "Build", component: ModelsPage },
+  { id: "playground", title: "Playground", section: "Build", component: PlaygroundPage },
+  { id: "data", title: "Data & fine-tuning", section: "Customize", component: DataPage },
+  { id: "evaluations", title: "Evaluations", section: "Customize", component: EvaluationsPage, needs: "admin-read" },
+  { id: "usage", title: "Usage", section: "Observe", component: UsagePage },
+  { id: "logs", title: "Logs", section: "Observe", component: LogsPage, needs: "admin-read" },
+  { id: "config", title: "Configuration", section: "Manage", component: ConfigPage, needs: "master" },
+];

@@ -1,0 +1,91 @@
+import { existsSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
+import { accessibilityViolations } from "../helpers/accessibility.js";
+import { launchBrowser } from "../helpers/browser.js";
+import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+
+const MASTER = "console-shell-master";
+
+// The shell: navigation grouped in sections, only the pages the key may use, and the key's role shown.
+describe("console shell and roles in Chromium", () => {
+  let emulator: OpenaiEmulator;
+  let gateway: RunningGateway;
+  let browser: Browser;
+  const keys: Record<"admin" | "viewer" | "member", string> = { admin: "", viewer: "", member: "" };
+
+  const admin = async (path: string, body: unknown) => {
+    const response = await fetch(`${gateway.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${MASTER}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect(response.status, path).toBe(201);
+    return (await response.json()) as Record<string, string>;
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(new URL("../../console/dist/index.html", import.meta.url))) throw new Error("console/dist is missing: run `npm run build` first");
+    emulator = await startOpenaiEmulator();
+    gateway = await startGateway(
+      { providers: { up: { type: "openai", base_url: emulator.baseURL, api_key: "none" } }, models: { "shell-model": { routes: [{ provider: "up", model: "a" }] } } },
+      { env: { SWITCHYARD_MASTER_KEY: MASTER } },
+    );
+    const project = (await admin("/admin/projects", { name: "shell" })).id!;
+    for (const role of ["admin", "viewer", "member"] as const) keys[role] = (await admin("/admin/keys", { project_id: project, role })).key!;
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    await emulator?.close();
+  });
+
+  const open = async (key: string, hash = "") => {
+    const page = await browser.newPage();
+    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(key)})`);
+    await page.goto(`${gateway.url}/console/${hash}`);
+    await page.getByTestId("access").waitFor({ timeout: 10_000 });
+    return page;
+  };
+  const navLinks = async (page: Awaited<ReturnType<typeof open>>) =>
+    page.getByRole("navigation", { name: "Console pages" }).getByRole("link").allTextContents();
+
+  it("shows every page to the master key, grouped in sections, reachable as links", async () => {
+    const page = await open(MASTER);
+    expect(await page.getByTestId("access").textContent()).toBe("master key");
+    const links = await navLinks(page);
+    expect(links).toEqual(expect.arrayContaining(["Models", "Playground", "Usage", "Logs", "Configuration"]));
+    const nav = page.getByRole("navigation", { name: "Console pages" });
+    expect(await nav.getByRole("heading").allTextContents()).toEqual(expect.arrayContaining(["Build", "Observe", "Manage"]));
+    await nav.getByRole("link", { name: "Usage" }).click();
+    expect(new URL(page.url()).hash).toBe("#usage");
+    expect(await nav.getByRole("link", { name: "Usage" }).getAttribute("aria-current")).toBe("page");
+    expect(await accessibilityViolations(page, { exclude: ["main"] })).toEqual([]);
+    await page.close();
+  });
+
+  it("hides admin pages from member keys and master-only pages from project admins and viewers", async () => {
+    const member = await open(keys.member);
+    expect(await member.getByTestId("access").textContent()).toBe("model access");
+    const memberLinks = await navLinks(member);
+    expect(memberLinks).toContain("Playground");
+    expect(memberLinks).not.toContain("Logs");
+    expect(memberLinks).not.toContain("Configuration");
+    await member.close();
+
+    for (const role of ["admin", "viewer"] as const) {
+      const page = await open(keys[role]);
+      expect(await page.getByTestId("access").textContent()).toMatch(new RegExp(`^project ${role} · `));
+      const links = await navLinks(page);
+      expect(links).toContain("Logs");
+      expect(links).not.toContain("Configuration");
+      await page.close();
+    }
+  });
+
+  it("says what key a page needs when its address is opened with a weaker key", async () => {
+    const page = await open(keys.viewer, "#config");
+    await page.getByRole("alert").filter({ hasText: "Configuration needs the master key" }).waitFor({ timeout: 10_000 });
+    expect(await page.getByRole("button", { name: "Reload config file" }).count()).toBe(0);
+    await page.close();
+  });
+});
