@@ -4,34 +4,12 @@
  * retraining the router.
  */
 import { SwitchyardError } from "../core/errors.js";
+import type { Evaluations } from "../evaluations/create-evaluations.js";
 import type { EvaluationOutput, PromotionEvaluator } from "./evaluator.js";
-
-/** The part of the evaluations area a promotion uses (structural, so tests can stand in a runner). */
-export interface EvaluationRunner {
-  run(
-    spec: {
-      name: string;
-      dataset: { rows: Array<{ messages: Array<Record<string, unknown>>; reference?: string }> };
-      models: string[];
-      scorers: Array<{ type: string } & Record<string, unknown>>;
-      baseline: string;
-      seed: number;
-    },
-    projectId: string,
-  ): Promise<{
-    id: string;
-    status: string;
-    error: { code: string; message: string } | null;
-    summary: { models: Array<EvaluationOutput["models"][number]> } | null;
-  }>;
-  store: {
-    results(id: string, options: { limit: number; offset: number; model?: string }): Promise<Array<{ row: number; model: string; quality: number | null; error: unknown }>>;
-  };
-}
 
 const PAGE = 500;
 
-export function runnerEvaluator(runner: () => EvaluationRunner): PromotionEvaluator {
+export function runnerEvaluator(runner: () => Pick<Evaluations, "run" | "store">): PromotionEvaluator {
   return async (input) => {
     const evaluations = runner();
     const record = await evaluations.run(
@@ -50,9 +28,10 @@ export function runnerEvaluator(runner: () => EvaluationRunner): PromotionEvalua
     }
     const scores: EvaluationOutput["scores"] = {};
     for (const model of input.models) {
-      const perRow: Array<number | null> = new Array<number | null>(input.examples.length).fill(null);
+      const perRow = new Array<number | null>(input.examples.length).fill(null);
       for (let offset = 0; ; offset += PAGE) {
         const page = await evaluations.store.results(record.id, { limit: PAGE, offset, model });
+        // A failed call teaches the router nothing about the prompt: left out (null), not scored 0.
         for (const row of page) if (row.row >= 0 && row.row < perRow.length) perRow[row.row] = row.error ? null : row.quality;
         if (page.length < PAGE) break;
       }

@@ -3,6 +3,7 @@
  * through several models with the given scorers, and answer per-model figures and per-row scores.
  * The adapter to the runner lives in evaluation-adapter.ts; tests of the gate can give their own.
  */
+import type { Scorer } from "../evaluations/types.js";
 import type { HeldOutExample } from "./held-out.js";
 
 export interface EvaluationInput {
@@ -12,7 +13,7 @@ export interface EvaluationInput {
   models: string[];
   /** The model others are compared with (win rates). */
   baseline: string;
-  scorers: Array<{ type: string } & Record<string, unknown>>;
+  scorers: Scorer[];
   seed: number;
 }
 

@@ -16,7 +16,8 @@ import type { Database } from "../storage/database.js";
 import { autoModelConfig, deploymentModelOf, promoteCanary, promoteWeakTier, restoreCanary, restoreWeakTier, type PromotionTargets } from "./apply-promotion.js";
 import type { EvaluationOutput, PromotionEvaluator } from "./evaluator.js";
 import { applyGate } from "./gate.js";
-import { buildHeldOut, type HeldOutSet } from "./held-out.js";
+import { buildHeldOut, HeldOutError, type HeldOutSet } from "./held-out.js";
+import { heldOutSchema } from "./request-schema.js";
 import { liveFeedback } from "./live-feedback.js";
 import type { PromotionStore } from "./promotion-store.js";
 import { retrainRouter } from "./router-retrain.js";
@@ -55,7 +56,8 @@ export class PromotionService {
   /** Checks the request, records the promotion and starts its evaluation; 4xx for bad input, nothing recorded. */
   async create(request: PromotionRequest, projectId: string, keyId: string): Promise<PromotionRecord> {
     const plan = await this.plan(request, projectId);
-    const heldOut = await buildHeldOut({ store: this.options.logs.store, detectors: this.options.detectors, query: request.held_out, projectId, flush: () => this.options.logs.flush() });
+    const heldOut = await this.heldOut(request.held_out, projectId);
+    const routerSet = plan.weakTier === undefined ? undefined : await this.routerSet(request, plan, projectId, heldOut);
     const now = Date.now();
     const record: PromotionRecord = {
       id: createId("prm_", 20),
@@ -74,13 +76,14 @@ export class PromotionService {
       events: [
         { at: now, step: "created", message: `Promote ${request.candidate}${request.auto_model ? ` into ${request.auto_model} (weak tier)` : ""}${request.deployment ? ` into ${request.deployment} (${request.canary_share} canary)` : ""}.` },
         { at: now, step: "held_out", message: `${heldOut.examples.length} held-out example(s) (${heldOut.counts.matched} matched, ${heldOut.counts.kept} usable).` },
+        ...(routerSet ? [{ at: now, step: "held_out" as const, message: `${routerSet.examples.length} example(s) to retrain the router on.` }] : []),
       ],
       createdAt: now,
       updatedAt: now,
       promotedAt: null,
     };
     await this.options.store.create(record, { owner: this.options.nodeId, until: now + this.options.leaseMs });
-    const run = this.run(record, plan, heldOut)
+    const run = this.run(record, plan, heldOut, routerSet)
       .catch(async (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         this.options.logger.warn({ promotion: record.id, error: message }, "promotion failed");
@@ -89,6 +92,21 @@ export class PromotionService {
       .finally(() => this.running.delete(run));
     this.running.add(run);
     return record;
+  }
+
+  private heldOut(query: PromotionRequest["held_out"], projectId: string): Promise<HeldOutSet> {
+    return buildHeldOut({ store: this.options.logs.store, detectors: this.options.detectors, query, projectId, flush: () => this.options.logs.flush() });
+  }
+
+  /** The router's training prompts: `router_set`, else the strong tier's logged answers, else the held-out set. */
+  private async routerSet(request: PromotionRequest, plan: Plan, projectId: string, heldOut: HeldOutSet): Promise<HeldOutSet> {
+    if (request.router_set) return this.heldOut(request.router_set, projectId);
+    try {
+      return await this.heldOut(heldOutSchema.parse({ model: plan.strong, split: "all", seed: request.held_out.seed }), projectId);
+    } catch (error) {
+      if (error instanceof HeldOutError) return heldOut;
+      throw error;
+    }
   }
 
   private async plan(request: PromotionRequest, projectId: string): Promise<Plan> {
@@ -129,7 +147,7 @@ export class PromotionService {
     return plan!;
   }
 
-  private async run(record: PromotionRecord, plan: Plan, heldOut: HeldOutSet): Promise<void> {
+  private async run(record: PromotionRecord, plan: Plan, heldOut: HeldOutSet, routerSet: HeldOutSet | undefined): Promise<void> {
     const { store } = this.options;
     const request = record.request;
     const models = [record.candidate, plan.strong, ...(plan.weak && plan.weak !== plan.weakTier ? [plan.weak] : [])];
@@ -160,19 +178,39 @@ export class PromotionService {
     const routes = this.options.targets.runtime.models.resolve(record.candidate, record.projectId).routes;
     const applied: AppliedChange = { candidate_routes: routes.map((route) => ({ provider: route.provider.name, model: route.model })) };
     try {
-      if (request.auto_model !== undefined && plan.weakTier !== undefined) {
+      if (request.auto_model !== undefined && plan.weakTier !== undefined && routerSet) {
+        const scored =
+          routerSet === heldOut
+            ? output
+            : await this.options.evaluator()({
+                projectId: record.projectId,
+                name: `promotion ${record.id} (router)`,
+                examples: routerSet.examples,
+                models: [record.candidate, plan.strong],
+                baseline: plan.strong,
+                scorers: request.scorers,
+                seed: request.seed,
+              });
         const retrained = await retrainRouter({
           samples: this.options.samples,
           autoModel: request.auto_model,
           strong: plan.strong,
           weak: plan.weakTier,
-          examples: heldOut.examples,
-          strongScores: output.scores[plan.strong] ?? [],
-          weakScores: output.scores[record.candidate] ?? [],
+          examples: routerSet.examples,
+          strongScores: scored.scores[plan.strong] ?? [],
+          weakScores: scored.scores[record.candidate] ?? [],
           targetQuality: request.router_target_quality,
           seed: request.seed,
         });
-        events.push({ step: "router", message: `Router retrained on ${retrained.rows.samples} rated sample(s) and ${retrained.rows.evaluation} evaluated example(s).` });
+        const expected = retrained.file.qualityCurve?.[Math.round(retrained.file.targetStrong * 100)];
+        events.push({
+          step: "router",
+          message:
+            `Router retrained on ${retrained.rows.samples} rated sample(s) and ${retrained.rows.evaluation} evaluated example(s)` +
+            (scored.evaluationId && scored !== output ? ` (evaluation ${scored.evaluationId})` : "") +
+            `; its own threshold sends ${(retrained.file.targetStrong * 100).toFixed(0)}% to the strong model` +
+            (expected === undefined ? "." : `, keeping ${(expected * 100).toFixed(0)}% of the strong model's quality gain on held-out folds.`),
+        });
         applied.auto_model = await promoteWeakTier(this.options.targets, {
           autoModel: request.auto_model,
           weakTier: plan.weakTier,

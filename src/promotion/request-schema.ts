@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { scorerSchema } from "../evaluations/types.js";
 import { fromLogsSchema } from "../logs/datasets/dataset-routes.js";
 
 /** The held-out set: a log query (the same filters as `POST /admin/datasets/from-logs`) and its split. */
@@ -34,9 +35,6 @@ export const rollbackPolicySchema = z
   })
   .strict();
 
-/** A scorer as the evaluation runner takes it (docs/evaluations.md); checked again by the runner. */
-const scorerSchema = z.looseObject({ type: z.string().min(1) });
-
 /** `POST /admin/promotions`. */
 export const promotionRequestSchema = z
   .object({
@@ -52,7 +50,14 @@ export const promotionRequestSchema = z
     strong: z.string().min(1).max(256).optional(),
     canary_share: z.number().gt(0).max(1).default(0.1),
     held_out: heldOutSchema,
-    scorers: z.array(scorerSchema).min(1).max(8).default([{ type: "exact_match" }]),
+    /**
+     * With `auto_model`: the prompts the router is retrained on, evaluated on the candidate and the
+     * strong model (default: the strong tier's logged answers, every family of traffic it served, so
+     * the router learns where the candidate falls short as well as where it matches).
+     */
+    router_set: heldOutSchema.optional(),
+    /** How the held-out answers are scored (the evaluation runner's scorers; default: exact match with the logged answer). */
+    scorers: z.array(scorerSchema).min(1).max(8).default([{ type: "exact_match", trim: true, ignore_case: false }]),
     gate: gateSchema.default({ min_quality_share: 0.9, not_worse_than_weak: true, min_rows: 5 }),
     rollback: rollbackPolicySchema.default({ margin: 0.1, min_samples: 20, automatic: true }),
     /** The retrained router's own threshold keeps this share of the strong model's quality gain (PGR). */

@@ -92,7 +92,6 @@ beforeAll(async () => {
       },
       deployments: { desk: { model: "strong" } },
       pricing: { "up/babbage-002": { input: 0.4, output: 0.4 } },
-      guardrails: { input: { email: "mask" } },
       promotions: { monitor_ms: 100 },
     },
     { env: { SWITCHYARD_MASTER_KEY: MASTER } },
@@ -105,8 +104,8 @@ beforeAll(async () => {
   expect((await as(adminKey, "PUT", `/admin/projects/${project}/logging`, { store_requests: true })).status).toBe(200);
   // Logged traffic: the strong model answering orders (the family to hand over) and sums.
   for (const example of examples("orders", 12, 3)) expect((await chat(memberKey, "strong", example.prompt)).text).toBe(example.answer);
-  for (const example of examples("sums", 4, 4)) await chat(memberKey, "strong", example.prompt);
-  // Requests that hold an e-mail address: masked on the way, dropped by the held-out set's PII re-check.
+  for (const example of examples("sums", 12, 4)) await chat(memberKey, "strong", example.prompt);
+  // A request that holds an e-mail address (no input policy masks it): the held-out set's PII re-check drops it.
   await chat(memberKey, "strong", "Mail alice@example.com about the refund please.");
 }, 120_000);
 
@@ -185,7 +184,7 @@ describe("the gate", () => {
     const strong = done.evaluation!.models.find((model) => model.role === "strong")!;
     expect(candidate.quality.mean).toBe(1);
     expect(candidate.cost_per_request_usd).toBeLessThan(strong.cost_per_request_usd);
-    expect(done.events.map((event) => event.step)).toEqual(["created", "held_out", "evaluating", "evaluated", "gate", "router", "applied"]);
+    expect(done.events.map((event) => event.step)).toEqual(["created", "held_out", "held_out", "evaluating", "evaluated", "gate", "router", "applied"]);
     const model = (await as(MASTER, "GET", "/admin/models/smart")).json;
     expect(model.config.auto.weak).toBe("cheap");
     expect(model.config.auto.router).toBe(`stored:promotion-${done.id}`);
