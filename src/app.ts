@@ -18,6 +18,7 @@ import { openApiRoutes } from "./api/openapi/route.js";
 import type { ConfigFile } from "./config/schema.js";
 import { Gateway } from "./gateway/gateway.js";
 import type { ChatMiddleware } from "./gateway/pipeline.js";
+import { modelScope } from "./gateway/context.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { registerRoutingAdminRoutes } from "./routing/admin-routes.js";
 import { createRoutingEngine } from "./routing/create-routing.js";
@@ -209,7 +210,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       storage: control.storage,
       embed: embed.call,
       readFile: (projectId, fileId) => customization.files.content(projectId, fileId),
-      baseForModel: (model) => customization.deployments.get(model)?.spec.knowledge_base,
+      baseForModel: (model, principal) => {
+        const deployment = customization.deployments.visible(model, modelScope(principal));
+        if (deployment?.spec.knowledge_base === undefined) return undefined;
+        return { baseId: deployment.spec.knowledge_base, ownerProjectId: deployment.project_id ?? undefined };
+      },
     }),
     name: "knowledge",
     close: () => undefined,
@@ -268,7 +273,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     authenticator: controlArea.pieces.authenticator,
     // Embeddings and text completions are limited, metered and guarded like chat, and answer deployment names.
     callMiddlewares: areas.callMiddlewares([controlArea, guardrails]),
-    aliasModel: (name, user) => deploymentModel(customization.deployments, name, user),
+    aliasModel: (name, principal, user) => deploymentModel(customization.deployments, name, principal, user),
   });
   embed.bind((request, principal, signal, requestId) => gateway.embed(request, principal, signal, requestId));
   // Batch lines run through the finished gateway; the area closes before the stores it writes to.

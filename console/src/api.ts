@@ -19,6 +19,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The error object of the answer (`{message, code, param, ...}`), for pages that show more than the message. */
+    readonly detail?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -28,8 +30,8 @@ async function parse<T>(response: Response): Promise<T> {
   const text = await response.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
-    const error = (body as { error?: { message?: string } } | undefined)?.error;
-    throw new ApiError(response.status, error?.message ?? `HTTP ${response.status}`);
+    const error = (body as { error?: { message?: string } & Record<string, unknown> } | undefined)?.error;
+    throw new ApiError(response.status, error?.message ?? `HTTP ${response.status}`, error);
   }
   return body as T;
 }
@@ -44,6 +46,12 @@ export async function postJson<T>(path: string, body: unknown): Promise<T> {
 
 export async function putJson<T>(path: string, body: unknown): Promise<T> {
   return parse<T>(await fetch(path, { method: "PUT", headers: headers({ "content-type": "application/json" }), body: JSON.stringify(body) }));
+}
+
+/** Any JSON call (PATCH, DELETE, ...): the body is sent as JSON when given. */
+export async function sendJson<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = body === undefined ? { method, headers: headers() } : { method, headers: headers({ "content-type": "application/json" }), body: JSON.stringify(body) };
+  return parse<T>(await fetch(path, init));
 }
 
 export async function postForm<T>(path: string, form: FormData): Promise<T> {

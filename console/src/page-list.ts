@@ -7,6 +7,11 @@ import { LogsPage } from "./pages/logs/logs-page";
 import { ModelsPage } from "./pages/models-page";
 import { PlaygroundPage } from "./pages/playground-page";
 import { UsagePage } from "./pages/usage-page";
+import { AdminAuditPage } from "./pages/audit/admin-audit-page";
+import { GuardrailAuditPage } from "./pages/audit/guardrail-audit-page";
+import { DeploymentsPage } from "./pages/deployments/deployments-page";
+import { KnowledgePage } from "./pages/knowledge/knowledge-page";
+import { ProjectsPage } from "./pages/projects/projects-page";
 
 /** What every page gets: the part of the address after its id (`#models/gpt-4o` gives `gpt-4o`). */
 export interface PageProps {
@@ -39,4 +44,9 @@ export const pageList: PageEntry[] = [
   { id: "usage", title: "Usage", section: "Observe", component: UsagePage },
   { id: "logs", title: "Logs", section: "Observe", component: LogsPage, needs: "admin-read" },
   { id: "config", title: "Configuration", section: "Manage", component: ConfigPage, needs: "master" },
+  { id: "knowledge", title: "Knowledge bases", section: "Customize", component: KnowledgePage },
+  { id: "deployments", title: "Deployments", section: "Customize", component: DeploymentsPage, needs: "master" },
+  { id: "guardrails", title: "Guardrail audit", section: "Observe", component: GuardrailAuditPage, needs: "admin-read" },
+  { id: "audit", title: "Admin audit log", section: "Observe", component: AdminAuditPage, needs: "admin-read" },
+  { id: "projects", title: "Projects & keys", section: "Manage", component: ProjectsPage, needs: "admin-read" },
 ];

@@ -3,6 +3,8 @@ export interface PlaygroundDraft {
   model: string;
   system: string;
   prompt: string;
+  /** A second model for the next column, side by side with `model` (e.g. a fine-tune and its base). */
+  compare?: string;
 }
 
 const DRAFT_STORAGE = "switchyard.playgroundDraft";

@@ -60,7 +60,7 @@ export async function createCustomization(runtime: Runtime, options: Customizati
   const registerJobs = fineTuningRoutes(service, jobs);
   const deployments = new DeploymentStore(options.storage);
   await deployments.load();
-  for (const [name, spec] of Object.entries(runtime.config.deployments)) await deployments.save(name, spec, "config");
+  for (const [name, spec] of Object.entries(runtime.config.deployments)) await deployments.save(name, spec, "config", null);
   const sync = syncDeploymentModels(deployments, runtime.models);
   sync();
   // Another node saved, rolled back or deleted one (or the reconcile timer fired): reload the active versions.

@@ -17,7 +17,7 @@ export interface GatewayOptions {
   /** Middleware for embeddings and text completions (limits, metering); chat-only concerns stay out. */
   callMiddlewares?: ChatMiddleware[];
   /** A public name another model stands for (a deployment), for calls that skip the chat chain. */
-  aliasModel?: (name: string, user: string | undefined) => string | undefined;
+  aliasModel?: (name: string, principal: Principal, user: string | undefined) => string | undefined;
 }
 
 /** The request path between the edges and the providers: auth, middleware, routing. */
@@ -41,7 +41,7 @@ export class Gateway {
     const alias = options.aliasModel;
     this.calls = new PlainCalls(options.callMiddlewares ?? [], (name, principal, user) => {
       const entry = this.resolveModel(name, principal);
-      const target = alias?.(name, user);
+      const target = alias?.(name, principal, user);
       // The allow-list and ownership apply to the model a deployment maps to as well as to its name.
       return target === undefined || target === name ? entry : this.resolveModel(target, principal);
     });

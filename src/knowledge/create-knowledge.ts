@@ -4,7 +4,7 @@ import type { ChatMiddleware } from "../gateway/pipeline.js";
 import type { Storage } from "../storage/database.js";
 import { KnowledgeService, type Embedder, type FileReader } from "./knowledge-service.js";
 import { KnowledgeStore } from "./knowledge-store.js";
-import { retrievalMiddleware } from "./retrieval-middleware.js";
+import { retrievalMiddleware, type RetrievalOptions } from "./retrieval-middleware.js";
 import { knowledgeRoutes } from "./routes.js";
 
 export interface KnowledgeOptions {
@@ -14,7 +14,7 @@ export interface KnowledgeOptions {
   /** Reads an uploaded file of a project, for documents added by `file_id`. */
   readFile?: FileReader;
   /** The knowledge base attached to a public model name (a deployment's `knowledge_base`). */
-  baseForModel?: (model: string) => string | undefined;
+  baseForModel?: RetrievalOptions["baseForModel"];
 }
 
 export interface Knowledge {

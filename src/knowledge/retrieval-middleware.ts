@@ -6,7 +6,7 @@
  * it still sees the deployment's name.
  */
 import { SwitchyardError } from "../core/errors.js";
-import type { GatewayContext } from "../gateway/context.js";
+import type { GatewayContext, Principal } from "../gateway/context.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
 import { contextBlock, insertContext, lastUserText, sourcesHeader } from "./context-block.js";
 import type { KnowledgeService, SearchHit } from "./knowledge-service.js";
@@ -19,8 +19,17 @@ const MAX_BASES_PER_REQUEST = 4;
 
 export interface RetrievalOptions {
   service: KnowledgeService;
-  /** The knowledge base an administrator attached to this public model name (a deployment), if any. */
-  baseForModel?: (model: string) => string | undefined;
+  /**
+   * The knowledge base an administrator attached to this public model name (a deployment the caller
+   * may call), if any, and the project that owns the deployment (undefined: shared, from the config
+   * file), whose bases are the only ones it may attach.
+   */
+  baseForModel?: (model: string, principal: Principal) => AttachedBase | undefined;
+}
+
+export interface AttachedBase {
+  baseId: string;
+  ownerProjectId?: string;
 }
 
 function requestedIds(header: string | string[] | undefined): string[] {
@@ -36,9 +45,11 @@ async function basesFor(context: GatewayContext, options: RetrievalOptions): Pro
   const { store } = options.service;
   const projectId = context.principal.projectId ?? "default";
   const bases = await Promise.all(requestedIds(context.headers?.[KNOWLEDGE_BASE_HEADER]).map(async (id) => ({ base: await store.getBase(id, projectId), attached: false })));
-  const attachedId = options.baseForModel?.(context.request.model);
-  if (attachedId !== undefined && !bases.some(({ base }) => base.id === attachedId)) {
-    const base = await store.getBase(attachedId, undefined).catch((error: unknown) => {
+  const attached = options.baseForModel?.(context.request.model, context.principal);
+  const attachedId = attached?.baseId;
+  if (attached !== undefined && !bases.some(({ base }) => base.id === attachedId)) {
+    // A project's deployment reaches only its own project's bases, whatever id its spec names.
+    const base = await store.getBase(attached.baseId, attached.ownerProjectId).catch((error: unknown) => {
       if (error instanceof SwitchyardError && error.code === "SWY_ERR_NOT_FOUND") {
         throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `The deployment '${context.request.model}' names the knowledge base '${attachedId}', which does not exist.`, { param: "model" });
       }
@@ -53,7 +64,7 @@ export function retrievalMiddleware(options: RetrievalOptions): ChatMiddleware {
   return {
     name: "knowledge",
     async handle(context, next) {
-      if (context.headers?.[KNOWLEDGE_BASE_HEADER] === undefined && options.baseForModel?.(context.request.model) === undefined) return next(context);
+      if (context.headers?.[KNOWLEDGE_BASE_HEADER] === undefined && options.baseForModel?.(context.request.model, context.principal) === undefined) return next(context);
       const bases = await basesFor(context, options);
       const query = lastUserText(context.request.messages);
       if (bases.length === 0 || query === undefined) return next(context);

@@ -111,7 +111,7 @@ export async function promoteCanary(
 ): Promise<NonNullable<AppliedChange["deployment"]>> {
   const active = targets.deployments.get(input.deployment);
   if (!active) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `Invalid value for 'deployment': no deployment '${input.deployment}'.`, { param: "deployment" });
-  const saved = await targets.deployments.save(input.deployment, withCanary(active.spec, input.candidate, input.share), "api");
+  const saved = await targets.deployments.save(input.deployment, withCanary(active.spec, input.candidate, input.share), "api", active.project_id);
   await targets.publish(changeTopics.deployments, input.deployment);
   return { name: input.deployment, previous_version: active.version, version: saved.version, canary_share: input.share };
 }
@@ -127,6 +127,6 @@ export async function restoreCanary(targets: PromotionTargets, applied: NonNulla
   }
   const previous = (await targets.deployments.versions(applied.name)).find((version) => version.version === applied.previous_version);
   if (!previous) throw new SwitchyardError("SWY_ERR_CONFLICT", `The deployment '${applied.name}' no longer has version ${applied.previous_version}.`);
-  await targets.deployments.save(applied.name, previous.spec, "api");
+  await targets.deployments.save(applied.name, previous.spec, "api", active.project_id);
   await targets.publish(changeTopics.deployments, applied.name);
 }

@@ -53,7 +53,7 @@ export function createPromotions(options: PromotionsOptions): Promotions {
     name: "promotions",
     store,
     service,
-    routes: promotionRoutes({ service, store }),
+    routes: promotionRoutes({ service, store, deployments: options.targets.deployments }),
     async close() {
       clearInterval(timer);
       await checking;

@@ -1,13 +1,14 @@
 /**
- * `/admin/promotions` behind the admin guard. Creating one changes routing every project shares (an
- * auto model's weak tier, a deployment), so it takes the master key, which names the project whose
- * log gives the held-out set and who owns the record. A project's admin and viewer keys read their
- * own project's promotions; its admin key may roll one back. Another project's answers 404.
+ * `/admin/promotions` behind the admin guard. The master key promotes for any project (`project_id`:
+ * whose log gives the held-out set and who owns the record) into auto models and deployments; a
+ * project's admin key promotes for its own project into deployments it owns, and rolls its own back;
+ * a viewer key reads. Another project's promotion answers 404.
  */
 import { z } from "zod";
 import { SwitchyardError } from "../core/errors.js";
 import { recordAuditBefore } from "../control/audit/audit-hooks.js";
-import { adminAccessOf, adminProjectScope, requireGlobalAdmin } from "../http/admin-guard.js";
+import type { DeploymentStore } from "../customization/deployments/deployment-store.js";
+import { adminAccessOf, adminProjectScope } from "../http/admin-guard.js";
 import { parseBody, parseParam } from "../http/parse-body.js";
 import type { RouteRegistrar } from "../http/route-registrar.js";
 import { errorBody, errorHeaders } from "../http/wire-error.js";
@@ -16,6 +17,7 @@ import type { PromotionService } from "./promotion-service.js";
 import { promotionNotFound, type PromotionStore } from "./promotion-store.js";
 import { promotionView } from "./promotion-view.js";
 import { promotionRequestSchema } from "./request-schema.js";
+import type { PromotionRequest } from "./types.js";
 
 export const promotionListQuerySchema = z
   .object({
@@ -31,14 +33,30 @@ export const promotionRollbackSchema = z.object({ reason: z.string().min(1).max(
 
 const idSchema = z.string().regex(/^prm_[A-Za-z0-9]{1,40}$/, "a promotion id (prm_...)");
 
-export function promotionRoutes(options: { service: PromotionService; store: PromotionStore }): RouteRegistrar {
-  const { service, store } = options;
+/**
+ * What a project's admin key may promote into: a deployment its project owns. An auto model (and a
+ * deployment from the config file) serves every project, so changing it takes the master key.
+ */
+function ownTarget(body: PromotionRequest, projectId: string, deployments: DeploymentStore): void {
+  if (body.auto_model !== undefined) {
+    throw new SwitchyardError("SWY_ERR_FORBIDDEN", "Promoting into an auto model changes routing every project shares: it needs the master key.");
+  }
+  const deployment = body.deployment === undefined ? undefined : deployments.visible(body.deployment, projectId);
+  if (deployment && deployment.project_id === null) {
+    throw new SwitchyardError("SWY_ERR_FORBIDDEN", `The deployment '${body.deployment}' comes from the config file and serves every project: promoting into it needs the master key.`);
+  }
+}
+
+export function promotionRoutes(options: { service: PromotionService; store: PromotionStore; deployments: DeploymentStore }): RouteRegistrar {
+  const { service, store, deployments } = options;
   return (app) => {
     app.post("/admin/promotions", async (request, reply) => {
-      const access = requireGlobalAdmin(request);
+      const access = adminAccessOf(request);
       const body = parseBody(promotionRequestSchema, request.body);
+      const projectId = adminProjectScope(request, body.project_id) ?? "default";
+      if (access.projectId !== undefined) ownTarget(body, access.projectId, deployments);
       try {
-        return promotionView(await service.create(body, body.project_id ?? "default", access.keyId));
+        return promotionView(await service.create(body, projectId, access.keyId));
       } catch (error) {
         if (!(error instanceof HeldOutError)) throw error;
         // The dataset builder's refusal shape: the counts beside the message.

@@ -139,7 +139,8 @@ export class PromotionService {
       plan = { strong: auto.strong, weak: auto.weak, weakTier };
     }
     if (request.deployment !== undefined) {
-      const active = this.options.targets.deployments.get(request.deployment);
+      // Another project's deployment reads like a missing one.
+      const active = this.options.targets.deployments.visible(request.deployment, projectId);
       if (!active) throw new SwitchyardError("SWY_ERR_NOT_FOUND", `Invalid value for 'deployment': no deployment '${request.deployment}'.`, { param: "deployment" });
       plan ??= { strong: request.strong ?? deploymentModelOf(active.spec) };
     }

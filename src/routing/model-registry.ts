@@ -38,10 +38,15 @@ export interface ModelEntry {
   /** Where the entry came from: the config file, a provider's own list, or the runtime (fine-tunes, deployments). */
   origin: "config" | "provider" | "runtime";
   /**
-   * The project that owns the model (fine-tunes and their checkpoints). Other projects' keys neither
-   * list nor call it: to them it does not exist. Undefined means every project may use it.
+   * The project that owns the model (fine-tunes and their checkpoints, deployments). Other projects'
+   * keys neither list nor call it: to them it does not exist. Undefined means every project may use it.
    */
   projectId?: string;
+  /**
+   * Set when the routes are another model's, shown for the catalog (a deployment): owning the name
+   * does not make the upstream model the owner's, so the `provider/model` shorthand stays open to others.
+   */
+  borrowedRoutes?: boolean;
 }
 
 /** Whether a caller acting for `projectId` may see an entry; undefined means any project (the master key). */
@@ -122,7 +127,7 @@ export class ModelRegistry {
   private ownedElsewhere(provider: string, model: string, projectId: string | undefined): boolean {
     if (projectId === undefined || !this.hasOwnedEntries) return false;
     for (const entry of this.entries.values()) {
-      if (visibleTo(entry, projectId)) continue;
+      if (visibleTo(entry, projectId) || entry.borrowedRoutes) continue;
       if (entry.routes.some((route) => route.provider.name === provider && route.model === model)) return true;
     }
     return false;

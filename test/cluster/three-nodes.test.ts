@@ -85,6 +85,13 @@ describe("three gateway nodes on one PostgreSQL and one Redis", () => {
     expect(answer.json.object).toBe("chat.completion");
     // The system prompt the deployment adds reached the upstream through node 3.
     expect(JSON.stringify(emulator.requests.at(-1)!.body)).toContain("Be brief.");
+    // The owner travels with it: node 3 answers another project's key as if the name did not exist.
+    const outsider = (await one.call("POST", "/admin/projects", { key: MASTER, json: { name: "outsider" } })).json as { id: string };
+    const outsiderKey = ((await one.call("POST", "/admin/keys", { key: MASTER, json: { project_id: outsider.id } })).json as { key: string }).key;
+    const foreign = await three.call("POST", "/v1/chat/completions", { key: outsiderKey, json: { model: "support-bot", messages: [{ role: "user", content: "hi" }] } });
+    expect(foreign.status).toBe(404);
+    const listed = (await three.call("GET", "/v1/models", { key: outsiderKey })).json as { data: Array<{ id: string }> };
+    expect(listed.data.map((model) => model.id)).not.toContain("support-bot");
 
     await one.call("DELETE", "/admin/deployments/support-bot", { key: MASTER });
     await waitFor(async () => {

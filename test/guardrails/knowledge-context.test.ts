@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { defaultReply } from "../emulators/openai/responder.js";
-import { MASTER, knowledgeFixture, projectKey, type KnowledgeFixture } from "../knowledge/fixture.js";
+import { MASTER, knowledgeFixture, projectWithKey, type KnowledgeFixture } from "../knowledge/fixture.js";
 
 const EMAIL = "ada.quist@velin.example";
 const CARD = "4111 1111 1111 1111";
@@ -13,6 +13,7 @@ describe("guardrails on text a knowledge base adds to the prompt", () => {
   let fixture: KnowledgeFixture;
   let app: App;
   let key: string;
+  let projectId: string;
 
   const call = async (method: "GET" | "POST", url: string, payload?: unknown, headers: Record<string, string> = {}) =>
     app.server.inject({ method, url, headers: { authorization: `Bearer ${key}`, ...headers }, payload: payload as Record<string, unknown> | undefined });
@@ -54,7 +55,7 @@ describe("guardrails on text a knowledge base adds to the prompt", () => {
     providers.up!.base_url = fixture.upstream.baseURL;
     providers.inhouse!.base_url = fixture.upstream.baseURL;
     app = await fixture.open();
-    key = await projectKey(app, "harbour");
+    ({ key, projectId } = await projectWithKey(app, "harbour"));
   });
 
   afterAll(async () => {
@@ -108,7 +109,7 @@ describe("guardrails on text a knowledge base adds to the prompt", () => {
 
   it("masks a chunk for a deployment that carries the knowledge base", async () => {
     const base = await createBase("embedder");
-    const deployed = await app.server.inject({ method: "PUT", url: "/admin/deployments/harbour-bot", headers: { authorization: `Bearer ${MASTER}` }, payload: { model: "chat", knowledge_base: base } });
+    const deployed = await app.server.inject({ method: "PUT", url: `/admin/deployments/harbour-bot?project_id=${projectId}`, headers: { authorization: `Bearer ${MASTER}` }, payload: { model: "chat", knowledge_base: base } });
     expect(deployed.statusCode).toBeLessThan(300);
     const response = await ask("harbour-bot", base);
     expect(response.statusCode).toBe(200);

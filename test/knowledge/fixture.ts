@@ -48,10 +48,16 @@ export async function knowledgeFixture(extra: Record<string, unknown> = {}): Pro
 
 /** A project and a virtual key in it; returns the key. */
 export async function projectKey(app: App, name: string): Promise<string> {
+  return (await projectWithKey(app, name)).key;
+}
+
+/** A new project and a key of it; the id is what the master key names when it makes things for the project. */
+export async function projectWithKey(app: App, name: string): Promise<{ projectId: string; key: string }> {
   const auth = { authorization: `Bearer ${MASTER}` };
   const project = await app.server.inject({ method: "POST", url: "/admin/projects", headers: auth, payload: { name } });
   if (project.statusCode >= 300) throw new Error(project.body);
-  const key = await app.server.inject({ method: "POST", url: "/admin/keys", headers: auth, payload: { project_id: (project.json() as { id: string }).id } });
+  const projectId = (project.json() as { id: string }).id;
+  const key = await app.server.inject({ method: "POST", url: "/admin/keys", headers: auth, payload: { project_id: projectId } });
   if (key.statusCode >= 300) throw new Error(key.body);
-  return (key.json() as { key: string }).key;
+  return { projectId, key: (key.json() as { key: string }).key };
 }

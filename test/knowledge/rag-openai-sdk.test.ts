@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
-import { MASTER, knowledgeFixture, projectKey, type KnowledgeFixture } from "./fixture.js";
+import { MASTER, knowledgeFixture, projectWithKey, type KnowledgeFixture } from "./fixture.js";
 
 const HARBOUR = "The harbour master of Port Velin is Ada Quist. She has held the post since 2019.";
 const BAKERY = "The bakery on Canal Street opens at six and sells rye bread baked in a wood oven.";
@@ -26,6 +26,7 @@ describe("retrieval-augmented chat through the official openai SDK", () => {
   let app: App;
   let baseURL: string;
   let key: string;
+  let projectId: string;
   let client: OpenAI;
   const documents: Record<string, string> = {};
 
@@ -47,7 +48,7 @@ describe("retrieval-augmented chat through the official openai SDK", () => {
     app = await fixture.open();
     await app.server.listen({ host: "127.0.0.1", port: 0 });
     baseURL = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}/v1`;
-    key = await projectKey(app, "town");
+    ({ key, projectId } = await projectWithKey(app, "town"));
     client = new OpenAI({ baseURL, apiKey: key, maxRetries: 0 });
   });
 
@@ -94,7 +95,7 @@ describe("retrieval-augmented chat through the official openai SDK", () => {
 
   it("a deployment with a knowledge base grounds calls to its name without any header", async () => {
     const town = await createBase("town-deployment", [BAKERY], { top_k: 1 });
-    const saved = await fetch(`${baseURL.replace(/\/v1$/, "")}/admin/deployments/town-guide`, {
+    const saved = await fetch(`${baseURL.replace(/\/v1$/, "")}/admin/deployments/town-guide?project_id=${projectId}`, {
       method: "PUT",
       headers: { authorization: `Bearer ${MASTER}`, "content-type": "application/json" },
       body: JSON.stringify({ model: "chat", system_prompt: "You are the town guide.", knowledge_base: town }),

@@ -144,9 +144,11 @@ describe("bad input answers 4xx in OpenAI's error format and records nothing", (
     expect(noTarget.json.error.type).toBe("invalid_request_error");
   });
 
-  it("a project key cannot promote (it changes routing every project shares)", async () => {
-    const response = await as(adminKey, "POST", "/admin/promotions", { candidate: "cheap", auto_model: "smart", held_out: heldOut });
-    expect(response.status).toBe(403);
+  it("a project key cannot promote into what every project shares: an auto model, a config-file deployment", async () => {
+    const auto = await as(adminKey, "POST", "/admin/promotions", { candidate: "cheap", auto_model: "smart", held_out: heldOut });
+    expect(auto.status).toBe(403);
+    const shared = await as(adminKey, "POST", "/admin/promotions", { candidate: "cheap", deployment: "desk", held_out: heldOut });
+    expect(shared.status).toBe(403);
     expect((await as(MASTER, "GET", `/admin/promotions?project_id=${project}`)).json.data).toEqual([]);
   });
 });
@@ -225,12 +227,15 @@ describe("the gate", () => {
     expect(audit.some((entry) => entry.key_id === "promotion-monitor" && entry.path === `/admin/promotions/${done.id}/rollback`)).toBe(true);
   }, 120_000);
 
-  it("joins a deployment as a canary variant, and a rollback by hand restores the previous version", async () => {
-    const created = await as(MASTER, "POST", "/admin/promotions", { project_id: project, candidate: "cheap", deployment: "desk", canary_share: 0.25, held_out: heldOut });
+  it("a project's admin key promotes into its own deployment as a canary variant; a rollback by hand restores the previous version", async () => {
+    expect((await as(adminKey, "PUT", "/admin/deployments/own-desk", { model: "strong" })).status).toBe(200);
+    expect((await as(otherAdmin, "POST", "/admin/promotions", { candidate: "cheap", deployment: "own-desk", held_out: heldOut })).status).toBe(404);
+    const created = await as(adminKey, "POST", "/admin/promotions", { candidate: "cheap", deployment: "own-desk", canary_share: 0.25, held_out: heldOut });
     expect(created.status, created.body).toBe(200);
     const done = await settled(created.json.id);
     expect(done.status, JSON.stringify(done.refusal)).toBe("promoted");
-    const deployment = (await as(MASTER, "GET", "/admin/deployments/desk")).json;
+    const deployment = (await as(MASTER, "GET", "/admin/deployments/own-desk")).json;
+    expect(deployment.project_id).toBe(project);
     expect(deployment.spec.variants).toEqual([
       { name: "current", model: "strong", weight: 0.75 },
       { name: "promoted", model: "cheap", weight: 0.25 },
@@ -240,7 +245,7 @@ describe("the gate", () => {
     const back = await as(adminKey, "POST", `/admin/promotions/${done.id}/rollback`, { reason: "the desk prefers the strong model" });
     expect(back.status, back.body).toBe(200);
     expect(back.json.status).toBe("rolled_back");
-    expect((await as(MASTER, "GET", "/admin/deployments/desk")).json.spec).toMatchObject({ model: "strong" });
+    expect((await as(MASTER, "GET", "/admin/deployments/own-desk")).json.spec).toMatchObject({ model: "strong" });
     const again = await as(adminKey, "POST", `/admin/promotions/${done.id}/rollback`, {});
     expect(again.status).toBe(409);
   }, 90_000);

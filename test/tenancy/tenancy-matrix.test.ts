@@ -38,6 +38,12 @@ describe("tenancy: another project's key sees 404 for every resource and verb", 
   let baseId: string;
   let documentId: string;
   let requestA: string;
+  let adminA: string;
+  let adminB: string;
+  let viewerB: string;
+  let projectB: string;
+  let batchA: string;
+  let responseA: string;
 
   const call = async (key: string, method: Verb, url: string, body?: unknown) => {
     const response = await fetch(`${base}${url}`, {
@@ -68,10 +74,15 @@ describe("tenancy: another project's key sees 404 for every resource and verb", 
     });
     base = await app.server.listen({ port: 0, host: "127.0.0.1" });
     projectA = (await admin("POST", "/admin/projects", { name: "tenant-a" })).id;
-    const projectB = (await admin("POST", "/admin/projects", { name: "tenant-b" })).id;
+    projectB = (await admin("POST", "/admin/projects", { name: "tenant-b" })).id;
     keyA = (await admin("POST", "/admin/keys", { project_id: projectA })).key;
     keyB = (await admin("POST", "/admin/keys", { project_id: projectB })).key;
     limitedB = (await admin("POST", "/admin/keys", { project_id: projectB, models: ["cheap", "cheap-bot"] })).key;
+    adminA = (await admin("POST", "/admin/keys", { project_id: projectA, role: "admin" })).key;
+    adminB = (await admin("POST", "/admin/keys", { project_id: projectB, role: "admin" })).key;
+    viewerB = (await admin("POST", "/admin/keys", { project_id: projectB, role: "viewer" })).key;
+    expect((await call(MASTER, "PUT", `/admin/projects/${projectA}/logging`, { store_requests: true })).status).toBe(200);
+    expect((await call(adminA, "PUT", "/admin/deployments/a-bot", { model: "cheap", system_prompt: "You are A's bot." })).status).toBe(200);
 
     const a = client(keyA);
     fileId = (await a.files.create({ file: await toFile(Buffer.from(dataset), "train.jsonl"), purpose: "fine-tune" })).id;
@@ -96,6 +107,12 @@ describe("tenancy: another project's key sees 404 for every resource and verb", 
     const answered = await call(keyA, "POST", "/v1/chat/completions", { model: "cheap", messages: [{ role: "user", content: "tenant A's secret question" }] });
     expect(answered.status).toBe(200);
     requestA = answered.headers.get("x-request-id")!;
+    const batchInput = await a.files.create({
+      file: await toFile(Buffer.from(`${JSON.stringify({ custom_id: "one", method: "POST", url: "/v1/chat/completions", body: { model: "cheap", messages: [{ role: "user", content: "batched" }] } })}\n`), "batch.jsonl"),
+      purpose: "batch",
+    });
+    batchA = (await a.batches.create({ input_file_id: batchInput.id, endpoint: "/v1/chat/completions", completion_window: "24h" })).id;
+    responseA = (await a.responses.create({ model: "cheap", input: "tenant A's stored response" })).id;
   }, 60_000);
 
   afterAll(async () => {
@@ -202,6 +219,140 @@ describe("tenancy: another project's key sees 404 for every resource and verb", 
     expect(chat.requests.length).toBe(before + 1);
     const hitForA = await call(keyA, "POST", "/v1/chat/completions", { model: "cheap", messages: [{ role: "user", content: "tenant A's secret question" }] });
     expect(hitForA.headers.get("x-switchyard-cache")).toBe("hit");
+  });
+
+  /** B's answer for A's thing and for a missing one: both 404, and the message names nothing of A's. */
+  const expectSameAsMissing = async (key: string, method: Verb, url: string, missingUrl: string, body?: unknown) => {
+    const foreign = await call(key, method, url, body);
+    const missing = await call(key, method, missingUrl, body);
+    expect({ method, url, status: foreign.status }).toEqual({ method, url, status: 404 });
+    expect({ method, missingUrl, status: missing.status }).toEqual({ method, missingUrl, status: 404 });
+    const errorOf = (text: string) => (JSON.parse(text) as { error: { code: string; message: string } }).error;
+    expect(errorOf(foreign.body).code).toBe(errorOf(missing.body).code);
+    expect(errorOf(foreign.body).message).not.toMatch(/tenant-a|another project|not yours|forbidden/i);
+    expect(errorOf(foreign.body).message).not.toContain(projectA);
+  };
+
+  it("deployments: B's admin key gets a missing name's 404 on every verb for A's, and never changes it", async () => {
+    const spec = { model: "cheap", system_prompt: "B's takeover." };
+    const rows: Array<[Verb, string, unknown?]> = [
+      ["GET", "/admin/deployments/a-bot"],
+      ["PUT", "/admin/deployments/a-bot", spec],
+      ["POST", "/admin/deployments/a-bot/rollback", {}],
+      ["DELETE", "/admin/deployments/a-bot"],
+    ];
+    for (const [method, url, body] of rows) {
+      // A PUT of a missing name creates it, so the missing-name comparison for PUT is the config file's deployment.
+      const missingUrl = method === "PUT" ? "/admin/deployments/cheap-bot" : url.replace("a-bot", "nobody-bot");
+      await expectSameAsMissing(adminB, method, url, missingUrl, body);
+    }
+    expect((await call(viewerB, "GET", "/admin/deployments/a-bot")).status).toBe(404);
+    expect((await call(adminB, "GET", `/admin/deployments?project_id=${projectA}`)).status).toBe(404);
+    const listedB = JSON.parse((await call(adminB, "GET", "/admin/deployments")).body) as { data: Array<{ name: string }> };
+    expect(listedB.data.map((deployment) => deployment.name)).not.toContain("a-bot");
+
+    // A's deployment is untouched: still its first version, with A's prompt.
+    const own = JSON.parse((await call(adminA, "GET", "/admin/deployments/a-bot")).body) as { version: number; project_id: string; spec: { system_prompt: string } };
+    expect(own).toMatchObject({ version: 1, project_id: projectA, spec: { system_prompt: "You are A's bot." } });
+    const listedA = JSON.parse((await call(adminA, "GET", "/admin/deployments")).body) as { data: Array<{ name: string }> };
+    expect(listedA.data.map((deployment) => deployment.name)).toEqual(["a-bot"]);
+    const all = JSON.parse((await call(MASTER, "GET", "/admin/deployments")).body) as { data: Array<{ name: string; project_id: string | null }> };
+    expect(all.data.find((deployment) => deployment.name === "a-bot")?.project_id).toBe(projectA);
+    expect(all.data.find((deployment) => deployment.name === "cheap-bot")?.project_id).toBeNull();
+  });
+
+  it("deployments: A's admin key updates and rolls back its own; B's own is B's", async () => {
+    const updated = await call(adminA, "PUT", "/admin/deployments/a-bot-2", { model: "cheap", system_prompt: "first" });
+    expect(JSON.parse(updated.body)).toMatchObject({ version: 1, project_id: projectA });
+    expect(JSON.parse((await call(adminA, "PUT", "/admin/deployments/a-bot-2", { model: "cheap", system_prompt: "second" })).body)).toMatchObject({ version: 2 });
+    expect(JSON.parse((await call(adminA, "POST", "/admin/deployments/a-bot-2/rollback", {})).body)).toMatchObject({ version: 1, project_id: projectA });
+    expect((await call(viewerB, "PUT", "/admin/deployments/b-view", { model: "cheap" })).status).toBe(403);
+    const mine = await call(adminB, "PUT", "/admin/deployments/b-bot", { model: "cheap" });
+    expect(JSON.parse(mine.body)).toMatchObject({ name: "b-bot", project_id: projectB });
+    // B's admin asking to create for A is told A does not exist.
+    expect((await call(adminB, "PUT", `/admin/deployments/b-bot-for-a?project_id=${projectA}`, { model: "cheap" })).status).toBe(404);
+    expect((await call(adminA, "DELETE", "/admin/deployments/a-bot-2")).status).toBe(200);
+    expect((await call(adminA, "GET", "/admin/deployments/a-bot-2")).status).toBe(404);
+  });
+
+  it("deployments: B neither sees nor calls A's by name, which answers like a missing model; A does", async () => {
+    const listedB = (await client(keyB).models.list()).data.map((model) => model.id);
+    expect(listedB).not.toContain("a-bot");
+    expect(listedB).toContain("cheap-bot");
+    expect((await client(keyA).models.list()).data.map((model) => model.id)).toContain("a-bot");
+    await expectSameAsMissing(keyB, "GET", "/v1/models/a-bot", "/v1/models/nobody-bot");
+    const chatBody = (model: string) => ({ model, messages: [{ role: "user", content: "hi" }] });
+    const before = chat.requests.length;
+    const foreign = await call(keyB, "POST", "/v1/chat/completions", chatBody("a-bot"));
+    const missing = await call(keyB, "POST", "/v1/chat/completions", chatBody("nobody-bot"));
+    expect(foreign.status).toBe(404);
+    expect(JSON.parse(foreign.body).error.code).toBe(JSON.parse(missing.body).error.code);
+    expect(JSON.parse(foreign.body).error.message.replace("a-bot", "NAME")).toBe(JSON.parse(missing.body).error.message.replace("nobody-bot", "NAME"));
+    expect(foreign.headers.get("x-switchyard-deployment")).toBeNull();
+    expect(chat.requests.length).toBe(before);
+    const embedForeign = await call(keyB, "POST", "/v1/embeddings", { model: "a-bot", input: "hi" });
+    const embedMissing = await call(keyB, "POST", "/v1/embeddings", { model: "nobody-bot", input: "hi" });
+    expect(embedForeign.status).toBe(404);
+    expect(JSON.parse(embedForeign.body).error.code).toBe(JSON.parse(embedMissing.body).error.code);
+
+    const asA = await call(keyA, "POST", "/v1/chat/completions", chatBody("a-bot"));
+    expect(asA.status).toBe(200);
+    expect(asA.headers.get("x-switchyard-deployment")).toBe("a-bot@v1");
+    // Owning a deployment does not own the model it borrows: B's provider/model shorthand still works.
+    expect((await call(keyB, "POST", "/v1/chat/completions", chatBody("openai/gpt-4o-mini"))).status).toBe(200);
+  });
+
+  it("a deployment reaches only its own project's knowledge bases", async () => {
+    expect((await call(adminB, "PUT", "/admin/deployments/b-reader", { model: "cheap", knowledge_base: baseId })).status).toBe(200);
+    const asB = await call(keyB, "POST", "/v1/chat/completions", { model: "b-reader", messages: [{ role: "user", content: "Where does Zorblax live?" }] });
+    expect(asB.status).toBe(400);
+    expect(asB.body).not.toContain("forest");
+    expect(asB.headers.get("x-switchyard-sources")).toBeNull();
+  });
+
+  it("logs, datasets, feedback summaries and logging settings: B's admin key gets 404 for A's", async () => {
+    await app.logs.writer.flush();
+    const missingProject = "prj_missing000000";
+    const rows: Array<[Verb, string, string, unknown?]> = [
+      ["GET", `/admin/logs/${requestA}`, "/admin/logs/req_missing000000"],
+      ["DELETE", `/admin/logs/${requestA}`, "/admin/logs/req_missing000000"],
+      ["GET", `/admin/logs?project_id=${projectA}`, `/admin/logs?project_id=${missingProject}`],
+      ["GET", `/admin/projects/${projectA}/logging`, `/admin/projects/${missingProject}/logging`],
+      ["PUT", `/admin/projects/${projectA}/logging`, `/admin/projects/${missingProject}/logging`, { store_requests: false }],
+      ["POST", "/admin/datasets/from-logs", "/admin/datasets/from-logs", { project_id: projectA }],
+      ["GET", `/admin/feedback/summary?project_id=${projectA}`, `/admin/feedback/summary?project_id=${missingProject}`],
+    ];
+    for (const [method, url, missingUrl, body] of rows) {
+      const missingBody = body && typeof body === "object" && "project_id" in body ? { ...body, project_id: missingProject } : body;
+      const foreign = await call(adminB, method, url, body);
+      const missing = await call(adminB, method, missingUrl, missingBody);
+      expect({ method, url, status: foreign.status }).toEqual({ method, url, status: 404 });
+      expect(missing.status).toBe(404);
+      expect(JSON.parse(foreign.body).error.message).not.toMatch(/tenant-a|another project|forbidden/i);
+    }
+    const listedB = JSON.parse((await call(adminB, "GET", "/admin/logs")).body) as { data: Array<{ request_id: string }> };
+    expect(listedB.data.map((row) => row.request_id)).not.toContain(requestA);
+    const own = await call(adminA, "GET", `/admin/logs/${requestA}`);
+    expect(own.status).toBe(200);
+    expect(own.body).toContain("tenant A's secret question");
+  });
+
+  it("batches and stored responses: B gets a missing id's 404 on every verb, and lists none of A's", async () => {
+    await expectSameAsMissing(keyB, "GET", `/v1/batches/${batchA}`, "/v1/batches/batch_missing000000");
+    await expectSameAsMissing(keyB, "POST", `/v1/batches/${batchA}/cancel`, "/v1/batches/batch_missing000000/cancel");
+    const batchesB = JSON.parse((await call(keyB, "GET", "/v1/batches")).body) as { data: unknown[] };
+    expect(batchesB.data).toEqual([]);
+    expect((await call(keyA, "GET", `/v1/batches/${batchA}`)).status).toBe(200);
+
+    await expectSameAsMissing(keyB, "GET", `/v1/responses/${responseA}`, "/v1/responses/resp_missing000000");
+    await expectSameAsMissing(keyB, "GET", `/v1/responses/${responseA}/input_items`, "/v1/responses/resp_missing000000/input_items");
+    await expectSameAsMissing(keyB, "DELETE", `/v1/responses/${responseA}`, "/v1/responses/resp_missing000000");
+    const continued = await call(keyB, "POST", "/v1/responses", { model: "cheap", input: "go on", previous_response_id: responseA });
+    const continuedMissing = await call(keyB, "POST", "/v1/responses", { model: "cheap", input: "go on", previous_response_id: "resp_missing000000" });
+    expect(continued.status).toBe(404);
+    expect(continuedMissing.status).toBe(404);
+    expect(continued.body).not.toContain("tenant A's stored response");
+    expect((await call(keyA, "GET", `/v1/responses/${responseA}`)).status).toBe(200);
   });
 
   it("promotions: another project's admin key gets the 404 a missing id gets, and lists none of A's", async () => {

@@ -34,7 +34,7 @@ export function PlaygroundPage({ subpath }: PageProps) {
   const running = useRef<AbortController | undefined>(undefined);
   const [columns, setColumns] = useState<Column[]>([
     { id: 0, model: draft?.model ?? subpath, output: "", running: false },
-    { id: 1, model: "", output: "", running: false },
+    { id: 1, model: draft?.compare ?? "", output: "", running: false },
   ]);
 
   useEffect(() => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { auditQuerySchema } from "../../control/audit/audit-routes.js";
 import { modelSchema } from "../../config/schema.js";
+import { deploymentProjectQuerySchema, deploymentRollbackSchema } from "../../customization/deployments/routes.js";
 import { deploymentSpecSchema } from "../../customization/deployments/spec.js";
 import { auditQuerySchema as guardrailAuditQuerySchema } from "../../guardrails/admin-routes.js";
 import { providerDefinitions } from "../../providers/registry.js";
@@ -55,10 +56,10 @@ export const adminOperations: Operation[] = [
   { method: "get", path: "/admin/usage/records", tag: "Admin: usage and audit", summary: "Newest usage rows", auth: "master", query: usageQuerySchema, responses: ok("Rows", named("UsageRecordList", usageRecordListSchema)) },
   { method: "get", path: "/admin/audit", tag: "Admin: usage and audit", summary: "Admin API audit log", auth: "master", query: auditQuerySchema, responses: ok("Entries", named("AuditList", out.auditListSchema)) },
   { method: "get", path: "/admin/guardrails/audit", tag: "Admin: usage and audit", summary: "Guardrail findings (when guardrails are configured)", auth: "master", query: guardrailAuditQuerySchema, responses: ok("Entries", named("AuditList", out.auditListSchema)) },
-  { method: "get", path: "/admin/deployments", tag: "Admin: deployments", summary: "List deployments", auth: "master", responses: ok("Deployments", named("DeploymentList", out.deploymentListSchema)) },
+  { method: "get", path: "/admin/deployments", tag: "Admin: deployments", summary: "List deployments (a project key: its project's)", auth: "master", query: deploymentProjectQuerySchema, responses: ok("Deployments", named("DeploymentList", out.deploymentListSchema)) },
   { method: "get", path: "/admin/deployments/:name", tag: "Admin: deployments", summary: "One deployment with its versions", auth: "master", responses: ok("The deployment", named("Deployment", out.deploymentSchema)) },
-  { method: "put", path: "/admin/deployments/:name", tag: "Admin: deployments", summary: "Save a deployment (a new version)", auth: "master", body: named("DeploymentSpec", deploymentSpecSchema), responses: ok("The active version", named("Deployment", out.deploymentSchema)) },
-  { method: "post", path: "/admin/deployments/:name/rollback", tag: "Admin: deployments", summary: "Re-activate an older version", auth: "master", body: named("DeploymentRollback", z.object({ version: z.number().int().min(1).optional() }).strict()), responses: ok("The active version", named("Deployment", out.deploymentSchema)) },
+  { method: "put", path: "/admin/deployments/:name", tag: "Admin: deployments", summary: "Save a deployment (a new version); a new one belongs to the key's project, or `project_id` for the master key", auth: "master", query: deploymentProjectQuerySchema, body: named("DeploymentSpec", deploymentSpecSchema), responses: ok("The active version", named("Deployment", out.deploymentSchema)) },
+  { method: "post", path: "/admin/deployments/:name/rollback", tag: "Admin: deployments", summary: "Re-activate an older version", auth: "master", body: named("DeploymentRollback", deploymentRollbackSchema), responses: ok("The active version", named("Deployment", out.deploymentSchema)) },
   { method: "delete", path: "/admin/deployments/:name", tag: "Admin: deployments", summary: "Delete a deployment", auth: "master", responses: ok("Deleted", named("NameDeleted", z.looseObject({ name: z.string(), deleted: z.literal(true) }))) },
   { method: "get", path: "/admin/logs", tag: "Admin: request log", summary: "Stored requests (opt-in per project), filtered and searched", auth: "master", query: logListQuerySchema, responses: ok("Requests", named("RequestLogList", out.requestLogListSchema)) },
   { method: "get", path: "/admin/logs/:request_id", tag: "Admin: request log", summary: "One stored request, masked or (where allowed) unmasked", auth: "master", query: logDetailQuerySchema, responses: ok("The request", named("RequestLog", out.requestLogSchema)) },

@@ -69,7 +69,7 @@ export const deletedByIdSchema = z.looseObject({ id: z.string(), object: z.strin
 
 export const auditListSchema = z.looseObject({ object: z.literal("list"), data: z.array(z.looseObject({})) });
 
-export const deploymentSchema = z.looseObject({ name: z.string(), version: z.number().int(), spec: z.record(z.string(), z.unknown()) });
+export const deploymentSchema = z.looseObject({ name: z.string(), version: z.number().int(), spec: z.record(z.string(), z.unknown()), project_id: z.string().nullable().describe("The owning project; null for a deployment from the config file, which every project may call") });
 export const deploymentListSchema = z.looseObject({ object: z.literal("list"), data: z.array(deploymentSchema) });
 
 export const breakersSchema = z.object({

@@ -152,6 +152,17 @@ export const fineTuningJobSchema = z.looseObject({
   error: z.looseObject({ code: z.string(), message: z.string() }).nullable(),
   backend: z.string(),
 });
+export const fineTuningEstimateSchema = z.looseObject({
+  object: z.literal("fine_tuning.estimate"),
+  model: z.string(),
+  training_file: z.string(),
+  backend: z.string(),
+  hyperparameters: z.looseObject({ n_epochs: z.number().int(), learning_rate_multiplier: z.number(), batch_size: z.number().int() }),
+  statistics: z.looseObject({ examples: z.number().int(), totalTokens: z.number().int(), meanTokensPerExample: z.number() }),
+  trained_tokens: z.number().int(),
+  cost_usd: z.number(),
+  seconds: z.number(),
+});
 export const fineTuningJobListSchema = z.looseObject({ object: z.literal("list"), data: z.array(fineTuningJobSchema), has_more: z.boolean() });
 export const fineTuningEventListSchema = z.looseObject({
   object: z.literal("list"),

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { SwitchyardError } from "../../core/errors.js";
 import type { ChatRequest } from "../../core/types.js";
+import { modelScope, type Principal } from "../../gateway/context.js";
 import type { ChatMiddleware } from "../../gateway/pipeline.js";
 import { setState } from "../../gateway/state.js";
 import { deploymentCallKey } from "./deployment-call.js";
@@ -77,7 +78,8 @@ export function deploymentMiddleware(store: DeploymentStore): ChatMiddleware {
   return {
     name: "deployments",
     async handle(context, next) {
-      const deployment = store.get(context.request.model);
+      // Another project's deployment is no deployment to this caller: routing answers it as a missing model.
+      const deployment = store.visible(context.request.model, modelScope(context.principal));
       if (!deployment) return next(context);
       const applied = applyDeployment(deployment, context.request, context.headers?.[VARIABLES_HEADER]);
       // The guardrails run after this and look the deployment's policy up by the name the client called.
@@ -90,8 +92,8 @@ export function deploymentMiddleware(store: DeploymentStore): ChatMiddleware {
 }
 
 /** The model a deployment name stands for, for calls without messages (embeddings, text completions). */
-export function deploymentModel(store: DeploymentStore, name: string, user: string | undefined): string | undefined {
-  const deployment = store.get(name);
+export function deploymentModel(store: DeploymentStore, name: string, principal: Principal, user: string | undefined): string | undefined {
+  const deployment = store.visible(name, modelScope(principal));
   if (!deployment) return undefined;
   const { spec } = deployment;
   return spec.variants ? chooseVariant(spec.variants, user).model : spec.model;

@@ -10,12 +10,12 @@ import { SwitchyardError } from "../../core/errors.js";
 import { createId } from "../../core/ids.js";
 import type { Logger } from "../../observability/logger.js";
 import type { ModelRegistry, Route } from "../../routing/model-registry.js";
-import { validateDataset, type DatasetReport } from "../files/dataset-validation.js";
+import { validateDataset, type DatasetReport, type DatasetStatistics } from "../files/dataset-validation.js";
 import type { FileStore } from "../files/file-store.js";
 import { JobLeases } from "./job-leases.js";
 import type { JobStore } from "./job-store.js";
 import { FineTunedModels } from "./fine-tuned-models.js";
-import { JobCancelled, terminalStatuses, type BackendName, type FineTuningBackend, type JobRecord, type JobRequest, type JobStatus, type StepMetric } from "./types.js";
+import { JobCancelled, terminalStatuses, type BackendName, type Estimate, type FineTuningBackend, type JobRecord, type JobRequest, type JobStatus, type StepMetric } from "./types.js";
 
 export interface JobServiceOptions {
   jobs: JobStore;
@@ -76,6 +76,24 @@ export class JobService {
       `No fine-tuning backend can train '${model}': it has no local route and no \`fine_tuning.openai\` is configured.`,
       { param: "model" },
     );
+  }
+
+  /**
+   * What a job would train, cost and take, without creating it: the same checks as `create` (the model is one
+   * this project may fine-tune, the training file is its own), then the backend's estimate for the file's
+   * validated statistics.
+   */
+  async estimate(projectId: string, request: Pick<JobRequest, "model" | "training_file" | "backend" | "hyperparameters">): Promise<{ estimate: Estimate; statistics: DatasetStatistics }> {
+    if (this.options.models.get(request.model) !== undefined) this.options.models.resolve(request.model, projectId);
+    const backend = this.backend(request.backend);
+    backend.check(request.model);
+    const file = await this.options.files.get(projectId, request.training_file).catch(() => {
+      throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `No such training file: '${request.training_file}'.`, { param: "training_file" });
+    });
+    if (!file.dataset) {
+      throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `The file '${request.training_file}' was not uploaded with purpose fine-tune, so it has no dataset statistics.`, { param: "training_file" });
+    }
+    return { estimate: backend.estimate(file.dataset.statistics, request.hyperparameters.n_epochs), statistics: file.dataset.statistics };
   }
 
   async create(projectId: string, request: JobRequest): Promise<JobRecord> {

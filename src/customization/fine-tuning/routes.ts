@@ -1,10 +1,10 @@
-/** OpenAI-compatible /v1/fine_tuning/jobs: create, list, retrieve, cancel, events, checkpoints. */
+/** OpenAI-compatible /v1/fine_tuning/jobs: create, list, retrieve, cancel, events, checkpoints; and an estimate before creating one. */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { unixSeconds } from "../../core/ids.js";
 import type { JobService } from "../fine-tuning/job-service.js";
 import type { JobStore } from "../fine-tuning/job-store.js";
-import type { JobRecord, JobRequest } from "../fine-tuning/types.js";
+import type { Hyperparameters, JobRecord, JobRequest } from "../fine-tuning/types.js";
 import { parseBody } from "../../http/parse-body.js";
 import { projectOf } from "../../http/project-of.js";
 
@@ -37,6 +37,16 @@ export const createJobSchema = z
     backend: z.enum(["local", "openai"]).optional(),
   })
   .strict();
+
+/** The hyperparameters a job runs with: what the request gives (top level over `method`), `auto` and absent ones at their defaults. */
+function settleHyperparameters(body: z.infer<typeof createJobSchema>): Hyperparameters {
+  const given = { ...body.method?.supervised?.hyperparameters, ...body.hyperparameters };
+  return {
+    n_epochs: given.n_epochs === undefined || given.n_epochs === "auto" ? 3 : given.n_epochs,
+    learning_rate_multiplier: given.learning_rate_multiplier === undefined || given.learning_rate_multiplier === "auto" ? 1 : given.learning_rate_multiplier,
+    batch_size: given.batch_size === undefined || given.batch_size === "auto" ? 1 : given.batch_size,
+  };
+}
 
 export const pageSchema = z.object({ after: z.string().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
 
@@ -76,23 +86,37 @@ export function fineTuningRoutes(service: JobService, jobs: JobStore) {
   return (app: FastifyInstance): void => {
     app.post("/v1/fine_tuning/jobs", async (request) => {
       const body = parseBody(createJobSchema, request.body ?? {});
-      const given = { ...body.method?.supervised?.hyperparameters, ...body.hyperparameters };
       const backend = body.backend ?? service.chooseBackend(body.model);
       const normalized: JobRequest = {
         model: body.model,
         training_file: body.training_file,
         validation_file: body.validation_file ?? null,
-        hyperparameters: {
-          n_epochs: given.n_epochs === undefined || given.n_epochs === "auto" ? 3 : given.n_epochs,
-          learning_rate_multiplier: given.learning_rate_multiplier === undefined || given.learning_rate_multiplier === "auto" ? 1 : given.learning_rate_multiplier,
-          batch_size: given.batch_size === undefined || given.batch_size === "auto" ? 1 : given.batch_size,
-        },
+        hyperparameters: settleHyperparameters(body),
         seed: body.seed ?? Math.floor(Math.random() * 2_147_483_647),
         suffix: body.suffix ?? null,
         metadata: body.metadata ?? null,
         backend,
       };
       return jobObject(await service.create(projectOf(request), normalized));
+    });
+
+    /** Switchyard extension: the body of a job request, answered with what that job would train, cost and take; nothing is created. */
+    app.post("/v1/fine_tuning/estimates", async (request) => {
+      const body = parseBody(createJobSchema, request.body ?? {});
+      const backend = body.backend ?? service.chooseBackend(body.model);
+      const hyperparameters = settleHyperparameters(body);
+      const { estimate, statistics } = await service.estimate(projectOf(request), { model: body.model, training_file: body.training_file, backend, hyperparameters });
+      return {
+        object: "fine_tuning.estimate",
+        model: body.model,
+        training_file: body.training_file,
+        backend,
+        hyperparameters,
+        statistics,
+        trained_tokens: estimate.trained_tokens,
+        cost_usd: estimate.cost_usd,
+        seconds: estimate.seconds,
+      };
     });
 
     app.get("/v1/fine_tuning/jobs", async (request) => {

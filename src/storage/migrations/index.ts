@@ -14,6 +14,7 @@ import * as responses from "./018-responses.js";
 import * as batchLeases from "./019-batch-leases.js";
 import * as evaluations from "./020-evaluations.js";
 import * as promotions from "./021-promotions.js";
+import * as deploymentOwners from "./022-deployment-owners.js";
 
 /**
  * Every migration, keyed by `NNN-<area>` (applied in name order). To add tables for an area:
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   "019-batch-leases": batchLeases,
   "020-evaluations": evaluations,
   "021-promotions": promotions,
+  "022-deployment-owners": deploymentOwners,
 };
