@@ -302,7 +302,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       storage: control.storage,
       gateway,
       readFile: (projectId, fileId) => customization.files.content(projectId, fileId),
-      isDeployment: (model) => customization.deployments.get(model) !== undefined,
+      isDeployment: (model, principal) => customization.deployments.visible(model, modelScope(principal)) !== undefined,
       logger,
       nodeId: cluster.nodeId,
     });

@@ -45,7 +45,7 @@ export const pageList: PageEntry[] = [
   { id: "logs", title: "Logs", section: "Observe", component: LogsPage, needs: "admin-read" },
   { id: "config", title: "Configuration", section: "Manage", component: ConfigPage, needs: "master" },
   { id: "knowledge", title: "Knowledge bases", section: "Customize", component: KnowledgePage },
-  { id: "deployments", title: "Deployments", section: "Customize", component: DeploymentsPage, needs: "master" },
+  { id: "deployments", title: "Deployments", section: "Customize", component: DeploymentsPage, needs: "admin-read" },
   { id: "guardrails", title: "Guardrail audit", section: "Observe", component: GuardrailAuditPage, needs: "admin-read" },
   { id: "audit", title: "Admin audit log", section: "Observe", component: AdminAuditPage, needs: "admin-read" },
   { id: "projects", title: "Projects & keys", section: "Manage", component: ProjectsPage, needs: "admin-read" },

@@ -75,6 +75,8 @@ export interface UsageRecordTable {
   stream: number;
   /** JSON of the router's decision, when there was one. */
   router_decision: string | null;
+  /** The deployment version and A/B variant that answered (`support@v3:b`), for deployment calls. */
+  deployment_variant?: string | null;
 }
 
 declare module "../storage/database.js" {

@@ -1,4 +1,5 @@
 /** Assembles the evaluations area: store, runner (one shared concurrency limit), routes. */
+import type { Principal } from "../gateway/context.js";
 import type { Gateway } from "../gateway/gateway.js";
 import type { RouteRegistrar } from "../http/route-registrar.js";
 import type { Logger } from "../observability/logger.js";
@@ -14,7 +15,7 @@ export interface EvaluationsOptions {
   storage: Storage;
   gateway: Gateway;
   readFile: ReadFile;
-  isDeployment: (name: string) => boolean;
+  isDeployment: (name: string, principal: Principal) => boolean;
   logger: Logger;
   nodeId: string;
   /** Model and judge calls at once, over every evaluation of this node (default 4). */

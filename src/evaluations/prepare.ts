@@ -20,8 +20,8 @@ export interface PreparedEvaluation {
 export interface PrepareDeps {
   gateway: Gateway;
   readFile: ReadFile;
-  /** True for a deployment name (the gateway maps it to its model when called). */
-  isDeployment: (name: string) => boolean;
+  /** True for a deployment name this caller may call (the gateway maps it to its model when called). */
+  isDeployment: (name: string, principal: Principal) => boolean;
 }
 
 /**
@@ -70,7 +70,7 @@ export async function prepareEvaluation(deps: PrepareDeps, input: EvaluationSpec
 }
 
 function checkModel(deps: PrepareDeps, model: string, principal: Principal, param: string): void {
-  if (deps.isDeployment(model)) return;
+  if (deps.isDeployment(model, principal)) return;
   try {
     deps.gateway.resolveModel(model, principal);
   } catch (caught) {

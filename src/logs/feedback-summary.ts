@@ -19,7 +19,10 @@ export const summaryQuerySchema = z
 
 export interface RatingGroup {
   model: string;
-  /** For `group_by=variant`: the provider route that answered (a deployment variant, an auto tier). */
+  /**
+   * For `group_by=variant`: the deployment version and A/B variant that answered (`support@v3:b`) for
+   * deployment calls, else the provider route that answered (`openai/gpt-4o`: an auto model's tier).
+   */
   variant?: string;
   count: number;
   mean: number;
@@ -37,15 +40,15 @@ export function meanInterval(count: number, sum: number, sumSquares: number): { 
 }
 
 /**
- * Ratings (`POST /v1/feedback`) per model called, or per variant (the provider route that
- * answered), from the usage rows every metered request has, so requests that were never stored in
+ * Ratings (`POST /v1/feedback`) per model called, or per variant (the deployment variant, or the
+ * provider route, that answered), from the usage rows every metered request has, so requests that were never stored in
  * the log count too. Grouped in SQL, identical on SQLite and PostgreSQL.
  */
 export async function summarizeRatings(
   db: Kysely<Database>,
   filter: { projectKey?: string; groupBy: "model" | "variant"; from?: number; to?: number; model?: string },
 ): Promise<RatingGroup[]> {
-  const variant = sql<string>`coalesce(usage.provider, '') || '/' || coalesce(usage.upstream_model, '')`;
+  const variant = sql<string>`coalesce(usage.deployment_variant, coalesce(usage.provider, '') || '/' || coalesce(usage.upstream_model, ''))`;
   let query = db
     .selectFrom("routing_feedback as feedback")
     .innerJoin("usage_records as usage", (join) =>

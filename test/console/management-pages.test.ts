@@ -64,6 +64,9 @@ describe("console management pages in Chromium", () => {
         { name: "b", model: "chat-b", weight: 1 },
       ],
     });
+    // A deployment of the project (two versions), which its keys administer or read.
+    await admin("PUT", `/admin/deployments/acme-bot?project_id=${projectId}`, { model: "chat" });
+    await admin("PUT", "/admin/deployments/acme-bot", { model: "chat-b" });
     // One call that costs something and trips the email guardrail.
     const chat = await call("POST", "/v1/chat/completions", { model: "chat", messages: [{ role: "user", content: "Mail pat@example.com the plan." }] }, keys.app);
     expect(chat.status).toBe(200);
@@ -141,6 +144,32 @@ describe("console management pages in Chromium", () => {
     await page.reload();
     await page.getByTestId("projects-table").waitFor();
     expect(await page.content()).not.toContain(secret);
+    await page.close();
+  });
+
+  it("creates a key with the keyboard alone", async () => {
+    const page = await open(MASTER, `#projects/${projectId}`);
+    await page.getByTestId("keys-table").waitFor();
+    const focused = () => page.evaluate(() => (globalThis as any).document.activeElement?.textContent?.trim() ?? "");
+    // Tab from the top of the page to the New key button; every control on the way is reachable.
+    let presses = 0;
+    while ((await focused()) !== "New key") {
+      await page.keyboard.press("Tab");
+      expect(++presses, "Tab presses to reach New key").toBeLessThan(60);
+    }
+    await page.keyboard.press("Enter");
+    // The form's first field has the focus.
+    await page.keyboard.type("typed-key");
+    while ((await focused()) !== "Create key") {
+      await page.keyboard.press("Tab");
+      expect(++presses, "Tab presses to reach Create key").toBeLessThan(120);
+    }
+    await page.keyboard.press("Enter");
+    const secret = page.getByTestId("key-secret").getByLabel("Secret of key typed-key");
+    await secret.waitFor();
+    // The secret has the focus, selected for copying.
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe(await secret.getAttribute("id"));
+    expect((await call("GET", "/v1/models", undefined, await secret.inputValue())).status).toBe(200);
     await page.close();
   });
 
@@ -241,8 +270,7 @@ describe("console management pages in Chromium", () => {
   it("shows a viewer key its project read-only, with no button that changes anything", async () => {
     const page = await open(keys.viewer, "#projects");
     const links = await navLinks(page);
-    expect(links).toEqual(expect.arrayContaining(["Projects & keys", "Admin audit log", "Guardrail audit"]));
-    expect(links).not.toContain("Deployments");
+    expect(links).toEqual(expect.arrayContaining(["Projects & keys", "Admin audit log", "Guardrail audit", "Deployments"]));
     // The viewer's own project opens by itself, with its keys and spend.
     await page.getByTestId("keys-table").getByRole("row", { name: /^app/ }).waitFor();
     expect(await page.getByText("Read-only: this key has the role viewer.").count()).toBe(1);
@@ -250,6 +278,13 @@ describe("console management pages in Chromium", () => {
     expect(await page.getByRole("columnheader", { name: "Actions" }).count()).toBe(0);
     expect(await accessibilityViolations(page)).toEqual([]);
     await keepScreenshot(page, "projects-viewer");
+    // Its project's deployments, read-only; the config file's are not its to see.
+    await page.getByRole("link", { name: "Deployments" }).click();
+    await page.getByRole("button", { name: "acme-bot" }).click();
+    await page.getByTestId("versions").getByRole("row").nth(2).waitFor();
+    expect(await page.getByRole("button", { name: "support" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: /Roll back/ }).count()).toBe(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
     // The audit log is the viewer's project's only.
     await page.getByRole("link", { name: "Admin audit log" }).click();
     await page.getByTestId("admin-audit").waitFor();
@@ -257,13 +292,18 @@ describe("console management pages in Chromium", () => {
     await page.close();
   });
 
-  it("lets a project admin manage its project's keys but not create projects; a member key sees no admin page", async () => {
+  it("lets a project admin manage its project's keys and deployments but not create projects; a member key sees no admin page", async () => {
     const page = await open(keys.admin, "#projects");
     await page.getByTestId("keys-table").waitFor();
     expect(await page.getByRole("button", { name: "New key" }).count()).toBe(1);
     expect(await page.getByRole("button", { name: "New project" }).count()).toBe(0);
     expect(await page.getByRole("button", { name: "Revoke key app" }).count()).toBe(1);
-    expect(await navLinks(page)).not.toContain("Deployments");
+    // Its own project's deployment it rolls back.
+    await page.getByRole("link", { name: "Deployments" }).click();
+    await page.getByRole("button", { name: "acme-bot" }).click();
+    await page.getByRole("button", { name: "Roll back to v1" }).click();
+    await page.getByRole("status").filter({ hasText: "acme-bot now serves version 1." }).waitFor();
+    expect((await admin("GET", "/admin/deployments/acme-bot")).spec.model).toBe("chat");
     await page.close();
 
     const member = await open(keys.member, "#models");

@@ -5,6 +5,7 @@ import type { GatewayContext } from "../../gateway/context.js";
 import type { ChatMiddleware } from "../../gateway/pipeline.js";
 import { getState } from "../../gateway/state.js";
 import { routeDecisionKey } from "../../routing/auto/route-decision.js";
+import { deploymentCallKey } from "../../customization/deployments/deployment-call.js";
 import type { PriceBook } from "../pricing/price-book.js";
 import { StreamMeter } from "./stream-meter.js";
 import type { UsageLedger } from "./usage-ledger.js";
@@ -96,6 +97,7 @@ export function usageWriter(ledger: UsageLedger, prices: PriceBook): (context: G
       error_code: outcome.errorCode ?? null,
       stream: context.stream ? 1 : 0,
       router_decision: decision === undefined ? null : JSON.stringify(decision),
+      deployment_variant: getState(context, deploymentCallKey)?.label ?? null,
     });
   };
 }

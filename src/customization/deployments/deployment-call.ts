@@ -8,6 +8,8 @@ import { StateKey } from "../../gateway/state.js";
 export interface DeploymentCall {
   name: string;
   prependedMessages: number;
+  /** `name@vVERSION` and `:VARIANT` when an A/B variant answered: usage rows carry it, so ratings group per variant. */
+  label?: string;
 }
 
 export const deploymentCallKey = new StateKey<DeploymentCall>("deployments.call");

@@ -83,7 +83,7 @@ export function deploymentMiddleware(store: DeploymentStore): ChatMiddleware {
       if (!deployment) return next(context);
       const applied = applyDeployment(deployment, context.request, context.headers?.[VARIABLES_HEADER]);
       // The guardrails run after this and look the deployment's policy up by the name the client called.
-      setState(context, deploymentCallKey, { name: context.request.model, prependedMessages: applied.request.messages.length - context.request.messages.length });
+      setState(context, deploymentCallKey, { name: context.request.model, prependedMessages: applied.request.messages.length - context.request.messages.length, label: applied.label });
       context.request = applied.request;
       context.responseHeaders[DEPLOYMENT_HEADER] = applied.label;
       return next(context);

@@ -1,7 +1,11 @@
 import type { Kysely } from "kysely";
 
-/** Evaluations and their per-row results; see src/evaluations/tables.ts. */
+/**
+ * Evaluations and their per-row results (src/evaluations/tables.ts), and the deployment variant on
+ * usage rows, so ratings are summarised per A/B variant as well as per model (issue 13, part 2).
+ */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable("usage_records").addColumn("deployment_variant", "text").execute();
   await db.schema
     .createTable("evaluations")
     .addColumn("id", "text", (column) => column.notNull())
@@ -46,6 +50,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable("usage_records").dropColumn("deployment_variant").execute();
   await db.schema.dropTable("evaluation_results").execute();
   await db.schema.dropTable("evaluations").execute();
 }

@@ -33,6 +33,8 @@ export function DeploymentDetailView(props: { deployment: DeploymentDetail; canW
         )}
         <dt>From</dt>
         <dd>{deployment.source === "config" ? "config file" : "admin API"}</dd>
+        <dt>Project</dt>
+        <dd className="mono">{deployment.project_id ?? "none: from the config file, every project may call it"}</dd>
       </dl>
       {deployment.spec.variants && (
         <>

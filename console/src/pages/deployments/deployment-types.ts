@@ -17,6 +17,8 @@ export interface DeploymentSpec {
 
 export interface DeploymentVersion {
   name: string;
+  /** The owning project; null for a deployment from the config file (every project may call it). */
+  project_id?: string | null;
   version: number;
   spec: DeploymentSpec;
   source: "config" | "api";

@@ -6,7 +6,10 @@ import { DeploymentDetailView } from "./deployment-detail";
 import { targetOf, when, type DeploymentDetail, type DeploymentVersion } from "./deployment-types";
 import "../manage.css";
 
-/** Deployments (`/admin/deployments`): named prompts and A/B variants over models, their versions, and roll back. */
+/**
+ * Deployments (`/admin/deployments`): named prompts and A/B variants over models, their versions, and roll back.
+ * The master key sees every project's; a project key its own project's (a viewer without roll-back buttons).
+ */
 export function DeploymentsPage(props: { subpath?: string }) {
   const access = useAccess();
   const canWrite = canAdminister(access);
@@ -44,6 +47,7 @@ export function DeploymentsPage(props: { subpath?: string }) {
   return (
     <section className="manage">
       <h1>Deployments</h1>
+      {!canWrite && <p className="muted">Read-only: this key has the role viewer.</p>}
       <p className="muted">A deployment is a model name clients call: a model or weighted variants, a system prompt, parameters. Every save is a version; rolling back re-activates an older one at once on every node.</p>
       <ErrorNote error={error} />
       {notice && (
@@ -61,6 +65,7 @@ export function DeploymentsPage(props: { subpath?: string }) {
               <th scope="col">Name</th>
               <th scope="col">Active version</th>
               <th scope="col">Calls</th>
+              <th scope="col">Project</th>
               <th scope="col">Since</th>
             </tr>
           </thead>
@@ -74,6 +79,7 @@ export function DeploymentsPage(props: { subpath?: string }) {
                 </td>
                 <td>v{deployment.version}</td>
                 <td className="mono details">{targetOf(deployment.spec)}</td>
+                <td className="mono details">{deployment.project_id ?? "config file (all)"}</td>
                 <td>{when(deployment.created_at)}</td>
               </tr>
             ))}

@@ -26,7 +26,7 @@ export function CreateBaseForm(props: { onSubmit: (body: object) => Promise<void
       <div className="field-grid">
         <label htmlFor={`${id}-name`}>
           Name
-          <input required {...field("name")} />
+          <input required autoFocus {...field("name")} />
         </label>
         <label htmlFor={`${id}-embedding_model`}>
           Embedding model

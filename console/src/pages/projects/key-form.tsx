@@ -54,6 +54,7 @@ export function KeyForm(props: { existing?: VirtualKey; submitLabel: string; onS
   }, []);
   const choices = [...new Set([...models, ...(draft.models ?? [])])].sort();
 
+  // The form replaces the button that opened it: its first field takes the focus (autoFocus) so keyboard users stay in place.
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -73,7 +74,7 @@ export function KeyForm(props: { existing?: VirtualKey; submitLabel: string; onS
       <div className="field-grid">
         <label htmlFor={`${id}-name`}>
           Key name
-          <input id={`${id}-name`} value={draft.name} onChange={(event) => setDraft({ ...draft, name: event.target.value })} placeholder="e.g. ci, web-app" />
+          <input id={`${id}-name`} autoFocus value={draft.name} onChange={(event) => setDraft({ ...draft, name: event.target.value })} placeholder="e.g. ci, web-app" />
         </label>
         <label htmlFor={`${id}-role`}>
           Role

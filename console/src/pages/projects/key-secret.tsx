@@ -2,7 +2,7 @@ import { useId, useRef, useState } from "react";
 
 /**
  * A new key's secret, shown once: the gateway keeps only its hash. Copy puts it on the clipboard; Done drops
- * it from the page for good.
+ * it from the page for good. The secret takes the focus (and is selected) when it appears.
  */
 export function KeySecret(props: { secret: string; name: string; onDone: () => void }) {
   const id = useId();
@@ -26,7 +26,7 @@ export function KeySecret(props: { secret: string; name: string; onDone: () => v
         <label htmlFor={`${id}-value`} className="visually-hidden">
           Secret of key {props.name}
         </label>
-        <input id={`${id}-value`} ref={field} className="mono secret-value" readOnly value={props.secret} onFocus={(event) => event.target.select()} size={52} />
+        <input id={`${id}-value`} ref={field} autoFocus className="mono secret-value" readOnly value={props.secret} onFocus={(event) => event.target.select()} size={52} />
         <button type="button" onClick={() => void copy()}>
           Copy
         </button>

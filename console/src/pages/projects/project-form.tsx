@@ -14,7 +14,7 @@ export function ProjectForm(props: { onSubmit: (body: object) => Promise<void>; 
     <form className="panel" onSubmit={submit} aria-label="New project">
       <label htmlFor={`${id}-name`}>
         Project name
-        <input id={`${id}-name`} required value={name} onChange={(event) => setName(event.target.value)} />
+        <input id={`${id}-name`} required autoFocus value={name} onChange={(event) => setName(event.target.value)} />
       </label>
       <LimitsFields value={limits} onChange={setLimits} legend="Project budgets and rate limits" />
       <div className="actions">
