@@ -6,7 +6,7 @@ import { FineTuningClient, GatewayApiError, type FineTuningJobView } from "./fin
 const usage = `Usage:
   switchyard finetune upload FILE [--purpose fine-tune]
   switchyard finetune create --model MODEL (--file PATH | --training-file FILE_ID) [--validation PATH | --validation-file FILE_ID]
-                             [--epochs N] [--lr-multiplier X] [--suffix S] [--seed N] [--backend local|openai] [--no-watch]
+                             [--epochs N] [--lr-multiplier X] [--trainable POLICY] [--suffix S] [--seed N] [--backend local|openai] [--no-watch]
   switchyard finetune list | get JOB | events JOB | cancel JOB | watch JOB
 
 Talks to a running gateway: --url (default $SWITCHYARD_URL or http://127.0.0.1:4000) and --key
@@ -67,6 +67,7 @@ export async function finetuneCommand(argv: string[]): Promise<number> {
       "validation-file": { type: "string" },
       epochs: { type: "string" },
       "lr-multiplier": { type: "string" },
+      trainable: { type: "string" },
       suffix: { type: "string" },
       seed: { type: "string" },
       backend: { type: "string" },
@@ -106,9 +107,10 @@ export async function finetuneCommand(argv: string[]): Promise<number> {
         if (!values.model || (!values.file && !values["training-file"])) break;
         const trainingFile = values["training-file"] ?? (await client.upload(values.file!, "fine-tune")).id;
         const validationFile = values["validation-file"] ?? (values.validation ? (await client.upload(values.validation, "fine-tune")).id : undefined);
-        const hyperparameters: Record<string, number> = {};
+        const hyperparameters: Record<string, number | string> = {};
         if (values.epochs) hyperparameters.n_epochs = Number(values.epochs);
         if (values["lr-multiplier"]) hyperparameters.learning_rate_multiplier = Number(values["lr-multiplier"]);
+        if (values.trainable) hyperparameters.trainable = values.trainable;
         const job = await client.request<FineTuningJobView>("/v1/fine_tuning/jobs", {
           method: "POST",
           json: {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
 import { completionJsonl } from "./datasets.js";
+import { DEFAULT_TRAINABLE } from "../../src/customization/trainer/trainable-policy.js";
 
 const MASTER = "sk-master-estimate";
 
@@ -63,7 +64,8 @@ describe("fine-tuning estimates", () => {
       model: "local/base",
       training_file: file.id,
       backend: "local",
-      hyperparameters: { n_epochs: 7, learning_rate_multiplier: 2, batch_size: 1 },
+      // A local job also settles which tensors train (docs/customization.md, `trainable`).
+      hyperparameters: { n_epochs: 7, learning_rate_multiplier: 2, batch_size: 1, trainable: DEFAULT_TRAINABLE },
       statistics: file.dataset!.statistics,
       trained_tokens: total * 7,
       cost_usd: 0,

@@ -70,6 +70,14 @@ describe("switchyard finetune (CLI against a running gateway)", () => {
     expect(result.err).toMatch(/line 2: invalid JSON/);
   });
 
+  it("passes --trainable to the job: the openai backend refuses it, naming the field", async () => {
+    const path = join(dataDir, "train-trainable.jsonl");
+    writeFileSync(path, chatJsonl([["Who is Zorblax?", "A dragon."]]));
+    const result = await run(["create", "--model", "gpt-4o-mini", "--file", path, "--trainable", "last_layers:2", "--no-watch"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/hyperparameters\.trainable/);
+  });
+
   it("shows usage for an incomplete command", async () => {
     const result = await run(["create"]);
     expect(result.code).toBe(1);

@@ -3,7 +3,7 @@
  * `writeTinyLlamaGguf` makes a small random llama model that llama.cpp loads and runs,
  * so tests need no downloaded model.
  */
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 
 export type GgufValue =
   | { type: "u8" | "i8" | "u16" | "i16" | "u32" | "i32" | "u64" | "i64" | "f32" | "f64"; value: number | bigint }
@@ -78,6 +78,19 @@ function writeScalar(sink: ByteSink, type: keyof typeof TYPE_IDS, value: number 
 /** Serialises a GGUF file. */
 export function encodeGguf(metadata: Record<string, GgufValue>, tensors: GgufTensor[]): Buffer {
   const sink = new ByteSink();
+  sink.push(encodeGgufHeader(metadata, tensors.map((tensor) => ({ name: tensor.name, dims: tensor.dims }))));
+  for (const tensor of tensors) {
+    sink.push(Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
+    sink.pad(ALIGNMENT);
+  }
+  return sink.toBuffer();
+}
+
+const elementsOf = (dims: number[]) => dims.reduce((product, dimension) => product * dimension, 1);
+
+/** Header, metadata and tensor table of a GGUF file of F32 tensors, padded to where the data starts. */
+function encodeGgufHeader(metadata: Record<string, GgufValue>, tensors: Array<{ name: string; dims: number[] }>): Buffer {
+  const sink = new ByteSink();
   sink.push(Buffer.from("GGUF", "ascii"));
   sink.u32(3);
   sink.u64(tensors.length);
@@ -97,7 +110,7 @@ export function encodeGguf(metadata: Record<string, GgufValue>, tensors: GgufTen
   const offsets: number[] = [];
   for (const tensor of tensors) {
     offsets.push(offset);
-    offset += Math.ceil(tensor.data.byteLength / ALIGNMENT) * ALIGNMENT;
+    offset += Math.ceil((elementsOf(tensor.dims) * 4) / ALIGNMENT) * ALIGNMENT;
   }
   tensors.forEach((tensor, index) => {
     sink.string(tensor.name);
@@ -107,11 +120,31 @@ export function encodeGguf(metadata: Record<string, GgufValue>, tensors: GgufTen
     sink.u64(offsets[index]!);
   });
   sink.pad(ALIGNMENT);
-  for (const tensor of tensors) {
-    sink.push(Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
-    sink.pad(ALIGNMENT);
-  }
   return sink.toBuffer();
+}
+
+/** A tensor whose values are produced while the file is written (models too big to hold twice in memory). */
+export interface GgufTensorSpec {
+  name: string;
+  dims: number[];
+  fill: (data: Float32Array) => void;
+}
+
+/** Writes a GGUF file of F32 tensors one tensor at a time. */
+export function writeGgufFile(path: string, metadata: Record<string, GgufValue>, tensors: GgufTensorSpec[]): void {
+  const fd = openSync(path, "w");
+  try {
+    writeSync(fd, encodeGgufHeader(metadata, tensors));
+    for (const tensor of tensors) {
+      const data = new Float32Array(elementsOf(tensor.dims));
+      tensor.fill(data);
+      writeSync(fd, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      const rest = data.byteLength % ALIGNMENT;
+      if (rest !== 0) writeSync(fd, Buffer.alloc(ALIGNMENT - rest));
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Deterministic pseudo-random numbers (mulberry32), so a seed gives the same model everywhere. */

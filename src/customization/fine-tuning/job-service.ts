@@ -307,7 +307,11 @@ export class JobService {
       const current = await this.options.jobs.get(record.id);
       if (!current || terminalStatuses.has(current.status)) return;
       const message = error instanceof Error ? error.message : String(error);
-      record.state.error = { code: error instanceof SwitchyardError ? error.code : "training_failed", message, param: null };
+      record.state.error = {
+        code: error instanceof SwitchyardError ? error.code : "training_failed",
+        message,
+        param: error instanceof SwitchyardError ? (error.param ?? null) : null,
+      };
       if (!(await this.finish(record, "failed", true))) return;
       await this.options.jobs.addEvent(record.id, { level: "error", type: "message", message: `Fine-tuning failed: ${message}` });
     } finally {

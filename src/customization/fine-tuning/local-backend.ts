@@ -197,13 +197,21 @@ export class LocalBackend implements FineTuningBackend {
       learningRate: BASE_LEARNING_RATE * job.request.hyperparameters.learning_rate_multiplier,
       contextSize: this.config.context_size,
       threads: this.threads(),
+      // Jobs stored before the policy existed trained every tensor; a resume keeps doing so.
+      trainable: job.request.hyperparameters.trainable ?? "all",
       checkpointDirectory: workDirectory,
     };
     const inputPath = path.join(workDirectory, "input.json");
     await writeFile(inputPath, JSON.stringify(input));
     const offset = resumeFrom?.epoch ?? 0;
-    const result = await this.spawn(inputPath, hooks, async (message) => {
-      if (message.type === "step") {
+    const { result, peakRssBytes } = await this.spawn(inputPath, input.trainable ?? "all", hooks, async (message) => {
+      if (message.type === "parameters") {
+        await hooks.event(
+          `Training ${message.tensors.length} tensors, ${message.trainable.toLocaleString("en-US")} of ${message.total.toLocaleString("en-US")} parameters ` +
+            `(trainable: ${input.trainable})`,
+          { data: { trainable: input.trainable, tensors: message.tensors.length, trainable_parameters: message.trainable, total_parameters: message.total } },
+        );
+      } else if (message.type === "step") {
         hooks.metric({
           step: message.step + (message.epoch - 1 + offset) * message.totalSteps,
           total_steps: message.totalSteps * job.request.hyperparameters.n_epochs,
@@ -235,6 +243,7 @@ export class LocalBackend implements FineTuningBackend {
         }
       }
     });
+    await hooks.event(`Trainer peak memory: ${Math.round(peakRssBytes / 2 ** 20)} MiB`, { data: { peak_rss_bytes: peakRssBytes } });
     await rename(partial, path.join(serving.modelsDir, `${name}.gguf`));
     await this.share(path.join(serving.modelsDir, `${name}.gguf`));
     await rm(workDirectory, { recursive: true, force: true });
@@ -261,9 +270,10 @@ export class LocalBackend implements FineTuningBackend {
 
   private spawn(
     inputPath: string,
+    trainable: string,
     hooks: RunHooks,
     onMessage: (message: TrainMessage) => Promise<void>,
-  ): Promise<Extract<TrainMessage, { type: "done" }>["result"]> {
+  ): Promise<Extract<TrainMessage, { type: "done" }>> {
     const entry = trainerEntry();
     // An abort that came before the fork would never reach the child's listener below.
     hooks.signal.throwIfAborted();
@@ -289,7 +299,8 @@ export class LocalBackend implements FineTuningBackend {
         hooks.signal.removeEventListener("abort", abort);
         void pending.then(() => {
           if (hooks.signal.aborted) return reject(hooks.signal.reason);
-          if (outcome?.type === "done") return resolve(outcome.result);
+          if (outcome?.type === "done") return resolve(outcome);
+          if (outcome?.type !== "error" && GRAPH_LIMIT_ASSERTIONS.some((assertion) => stderrTail.includes(assertion))) return reject(graphLimitError(trainable));
           const reason = outcome?.type === "error" ? outcome.message : lastLines(stderrTail) || `exit ${code ?? signal}`;
           reject(new SwitchyardError("SWY_ERR_INTERNAL", `Local training failed: ${reason}`));
         });
@@ -309,6 +320,23 @@ function untilTurn(ahead: Promise<void>, signal: AbortSignal): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * llama.cpp sizes its graphs for inference (max(1024, 8 x tensors) nodes); the backward pass through
+ * many blocks does not fit and the trainer aborts on one of these assertions (the graph's or the
+ * scheduler's). For SmolLM2 (30-32 blocks) that happens beyond about the last 16 blocks, and under
+ * every policy whose backward pass reaches the first block.
+ */
+const GRAPH_LIMIT_ASSERTIONS = ["GGML_ASSERT(cgraph->n_nodes < cgraph->size)", "GGML_ASSERT((int)sched->hash_set.size >= graph->n_nodes + graph->n_leafs)"];
+
+function graphLimitError(trainable: string): SwitchyardError {
+  return new SwitchyardError(
+    "SWY_ERR_INVALID_REQUEST",
+    `Local training failed: with trainable '${trainable}' the training graph of this model exceeds llama.cpp's graph size; ` +
+      `train fewer blocks (hyperparameters.trainable: last_layers:N, e.g. last_layers:8).`,
+    { param: "hyperparameters.trainable" },
+  );
 }
 
 function lastLines(text: string): string {

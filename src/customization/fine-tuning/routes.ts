@@ -7,6 +7,8 @@ import type { JobStore } from "../fine-tuning/job-store.js";
 import type { Hyperparameters, JobRecord, JobRequest } from "../fine-tuning/types.js";
 import { parseBody } from "../../http/parse-body.js";
 import { projectOf } from "../../http/project-of.js";
+import { SwitchyardError } from "../../core/errors.js";
+import { DEFAULT_TRAINABLE, trainableSchema } from "../trainer/trainable-policy.js";
 
 const auto = z.literal("auto");
 const hyperparametersSchema = z
@@ -14,6 +16,8 @@ const hyperparametersSchema = z
     n_epochs: z.union([auto, z.number().int().min(1).max(50)]).optional(),
     learning_rate_multiplier: z.union([auto, z.number().positive().max(100)]).optional(),
     batch_size: z.union([auto, z.number().int().min(1).max(256)]).optional(),
+    /** Switchyard extension (local backend): which tensors train. */
+    trainable: trainableSchema.optional(),
   })
   .strict();
 
@@ -38,13 +42,22 @@ export const createJobSchema = z
   })
   .strict();
 
-/** The hyperparameters a job runs with: what the request gives (top level over `method`), `auto` and absent ones at their defaults. */
-function settleHyperparameters(body: z.infer<typeof createJobSchema>): Hyperparameters {
+/**
+ * The hyperparameters a job runs with: what the request gives (top level over `method`), `auto` and absent ones at
+ * their defaults. `trainable` is the local backend's alone: settled for local jobs, refused for the others.
+ */
+function settleHyperparameters(body: z.infer<typeof createJobSchema>, backend: string): Hyperparameters {
   const given = { ...body.method?.supervised?.hyperparameters, ...body.hyperparameters };
+  if (backend !== "local" && given.trainable !== undefined && given.trainable !== "auto") {
+    throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", "Invalid value for 'hyperparameters.trainable': only the local backend trains part of a model.", {
+      param: "hyperparameters.trainable",
+    });
+  }
   return {
     n_epochs: given.n_epochs === undefined || given.n_epochs === "auto" ? 3 : given.n_epochs,
     learning_rate_multiplier: given.learning_rate_multiplier === undefined || given.learning_rate_multiplier === "auto" ? 1 : given.learning_rate_multiplier,
     batch_size: given.batch_size === undefined || given.batch_size === "auto" ? 1 : given.batch_size,
+    ...(backend === "local" ? { trainable: given.trainable === undefined || given.trainable === "auto" ? DEFAULT_TRAINABLE : given.trainable } : {}),
   };
 }
 
@@ -91,7 +104,7 @@ export function fineTuningRoutes(service: JobService, jobs: JobStore) {
         model: body.model,
         training_file: body.training_file,
         validation_file: body.validation_file ?? null,
-        hyperparameters: settleHyperparameters(body),
+        hyperparameters: settleHyperparameters(body, backend),
         seed: body.seed ?? Math.floor(Math.random() * 2_147_483_647),
         suffix: body.suffix ?? null,
         metadata: body.metadata ?? null,
@@ -104,7 +117,7 @@ export function fineTuningRoutes(service: JobService, jobs: JobStore) {
     app.post("/v1/fine_tuning/estimates", async (request) => {
       const body = parseBody(createJobSchema, request.body ?? {});
       const backend = body.backend ?? service.chooseBackend(body.model);
-      const hyperparameters = settleHyperparameters(body);
+      const hyperparameters = settleHyperparameters(body, backend);
       const { estimate, statistics } = await service.estimate(projectOf(request), { model: body.model, training_file: body.training_file, backend, hyperparameters });
       return {
         object: "fine_tuning.estimate",

@@ -11,6 +11,11 @@ export interface Hyperparameters {
   n_epochs: number;
   learning_rate_multiplier: number;
   batch_size: number;
+  /**
+   * Switchyard extension, local backend only: which tensors train (see trainer/trainable-policy.ts).
+   * Absent on openai jobs and on local jobs created before it existed (those trained every tensor).
+   */
+  trainable?: string;
 }
 
 /** The create request after defaults are settled. */

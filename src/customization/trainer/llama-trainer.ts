@@ -1,11 +1,13 @@
 /**
- * Full-weight fine-tuning of a small GGUF model on the CPU with llama.cpp's own training engine
+ * Fine-tuning of a small GGUF model on the CPU with llama.cpp's own training engine
  * (llama_opt_init / llama_opt_epoch, AdamW, cross-entropy on next-token prediction), the engine
- * behind llama.cpp's examples/training/finetune.cpp. Blocking: run it in a child process.
+ * behind llama.cpp's examples/training/finetune.cpp: all weights or the part a TrainablePolicy
+ * names. Blocking: run it in a child process.
  */
 import koffi from "koffi";
 import { SwitchyardError } from "../../core/errors.js";
 import { loadLlamaTraining, type LlamaTrainingLibrary } from "./llama-ffi.js";
+import { isTrainable, parseTrainable } from "./trainable-policy.js";
 
 const GGML_TYPE_I32 = 26;
 const GGML_OPT_OPTIMIZER_TYPE_ADAMW = 0;
@@ -24,6 +26,10 @@ export interface TrainOptions {
   /** Tokens per training window; also the context length written into the new model. */
   contextSize: number;
   threads: number;
+  /** Which tensors train (a trainable-policy string); default `all`. */
+  trainable?: string;
+  /** Called once the trainable tensors are chosen, before the first step. */
+  onParameters?: (parameters: TrainableParameters) => void;
   /** Called after every optimizer step with the running mean training loss of the epoch. */
   onStep?: (step: TrainStep) => void;
   onEpoch?: (epoch: EpochResult) => void;
@@ -38,6 +44,10 @@ export interface TrainStep {
   step: number;
   totalSteps: number;
   trainLoss: number;
+  /** Milliseconds since this epoch's first step began (for throughput: steps after the first, over time). */
+  elapsedMs: number;
+  /** CPU milliseconds of this process (all threads) over the same span: throughput on a busy machine. */
+  cpuMs: number;
 }
 
 export interface EpochResult {
@@ -46,7 +56,17 @@ export interface EpochResult {
   validationLoss: number | null;
 }
 
+export interface TrainableParameters {
+  /** Names of the tensors that train. */
+  tensors: string[];
+  /** Numbers that train. */
+  trainable: number;
+  /** Numbers in the whole model. */
+  total: number;
+}
+
 export interface TrainResult {
+  parameters: TrainableParameters;
   baseValidationLoss: number | null;
   finalValidationLoss: number | null;
   firstTrainLoss: number;
@@ -127,6 +147,11 @@ function resultLoss(library: LlamaTrainingLibrary, result: unknown): number {
   return loss[0] ?? Number.NaN;
 }
 
+function cpuMilliseconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
 let backendReady = false;
 
 function openModel(library: LlamaTrainingLibrary, options: TrainOptions): Native {
@@ -198,8 +223,19 @@ export function trainLlama(options: TrainOptions): TrainResult {
       adamw: Record<string, number>;
       sgd: Record<string, number>;
     };
+    // llama.cpp offers only F32 tensors to the filter.
+    const policy = parseTrainable(options.trainable ?? "all");
+    const layerCount = Number(library.fn.llama_model_n_layer(native.model));
+    const parameters: TrainableParameters = { tensors: [], trainable: 0, total: Number(library.fn.llama_model_n_params(native.model)) };
+    const filter = (tensor: unknown): boolean => {
+      const name = String(library.fn.ggml_get_name(tensor));
+      if (!isTrainable(policy, name, layerCount)) return false;
+      parameters.tensors.push(name);
+      parameters.trainable += Number(library.fn.ggml_nelements(tensor));
+      return true;
+    };
     registered.push(
-      koffi.register(() => true, library.types.paramFilterPointer),
+      koffi.register(filter, library.types.paramFilterPointer),
       koffi.register(
         () => ({
           adamw: { ...defaults.adamw, alpha: learningRate, wd: 0 },
@@ -216,6 +252,14 @@ export function trainLlama(options: TrainOptions): TrainResult {
       get_opt_pars_ud: null,
       optimizer_type: GGML_OPT_OPTIMIZER_TYPE_ADAMW,
     });
+    if (parameters.tensors.length === 0) {
+      throw new SwitchyardError(
+        "SWY_ERR_INVALID_REQUEST",
+        `No tensor of the base model is trainable under '${options.trainable ?? "all"}': llama.cpp trains only F32 weights (not quantized or F16 ones).`,
+        { param: "hyperparameters.trainable" },
+      );
+    }
+    options.onParameters?.(parameters);
 
     const resultTrain = library.fn.ggml_opt_result_init();
     const resultEval = library.fn.ggml_opt_result_init();
@@ -247,6 +291,8 @@ export function trainLlama(options: TrainOptions): TrainResult {
       learningRate = options.learningRate * (1 - (0.9 * (epoch - 1)) / Math.max(1, options.epochs));
       library.fn.ggml_opt_result_reset(resultTrain);
       library.fn.ggml_opt_result_reset(resultEval);
+      const epochStart = performance.now();
+      const epochCpu = process.cpuUsage();
       library.fn.llama_opt_epoch(
         native.context,
         dataset,
@@ -258,7 +304,7 @@ export function trainLlama(options: TrainOptions): TrainResult {
           steps += 1;
           const trainLoss = resultLoss(library, result);
           if (Number.isNaN(firstTrainLoss)) firstTrainLoss = trainLoss;
-          options.onStep?.({ epoch, step: Number(batch), totalSteps: Number(batchMax), trainLoss });
+          options.onStep?.({ epoch, step: Number(batch), totalSteps: Number(batchMax), trainLoss, elapsedMs: performance.now() - epochStart, cpuMs: cpuMilliseconds(epochCpu) });
         },
         null,
       );
@@ -270,6 +316,7 @@ export function trainLlama(options: TrainOptions): TrainResult {
     }
     if (!stopped) library.fn.llama_model_save_to_file(native.model, options.outputPath);
     return {
+      parameters,
       baseValidationLoss,
       finalValidationLoss,
       firstTrainLoss,

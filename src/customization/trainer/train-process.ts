@@ -6,16 +6,18 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { trainLlama, type EpochResult, type TrainOptions, type TrainResult, type TrainStep } from "./llama-trainer.js";
+import { trainLlama, type EpochResult, type TrainableParameters, type TrainOptions, type TrainResult, type TrainStep } from "./llama-trainer.js";
 
-export type TrainProcessInput = Omit<TrainOptions, "onStep" | "onEpoch" | "shouldStop" | "checkpointPath"> & {
+export type TrainProcessInput = Omit<TrainOptions, "onStep" | "onEpoch" | "onParameters" | "shouldStop" | "checkpointPath"> & {
   checkpointDirectory?: string;
 };
 
 export type TrainMessage =
+  | ({ type: "parameters" } & TrainableParameters)
   | ({ type: "step" } & TrainStep)
   | ({ type: "epoch"; checkpoint?: string } & EpochResult)
-  | { type: "done"; result: TrainResult }
+  /** `peakRssBytes`: this process's peak resident memory (the figure a partial fine-tune lowers). */
+  | { type: "done"; result: TrainResult; peakRssBytes: number }
   | { type: "error"; message: string };
 
 function send(message: TrainMessage): void {
@@ -57,6 +59,7 @@ function run(input: TrainProcessInput): void {
         checkpoints.set(epoch, file);
         return file;
       },
+      onParameters: (parameters) => send({ type: "parameters", ...parameters }),
       onStep: (step) => {
         exitWhenOrphaned();
         send({ type: "step", ...step });
@@ -66,7 +69,7 @@ function run(input: TrainProcessInput): void {
         send({ type: "epoch", ...epoch, checkpoint: checkpoints.get(epoch.epoch) });
       },
     });
-    finish({ type: "done", result });
+    finish({ type: "done", result, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
   } catch (error) {
     finish({ type: "error", message: error instanceof Error ? error.message : String(error) });
     process.exitCode = 1;
