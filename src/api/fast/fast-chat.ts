@@ -104,7 +104,7 @@ export class FastChat {
     if (this.options.declines?.(principal, wire.model)) return false;
     let entry: ModelEntry;
     try {
-      entry = gateway.runtime.models.resolve(wire.model);
+      entry = gateway.models.resolve(wire.model);
     } catch {
       return false;
     }
