@@ -329,6 +329,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       gateway,
       readFile: (projectId, fileId) => customization.files.content(projectId, fileId),
       isDeployment: (model, principal) => customization.deployments.visible(model, modelScope(principal)) !== undefined,
+      projectExists: async (projectId) => (await control.projects.find(projectId)) !== undefined,
       logger,
       nodeId: cluster.nodeId,
     });
