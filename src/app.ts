@@ -47,6 +47,8 @@ import { FastChat } from "./api/fast/fast-chat.js";
 import { usageWriter } from "./control/usage/metering-middleware.js";
 import { createResponses, type Responses } from "./responses/create-responses.js";
 import { createEvaluations, type Evaluations } from "./evaluations/create-evaluations.js";
+import { createPromotions, type Promotions } from "./promotion/create-promotions.js";
+import { runnerEvaluator } from "./promotion/evaluation-adapter.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -89,6 +91,8 @@ export interface App {
   responses: Responses;
   /** Evaluations of models on a dataset: `run`, `start`, `get`, `list`, `cancel`, `store` (docs/evaluations.md). */
   evaluations: Evaluations;
+  /** Gated promotion of a candidate into an auto model's weak tier or a deployment, with rollback (docs/flywheel.md). */
+  promotions: Promotions;
   close(): Promise<void>;
 }
 
@@ -325,11 +329,35 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       gateway,
       readFile: (projectId, fileId) => customization.files.content(projectId, fileId),
       isDeployment: (model, principal) => customization.deployments.visible(model, modelScope(principal)) !== undefined,
+      projectExists: async (projectId) => (await control.projects.find(projectId)) !== undefined,
       logger,
       nodeId: cluster.nodeId,
     });
     return { ...opened, name: "evaluations" };
   });
+  // Promotion evaluates through the runner above and changes models through the same reload, router store and bus as the admin API.
+  const promotions = await areas.open(() =>
+    createPromotions({
+      config: loaded.config.promotions,
+      storage: control.storage,
+      targets: {
+        runtime: runtime.runtime,
+        entries: configEntries,
+        reloader: runtimeConfig.reloader,
+        routers: storedRouters,
+        deployments: customization.deployments,
+        publish: (topic, payload) => cluster.bus.publish(topic, payload),
+      },
+      logs: { store: logs.store, flush: () => logs.writer.flush() },
+      detectors: detectorSetFromConfig(loaded.config.guardrails?.detectors),
+      samples: feedback.store,
+      audit: control.audit,
+      flushUsage: () => control.ledger.flush(),
+      evaluator: () => runnerEvaluator(() => evaluations),
+      nodeId: cluster.nodeId,
+      logger,
+    }),
+  );
   // The fast path stands in for the chain only where every concern in it would just watch; the
   // guardrails, the cache and span export (start-up settings, never reloaded) always need the full path.
   const fastChat =
@@ -377,6 +405,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     fastChat,
     responses,
     evaluations,
+    promotions,
     close: () => areas.close(),
   };
 }
