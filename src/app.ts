@@ -9,7 +9,9 @@ import { registerAdminAudit } from "./control/audit/audit-hooks.js";
 import { loadConfigFile, parseConfig, type LoadedConfig } from "./config/load.js";
 import { BuiltinProviderState } from "./config/builtin-state.js";
 import { providerRoutes } from "./api/providers.js";
-import { resolveConfig, type Runtime } from "./config/resolve.js";
+import { modelCardFields } from "./control/pricing/model-card.js";
+import { resolveConfig } from "./config/resolve.js";
+import type { Runtime } from "./app/runtime.js";
 import { ConfigReloader } from "./config/reloader.js";
 import { ConfigOverlayStore } from "./config/overlay-store.js";
 import { InFlightRequests } from "./config/in-flight.js";
@@ -45,6 +47,8 @@ import { FastChat } from "./api/fast/fast-chat.js";
 import { usageWriter } from "./control/usage/metering-middleware.js";
 import { createResponses, type Responses } from "./responses/create-responses.js";
 import { createEvaluations, type Evaluations } from "./evaluations/create-evaluations.js";
+import { createPromotions, type Promotions } from "./promotion/create-promotions.js";
+import { runnerEvaluator } from "./promotion/evaluation-adapter.js";
 
 export interface AppOptions {
   /** A config file path; ignored when `config` is given. */
@@ -87,6 +91,8 @@ export interface App {
   responses: Responses;
   /** Evaluations of models on a dataset: `run`, `start`, `get`, `list`, `cancel`, `store` (docs/evaluations.md). */
   evaluations: Evaluations;
+  /** Gated promotion of a candidate into an auto model's weak tier or a deployment, with rollback (docs/flywheel.md). */
+  promotions: Promotions;
   close(): Promise<void>;
 }
 
@@ -133,8 +139,14 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     });
     return { name: "runtime", runtime: resolved, close: () => resolved.close() };
   });
-  builtins.attach(runtime.runtime.models);
-  await areas.open(() => ({ name: "providers", routes: providerRoutes(() => builtins.mode), close: () => undefined }));
+  // Features get the narrow pieces of the runtime they use; these are the same objects across reloads.
+  const { models, providers, masterKey } = runtime.runtime;
+  builtins.attach(models);
+  await areas.open(() => ({
+    name: "providers",
+    routes: providerRoutes({ providers, masterKeyConfigured: masterKey !== undefined, builtins: () => builtins.mode }),
+    close: () => undefined,
+  }));
   // Reloads swap the runtime's contents; what they retire closes once the requests that started before have ended.
   const inFlight = new InFlightRequests();
   const runtimeConfig = await areas.open(() => {
@@ -178,7 +190,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     };
   });
   const controlArea = await areas.open(() => {
-    const pieces = control.bind(runtime.runtime);
+    const pieces = control.bind({ models, masterKey });
     return { name: "control", pieces, middleware: pieces.middlewares, callMiddleware: pieces.middlewares, routes: controlPlaneRoutes(control), close: () => undefined };
   });
   const observability = await areas.open(async () => {
@@ -193,12 +205,23 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       logger,
       onLookup: (result) => observability.metrics?.cacheLookups.inc({ result }),
       embed: embed.call,
-      models: runtime.runtime.models,
+      models,
     });
     return { name: "cache", cache: opened, middleware: opened?.middleware, close: () => opened?.close() };
   });
   const customization = await areas.open(async () => {
-    const opened = await createCustomization(runtime.runtime, { storage: control.storage, env, blobs: cluster.blobs, bus: cluster.bus, nodeId: cluster.nodeId });
+    const opened = await createCustomization(
+      {
+        models,
+        providers,
+        fineTuning: runtime.runtime.config.fine_tuning,
+        deployments: runtime.runtime.config.deployments,
+        providerConfig: (name) => runtime.runtime.config.providers[name],
+        dataDir: runtime.runtime.config.server.data_dir,
+        logger,
+      },
+      { storage: control.storage, env, blobs: cluster.blobs, bus: cluster.bus, nodeId: cluster.nodeId },
+    );
     return { ...opened, name: "customization", close: () => opened.close() };
   });
   const knowledge = await areas.open(() => ({
@@ -216,8 +239,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     close: () => undefined,
   }));
   const guardrails = await areas.open(async () => {
-    const opened = await createGuardrails(runtime.runtime, {
-      env,
+    const opened = createGuardrails({ config: runtime.runtime.config.guardrails, providers, models, logger }, {
       storage: control.storage,
       deploymentPolicy: (model) => customization.deployments.get(model)?.spec.guardrails,
       deploymentTargets: (model) => {
@@ -228,7 +250,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     return { name: "guardrails", guardrails: opened, middleware: opened?.middleware, callMiddleware: opened?.middleware, routes: opened?.routes, close: () => opened?.close() };
   });
   const feedback = await areas.open(() => ({
-    ...createRoutingFeedback({ storage: control.storage, models: runtime.runtime.models, logger, flushUsage: () => control.ledger.flush() }),
+    ...createRoutingFeedback({ storage: control.storage, models, logger, flushUsage: () => control.ledger.flush() }),
     name: "routing-feedback",
   }));
   const logs = await areas.open(() =>
@@ -248,7 +270,13 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     name: "responses",
   }));
   const routing = await areas.open(async () => {
-    const engine = await createRoutingEngine(runtime.runtime, env, { random: options.random });
+    const engine = createRoutingEngine({
+      models,
+      requestTimeoutMs: runtime.runtime.config.server.request_timeout_ms,
+      redisUrl: env.REDIS_URL || runtime.runtime.config.redis.url,
+      logger,
+      random: options.random,
+    });
     return { name: "routing", engine, routes: registerRoutingAdminRoutes, close: () => engine.close() };
   });
   await areas.open(() => ({ name: "openapi", routes: openApiRoutes, close: () => undefined }));
@@ -263,7 +291,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // right inside metering (same figures, and guardrail blocks are seen) and watches the wire right
   // inside the guardrails (what leaves masked, what comes back, cache hits included).
   const pipeline: Area[] = [observability, controlArea, logs, extra, knowledge, customization, guardrails, logsWire, cache, feedback];
-  const gateway = new Gateway(runtime.runtime, {
+  const gateway = new Gateway({
+    models,
     middlewares: areas.middlewares(pipeline),
     routing: routing.engine,
     authenticator: controlArea.pieces.authenticator,
@@ -280,6 +309,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       files: customization.files,
       directory: control.directory,
       gateway,
+      providers,
       logger,
       keyCacheMs: loaded.config.control.key_cache_ms,
       nodeId: cluster.nodeId,
@@ -299,11 +329,35 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       gateway,
       readFile: (projectId, fileId) => customization.files.content(projectId, fileId),
       isDeployment: (model, principal) => customization.deployments.visible(model, modelScope(principal)) !== undefined,
+      projectExists: async (projectId) => (await control.projects.find(projectId)) !== undefined,
       logger,
       nodeId: cluster.nodeId,
     });
     return { ...opened, name: "evaluations" };
   });
+  // Promotion evaluates through the runner above and changes models through the same reload, router store and bus as the admin API.
+  const promotions = await areas.open(() =>
+    createPromotions({
+      config: loaded.config.promotions,
+      storage: control.storage,
+      targets: {
+        runtime: runtime.runtime,
+        entries: configEntries,
+        reloader: runtimeConfig.reloader,
+        routers: storedRouters,
+        deployments: customization.deployments,
+        publish: (topic, payload) => cluster.bus.publish(topic, payload),
+      },
+      logs: { store: logs.store, flush: () => logs.writer.flush() },
+      detectors: detectorSetFromConfig(loaded.config.guardrails?.detectors),
+      samples: feedback.store,
+      audit: control.audit,
+      flushUsage: () => control.ledger.flush(),
+      evaluator: () => runnerEvaluator(() => evaluations),
+      nodeId: cluster.nodeId,
+      logger,
+    }),
+  );
   // The fast path stands in for the chain only where every concern in it would just watch; the
   // guardrails, the cache and span export (start-up settings, never reloaded) always need the full path.
   const fastChat =
@@ -322,6 +376,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       : undefined;
   const server = await areas.open(async () => {
     const created = await createServer(gateway, {
+      bodyLimit: runtime.runtime.config.server.body_limit,
+      logger,
+      masterKeyConfigured: masterKey !== undefined,
+      // Read at each call: a reload's prices and model cards show at once.
+      catalog: { providers, cardFields: (name, route) => modelCardFields(runtime.runtime.config, name, route) },
       fastChat,
       routes: areas.routes(),
       observe: (app) => observability.register(app),
@@ -346,6 +405,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     fastChat,
     responses,
     evaluations,
+    promotions,
     close: () => areas.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { AccessContext, allows, describeAccess, fetchAccess, type ConsoleAccess } from "./access";
 import { getApiKey, setApiKey } from "./api";
 import { KeyPrompt } from "./components/key-prompt";
@@ -91,7 +91,11 @@ export function App() {
                 {place.page.title} needs {place.page.needs === "master" ? "the master key" : "the master key or a project key with the role admin or viewer"}. Type one into the API key field.
               </p>
             )}
-            {keyState.state === "ok" && allowed && <Page key={`${key} ${place.page.id}`} subpath={place.subpath} />}
+            {keyState.state === "ok" && allowed && (
+              <Suspense fallback={<p className="muted">Loading…</p>}>
+                <Page key={`${key} ${place.page.id}`} subpath={place.subpath} />
+              </Suspense>
+            )}
           </main>
         </div>
       </div>

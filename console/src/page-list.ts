@@ -1,8 +1,7 @@
-import type { ComponentType } from "react";
+import { lazy, type ComponentType } from "react";
 import type { PageNeed } from "./access";
 import { ConfigPage } from "./pages/config-page";
 import { DataPage } from "./pages/data-page";
-import { EvaluationsPage } from "./pages/evaluations/evaluations-page";
 import { LogsPage } from "./pages/logs/logs-page";
 import { ModelsPage } from "./pages/models-page";
 import { PlaygroundPage } from "./pages/playground-page";
@@ -12,6 +11,12 @@ import { GuardrailAuditPage } from "./pages/audit/guardrail-audit-page";
 import { DeploymentsPage } from "./pages/deployments/deployments-page";
 import { KnowledgePage } from "./pages/knowledge/knowledge-page";
 import { ProjectsPage } from "./pages/projects/projects-page";
+
+/**
+ * Pages that draw charts load on first visit, so chart.js stays out of the bundle every visitor downloads
+ * (`lazy(() => import(...))` works for any page; the shell shows "Loading…" meanwhile).
+ */
+const EvaluationsPage = lazy(() => import("./pages/evaluations/evaluations-page").then((module) => ({ default: module.EvaluationsPage })));
 
 /** What every page gets: the part of the address after its id (`#models/gpt-4o` gives `gpt-4o`). */
 export interface PageProps {

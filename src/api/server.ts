@@ -8,15 +8,23 @@ import { sendError, wireFormatFor } from "../http/error-reply.js";
 import type { RouteRegistrar } from "../http/route-registrar.js";
 import { errorBody, errorHeaders, fromHttpError } from "../http/wire-error.js";
 import { registerConsole } from "./console.js";
-import { registerModelRoutes } from "./models.js";
+import { registerModelRoutes, type ModelCatalog } from "./models.js";
 import { registerCompletionsRoute } from "./openai/completions.js";
 import { registerAnthropicRoutes } from "./anthropic/routes.js";
 import { registerEmbeddingsRoute } from "./openai/embeddings.js";
 import { registerOpenaiChatRoute } from "./openai/routes.js";
 import { FrontDoor } from "./fast/front-door.js";
 import type { FastChat } from "./fast/fast-chat.js";
+import type { Logger } from "../observability/logger.js";
 
 export interface ServerOptions {
+  /** The largest request body accepted, in bytes (`server.body_limit`). */
+  bodyLimit: number;
+  logger: Logger;
+  /** Without a master key the admin API is off. */
+  masterKeyConfigured: boolean;
+  /** What `GET /v1/models` lists beyond the gateway's model names. */
+  catalog: ModelCatalog;
   /** More route groups (Anthropic edge, admin API, console...), registered after the core ones. */
   routes?: RouteRegistrar[];
   /** Registered first, before authentication, so every request (401s included) is logged and counted. */
@@ -27,14 +35,13 @@ export interface ServerOptions {
   fastChat?: FastChat;
 }
 
-export async function createServer(gateway: Gateway, options: ServerOptions = {}): Promise<FastifyInstance> {
-  const config = gateway.runtime.config.server;
-  const door = options.fastChat && new FrontDoor(options.fastChat, config.body_limit);
+export async function createServer(gateway: Gateway, options: ServerOptions): Promise<FastifyInstance> {
+  const door = options.fastChat && new FrontDoor(options.fastChat, options.bodyLimit);
   const app = Fastify({
     ...(door && { serverFactory: door.serverFactory }),
-    loggerInstance: gateway.runtime.logger as FastifyBaseLogger,
+    loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: config.body_limit,
+    bodyLimit: options.bodyLimit,
     genReqId: (request) => {
       const given = request.headers["x-request-id"];
       return typeof given === "string" && given.length > 0 && given.length <= 128 ? given : createId("req_");
@@ -64,7 +71,7 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
     if (!request.url.startsWith("/v1/")) return;
     request.principal = await gateway.authenticator.authenticate(credentialFromHeaders(request.headers));
   });
-  registerAdminGuard(app, { authenticator: gateway.authenticator, masterKeyConfigured: gateway.runtime.masterKey !== undefined });
+  registerAdminGuard(app, { authenticator: gateway.authenticator, masterKeyConfigured: options.masterKeyConfigured });
   for (const hook of options.hooks ?? []) hook(app);
 
   app.setErrorHandler((error, request, reply) => {
@@ -87,7 +94,7 @@ export async function createServer(gateway: Gateway, options: ServerOptions = {}
 
   app.get("/health", async () => ({ status: "ok" }));
   await registerConsole(app);
-  registerModelRoutes(app, gateway);
+  registerModelRoutes(app, gateway, options.catalog);
   registerOpenaiChatRoute(app, gateway);
   registerEmbeddingsRoute(app, gateway);
   registerAnthropicRoutes(app, gateway);

@@ -17,6 +17,7 @@ import { BatchStore } from "./batch-store.js";
 import type { BatchesConfig } from "./config-schema.js";
 import { LiveTraffic } from "./live-traffic.js";
 import { batchRoutes } from "./routes.js";
+import type { ProviderAdapter } from "../providers/contract.js";
 
 export interface Batches {
   service: BatchService;
@@ -31,6 +32,8 @@ export interface BatchesOptions {
   files: FileStore;
   directory: KeyDirectory;
   gateway: Gateway;
+  /** The runtime's providers (the same map across reloads): batches go to a provider's own batch API when it has one. */
+  providers: ReadonlyMap<string, ProviderAdapter>;
   logger: Logger;
   keyCacheMs: number;
   /** This node's name in the cluster: the owner of the batches it runs. */
@@ -72,8 +75,8 @@ export async function createBatches(options: BatchesOptions): Promise<Batches> {
         service,
         store,
         runner,
-        models: () => options.gateway.runtime.models,
-        providers: () => options.gateway.runtime.providers,
+        models: () => options.gateway.models,
+        providers: () => options.providers,
         principals,
         budget: new BatchBudget(options.storage, options.directory, options.counters, options.prices, options.defaultOutputEstimate),
         prices: options.prices,

@@ -1,20 +1,9 @@
 import type { Logger } from "../observability/logger.js";
-import type { ProviderAdapter } from "../providers/contract.js";
-import type { ModelRegistry } from "../routing/model-registry.js";
 import { buildRuntimeParts } from "./build-runtime.js";
 import { LiveRuntime } from "./live-runtime.js";
 import type { ConfigFile } from "./schema.js";
 
 export { createSecretResolver } from "./secrets.js";
-
-export interface Runtime {
-  readonly config: Readonly<ConfigFile>;
-  readonly providers: ReadonlyMap<string, ProviderAdapter>;
-  readonly models: ModelRegistry;
-  readonly logger: Logger;
-  readonly masterKey?: string;
-  close(): Promise<void>;
-}
 
 /** Phase two: build providers with their own schemas, cross-check model routes, serve the result. */
 export function resolveConfig(config: ConfigFile, options: { logger: Logger; env?: NodeJS.ProcessEnv; source?: string; referencesOnly?: ReadonlySet<string> }): LiveRuntime {

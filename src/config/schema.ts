@@ -11,6 +11,7 @@ import { batchesConfigSchema } from "../batches/config-schema.js";
 import { clusterSchema } from "../cluster/config-schema.js";
 import { loggingSchema } from "../logs/config-schema.js";
 import { responsesConfigSchema } from "../responses/config-schema.js";
+import { promotionsConfigSchema } from "../promotion/config-schema.js";
 
 /**
  * Phase one of config loading: the strict shape of the file. Unknown keys are errors.
@@ -97,6 +98,8 @@ export const configSchema = z
     logging: loggingSchema.default(loggingSchema.parse({})),
     /** Stored responses of `/v1/responses` (docs/responses.md). */
     responses: responsesConfigSchema.default(responsesConfigSchema.parse({})),
+    /** Gated promotion of a candidate model into an auto model or a deployment (docs/flywheel.md). */
+    promotions: promotionsConfigSchema.default(promotionsConfigSchema.parse({})),
   })
   .strict();
 

@@ -1,5 +1,4 @@
 import { join, resolve } from "node:path";
-import type { Runtime } from "../config/resolve.js";
 import type { ConfigFile } from "../config/schema.js";
 import type { Authenticator } from "../gateway/auth.js";
 import type { GatewayContext } from "../gateway/context.js";
@@ -24,6 +23,7 @@ import { ProjectStore } from "./projects/project-store.js";
 import { createMeteringMiddleware } from "./usage/metering-middleware.js";
 import { UsageLedger } from "./usage/usage-ledger.js";
 import "./tables.js";
+import type { ModelRegistry } from "../routing/model-registry.js";
 
 export interface ControlPlane {
   readonly storage: Storage;
@@ -39,8 +39,8 @@ export interface ControlPlane {
   readonly audit: AdminAuditStore;
   /** Decrypted stored credentials as environment entries, for `env:NAME` provider references. */
   credentialEnvironment(): Promise<Record<string, string>>;
-  /** The pieces the gateway needs once the runtime (providers, models, master key) exists. */
-  bind(runtime: Runtime): {
+  /** The pieces the gateway needs once the models exist: limits price a request by the route it will likely take. */
+  bind(runtime: { models: ModelRegistry; masterKey: string | undefined }): {
     authenticator: Authenticator;
     middlewares: ChatMiddleware[];
     /** The limits middleware's check on its own, for the OpenAI edge's fast path. */

@@ -1,5 +1,4 @@
 /** Assembles files, datasets and fine-tuning from the config: stores, backends, job service, routes. */
-import type { Runtime } from "../config/resolve.js";
 import type { RouteRegistrar } from "../http/route-registrar.js";
 import { fileRoutes } from "./files/routes.js";
 import { fineTuningRoutes } from "./fine-tuning/routes.js";
@@ -18,6 +17,10 @@ import { DeploymentStore } from "./deployments/deployment-store.js";
 import { deploymentMiddleware } from "./deployments/middleware.js";
 import { deploymentRoutes } from "./deployments/routes.js";
 import { syncDeploymentModels } from "./deployments/registry-sync.js";
+import type { FineTuningConfig } from "./config-schema.js";
+import type { DeploymentSpec } from "./deployments/spec.js";
+import type { Logger } from "../observability/logger.js";
+import type { ModelsAndProviders } from "./fine-tuning/local-backend.js";
 
 export interface Customization {
   files: FileStore;
@@ -27,6 +30,20 @@ export interface Customization {
   middleware: ChatMiddleware;
   routes: RouteRegistrar;
   close(): Promise<void>;
+}
+
+/**
+ * What customization reads from the runtime: the models and providers (the runtime's own, the same
+ * objects across config reloads; fine-tunes and deployments are registered there), a provider's raw
+ * config entry (read when a local job starts, so a reload is seen), and its config sections.
+ */
+export interface CustomizationDependencies extends ModelsAndProviders {
+  fineTuning: FineTuningConfig;
+  /** The config file's deployments: saved as versions at start, shared by every project. */
+  deployments: Readonly<Record<string, DeploymentSpec>>;
+  providerConfig(name: string): unknown;
+  dataDir: string;
+  logger: Logger;
 }
 
 export interface CustomizationOptions {
@@ -39,20 +56,20 @@ export interface CustomizationOptions {
   nodeId: string;
 }
 
-export async function createCustomization(runtime: Runtime, options: CustomizationOptions): Promise<Customization> {
-  const config = runtime.config.fine_tuning;
+export async function createCustomization(dependencies: CustomizationDependencies, options: CustomizationOptions): Promise<Customization> {
+  const config = dependencies.fineTuning;
   const files = new FileStore(options.storage, options.blobs);
   const jobs = new JobStore(options.storage);
-  const local = new LocalBackend(runtime, config.local, options.blobs);
-  const openai = config.openai ? new OpenaiBackend(runtime, config.openai, options.env) : undefined;
+  const local = new LocalBackend(dependencies, config.local, options.blobs);
+  const openai = config.openai ? new OpenaiBackend(dependencies.providers, config.openai, options.env) : undefined;
   const backends: FineTuningBackend[] = openai ? [local, openai] : [local];
   const service = new JobService({
     jobs,
     files,
-    models: runtime.models,
+    models: dependencies.models,
     backends: { local, ...(openai ? { openai } : {}) },
     maxTokensPerExample: config.max_tokens_per_example,
-    logger: runtime.logger,
+    logger: dependencies.logger,
     cluster: { nodeId: options.nodeId, leaseMs: config.lease_ms, bus: options.bus },
   });
   await service.recover();
@@ -60,8 +77,8 @@ export async function createCustomization(runtime: Runtime, options: Customizati
   const registerJobs = fineTuningRoutes(service, jobs);
   const deployments = new DeploymentStore(options.storage);
   await deployments.load();
-  for (const [name, spec] of Object.entries(runtime.config.deployments)) await deployments.save(name, spec, "config", null);
-  const sync = syncDeploymentModels(deployments, runtime.models);
+  for (const [name, spec] of Object.entries(dependencies.deployments)) await deployments.save(name, spec, "config", null);
+  const sync = syncDeploymentModels(deployments, dependencies.models);
   sync();
   // Another node saved, rolled back or deleted one (or the reconcile timer fired): reload the active versions.
   const unsubscribe = options.bus.subscribe(changeTopics.deployments, async () => {

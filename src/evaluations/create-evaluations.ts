@@ -16,6 +16,7 @@ export interface EvaluationsOptions {
   gateway: Gateway;
   readFile: ReadFile;
   isDeployment: (name: string, principal: Principal) => boolean;
+  projectExists?: (projectId: string) => Promise<boolean>;
   logger: Logger;
   nodeId: string;
   /** Model and judge calls at once, over every evaluation of this node (default 4). */
@@ -48,6 +49,7 @@ export async function createEvaluations(options: EvaluationsOptions): Promise<Ev
     gateway: options.gateway,
     readFile: options.readFile,
     isDeployment: options.isDeployment,
+    projectExists: options.projectExists,
     store,
     limiter: new Limiter(options.concurrency ?? 4),
     nodeId: options.nodeId,

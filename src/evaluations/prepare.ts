@@ -22,6 +22,8 @@ export interface PrepareDeps {
   readFile: ReadFile;
   /** True for a deployment name this caller may call (the gateway maps it to its model when called). */
   isDeployment: (name: string, principal: Principal) => boolean;
+  /** Whether a project exists ("default", the master key's own, always does); absent: not checked. */
+  projectExists?: (projectId: string) => Promise<boolean>;
 }
 
 /**
@@ -36,6 +38,9 @@ export function evaluationPrincipal(projectId: string, caller: Principal | undef
 
 /** Validates a spec against the project: its rows, scorers and every model named (404 for one it cannot call). */
 export async function prepareEvaluation(deps: PrepareDeps, input: EvaluationSpecInput | EvaluationSpec, projectId: string, caller?: Principal): Promise<PreparedEvaluation> {
+  if (projectId !== "default" && deps.projectExists && !(await deps.projectExists(projectId))) {
+    throw new SwitchyardError("SWY_ERR_NOT_FOUND", `No project with id '${projectId}'.`, { param: "project_id" });
+  }
   const spec = parseBody(evaluationSpecSchema, input);
   const scorers = compileScorers(spec.scorers);
   const principal = evaluationPrincipal(projectId, caller);

@@ -1,19 +1,19 @@
 import { SwitchyardError } from "../core/errors.js";
 import type { CompletionRequest, EmbeddingRequest, EmbeddingResponse } from "../core/types.js";
-import type { Runtime } from "../config/resolve.js";
-import type { ModelEntry } from "../routing/model-registry.js";
-import { RoutingEngine } from "../routing/engine.js";
+import type { ModelEntry, ModelRegistry } from "../routing/model-registry.js";
+import type { RoutingEngine } from "../routing/engine.js";
 import type { Authenticator } from "./auth.js";
-import { createMasterKeyAuthenticator } from "./auth.js";
 import { modelScope, type GatewayContext, type Principal } from "./context.js";
 import { composeChat, type ChatHandler, type ChatMiddleware, type ChatResult } from "./pipeline.js";
 import { PlainCalls, type CallMeta, type CompletionCall } from "./plain-calls.js";
 
 export interface GatewayOptions {
+  /** The public model names (the runtime's registry: the same object across config reloads). */
+  models: ModelRegistry;
+  authenticator: Authenticator;
+  /** Breakers and balancing state. */
+  routing: RoutingEngine;
   middlewares?: ChatMiddleware[];
-  authenticator?: Authenticator;
-  /** Breakers and balancing state; defaults to in-process. */
-  routing?: RoutingEngine;
   /** Middleware for embeddings and text completions (limits, metering); chat-only concerns stay out. */
   callMiddlewares?: ChatMiddleware[];
   /** A public name another model stands for (a deployment), for calls that skip the chat chain. */
@@ -29,13 +29,13 @@ export class Gateway {
   private names: readonly string[];
   private readonly calls: PlainCalls;
 
-  constructor(
-    readonly runtime: Runtime,
-    options: GatewayOptions = {},
-  ) {
-    this.authenticator = options.authenticator ?? createMasterKeyAuthenticator(runtime.masterKey);
+  readonly models: ModelRegistry;
+
+  constructor(options: GatewayOptions) {
+    this.models = options.models;
+    this.authenticator = options.authenticator;
     this.middlewares = [...(options.middlewares ?? [])];
-    this.routing = options.routing ?? new RoutingEngine(runtime);
+    this.routing = options.routing;
     this.handler = composeChat(this.middlewares, (context) => this.route(context));
     this.names = this.middlewares.map((middleware) => middleware.name);
     const alias = options.aliasModel;
@@ -68,7 +68,7 @@ export class Gateway {
    * exist for it, and its key's allow-list must name the model.
    */
   resolveModel(name: string, principal: Principal): ModelEntry {
-    const entry = this.runtime.models.resolve(name, modelScope(principal));
+    const entry = this.models.resolve(name, modelScope(principal));
     if (principal.allowedModels && !principal.allowedModels.includes(name)) {
       throw new SwitchyardError("SWY_ERR_FORBIDDEN", `This key may not use the model '${name}'.`, { param: "model" });
     }

@@ -1,9 +1,10 @@
 import { ConfigError } from "../config/load.js";
-import type { Runtime } from "../config/resolve.js";
 import type { ChatMiddleware } from "../gateway/pipeline.js";
 import type { RouteRegistrar } from "../http/route-registrar.js";
+import type { Logger } from "../observability/logger.js";
+import type { ProviderAdapter } from "../providers/contract.js";
+import type { ModelRegistry } from "../routing/model-registry.js";
 import type { Storage } from "../storage/database.js";
-import { openConfiguredDatabase } from "../storage/from-config.js";
 import { guardrailsAdminRoutes } from "./admin-routes.js";
 import { InMemoryAuditLog, type AuditLog } from "./audit-log.js";
 import type { GuardrailsConfig, PolicyLayer } from "./config.js";
@@ -18,10 +19,21 @@ export interface Guardrails {
   close(): Promise<void>;
 }
 
+/**
+ * What the guardrails read from the runtime: their config section, the providers (which are local or
+ * exempt) and the models (whose routes decide the strictest policy). The provider map and the model
+ * registry are the runtime's own, the same objects across config reloads.
+ */
+export interface GuardrailsDependencies {
+  config: GuardrailsConfig | undefined;
+  providers: ReadonlyMap<string, ProviderAdapter>;
+  models: ModelRegistry;
+  logger: Logger;
+}
+
 export interface CreateGuardrailsOptions {
-  env?: NodeJS.ProcessEnv;
-  /** An already-open database to share; otherwise the configured one is opened when the audit store is `database`. */
-  storage?: Storage;
+  /** The database the audit log is written to when its store is `database`. */
+  storage: Storage;
   /** The guardrail policy a deployment of this public name carries (deployments' `guardrails`). */
   deploymentPolicy?: (model: string) => PolicyLayer | undefined;
   /**
@@ -32,29 +44,25 @@ export interface CreateGuardrailsOptions {
 }
 
 /** The guardrails for an app, or undefined when the config has no `guardrails:` section. */
-export async function createGuardrails(runtime: Runtime, options: CreateGuardrailsOptions = {}): Promise<Guardrails | undefined> {
-  const config: GuardrailsConfig | undefined = runtime.config.guardrails;
+export function createGuardrails(dependencies: GuardrailsDependencies, options: CreateGuardrailsOptions): Guardrails | undefined {
+  const config = dependencies.config;
   if (config === undefined) return undefined;
-  const unknown = Object.keys(config.providers).filter((name) => !runtime.providers.has(name));
+  const unknown = Object.keys(config.providers).filter((name) => !dependencies.providers.has(name));
   if (unknown.length > 0) {
     throw new ConfigError(
       "config",
-      unknown.map((name) => `guardrails.providers.${name}: no provider named "${name}" is configured (known: ${[...runtime.providers.keys()].join(", ") || "none"})`),
+      unknown.map((name) => `guardrails.providers.${name}: no provider named "${name}" is configured (known: ${[...dependencies.providers.keys()].join(", ") || "none"})`),
     );
   }
-  checkLocalModel(runtime, config);
-  let owned: Storage | undefined;
-  let audit: AuditLog;
-  if (config.audit.store === "memory") {
-    audit = new InMemoryAuditLog(config.audit.max_entries);
-  } else {
-    const storage = options.storage ?? (owned = await openConfiguredDatabase(runtime.config, options.env ?? process.env));
-    audit = new SqlAuditLog(storage.db, (error) => runtime.logger.error({ err: error }, "guardrails audit write failed"));
-  }
-  const providerInfo = (name: string): ProviderInfo => ({ name, local: runtime.providers.get(name)?.local });
+  checkLocalModel(dependencies.models, config);
+  const audit: AuditLog =
+    config.audit.store === "memory"
+      ? new InMemoryAuditLog(config.audit.max_entries)
+      : new SqlAuditLog(options.storage.db, (error) => dependencies.logger.error({ err: error }, "guardrails audit write failed"));
+  const providerInfo = (name: string): ProviderInfo => ({ name, local: dependencies.providers.get(name)?.local });
   const routeProviders = (model: string): ProviderInfo[] | undefined => {
     try {
-      const entry = runtime.models.resolve(model);
+      const entry = dependencies.models.resolve(model);
       // An auto-routed model picks its target per request: every provider counts.
       if (entry.auto !== undefined || entry.routes.length === 0) return undefined;
       return entry.routes.map((route) => ({ name: route.provider.name, local: route.provider.local }));
@@ -74,7 +82,7 @@ export async function createGuardrails(runtime: Runtime, options: CreateGuardrai
       }
       return found;
     },
-    allProviders: () => [...runtime.providers.keys()].map(providerInfo),
+    allProviders: () => [...dependencies.providers.keys()].map(providerInfo),
     deploymentPolicy: options.deploymentPolicy,
     localModel: config.local_model,
   });
@@ -84,18 +92,17 @@ export async function createGuardrails(runtime: Runtime, options: CreateGuardrai
     routes: guardrailsAdminRoutes(audit),
     async close() {
       await audit.close?.();
-      await owned?.close();
     },
   };
 }
 
 /** `local_model` must exist and keep data here: every route local or exempt, and no auto routing to third parties. */
-function checkLocalModel(runtime: Runtime, config: GuardrailsConfig): void {
+function checkLocalModel(models: ModelRegistry, config: GuardrailsConfig): void {
   const name = config.local_model;
   if (name === undefined) return;
   let entry;
   try {
-    entry = runtime.models.resolve(name);
+    entry = models.resolve(name);
   } catch {
     throw new ConfigError("config", [`guardrails.local_model: no model named "${name}" is configured`]);
   }

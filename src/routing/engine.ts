@@ -1,4 +1,3 @@
-import type { Runtime } from "../config/resolve.js";
 import type { GatewayContext } from "../gateway/context.js";
 import type { ChatResult } from "../gateway/pipeline.js";
 import { setState } from "../gateway/state.js";
@@ -7,21 +6,26 @@ import { routeDecisionKey } from "./auto/route-decision.js";
 import type { BreakerStore } from "./breaker/breaker-store.js";
 import { MemoryBreakerStore } from "./breaker/memory-breaker-store.js";
 import { runWithFallback, type RoutingServices } from "./fallback.js";
-import type { ModelEntry } from "./model-registry.js";
+import type { ModelEntry, ModelRegistry } from "./model-registry.js";
 import { RouteStats } from "./route-stats.js";
+
+/** What routing needs from the runtime: the models an auto router's tiers name, and the whole-request timeout. */
+export interface RoutingDependencies {
+  models: ModelRegistry;
+  requestTimeoutMs: number;
+}
 
 /** Routing state that outlives a request: breakers, latency and load figures. One per gateway. */
 export class RoutingEngine {
   readonly services: RoutingServices;
+  private readonly models: ModelRegistry;
 
-  constructor(
-    private readonly runtime: Runtime,
-    options: { breakers?: BreakerStore; random?: () => number } = {},
-  ) {
+  constructor(dependencies: RoutingDependencies, options: { breakers?: BreakerStore; random?: () => number } = {}) {
+    this.models = dependencies.models;
     this.services = {
       breakers: options.breakers ?? new MemoryBreakerStore(),
       stats: new RouteStats(),
-      requestTimeoutMs: runtime.config.server.request_timeout_ms,
+      requestTimeoutMs: dependencies.requestTimeoutMs,
       random: options.random,
     };
   }
@@ -34,7 +38,7 @@ export class RoutingEngine {
     context.responseHeaders["x-switchyard-route-decision"] = decision.tier;
     context.responseHeaders["x-switchyard-route-score"] = decision.score.toFixed(4);
     context.responseHeaders["x-switchyard-route-threshold"] = decision.threshold.toFixed(4);
-    const chosen = this.runtime.models.resolve(decision.model);
+    const chosen = this.models.resolve(decision.model);
     const spare: ModelEntry["routes"] = [];
     if (entry.auto.crossTierFallback) {
       // The other tiers, nearest first (the next weaker before the next stronger).
@@ -45,7 +49,7 @@ export class RoutingEngine {
         .filter((tier) => tier.model !== decision.model)
         .sort((left, right) => left.distance - right.distance);
       for (const { model } of order) {
-        for (const route of this.runtime.models.resolve(model).routes) if (!chosen.routes.includes(route) && !spare.includes(route)) spare.push(route);
+        for (const route of this.models.resolve(model).routes) if (!chosen.routes.includes(route) && !spare.includes(route)) spare.push(route);
       }
     }
     return runWithFallback(context, { ...chosen, strategy: chosen.strategy ?? entry.strategy }, this.services, spare);

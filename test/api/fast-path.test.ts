@@ -188,7 +188,8 @@ describe("the fast path of /v1/chat/completions", () => {
       await Promise.all(gateways.map((gateway) => gateway.close()));
       await long.close();
     }
-  });
+    // Two gateways each stream a million bytes to a slow reader: on a busy machine that outlasts the default timeout.
+  }, 90_000);
 
   it("falls back from an unreachable route, and stops the upstream when the client leaves mid-stream, as the full path does", async () => {
     const closed = createServer();
@@ -385,5 +386,6 @@ describe("the fast path of /v1/chat/completions", () => {
         await gateway.close();
       }
     }
-  });
+    // A trained router and five gateways started in turn: on a busy machine that outlasts the default timeout.
+  }, 90_000);
 });

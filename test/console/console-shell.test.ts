@@ -63,6 +63,30 @@ describe("console shell and roles in Chromium", () => {
     await page.close();
   });
 
+  it("is usable from the keyboard: Tab reaches the key field and the navigation, Enter follows a link, focus is visible", async () => {
+    const page = await open(MASTER);
+    const focused = () => page.evaluate(() => {
+      const element = (globalThis as unknown as { document: { activeElement: { textContent: string | null; getAttribute(name: string): string | null } | null } }).document.activeElement;
+      return element?.getAttribute("href") ?? element?.getAttribute("type") ?? element?.textContent ?? "";
+    });
+    const reached: string[] = [];
+    for (let step = 0; step < 12 && !reached.includes("#usage"); step++) {
+      await page.keyboard.press("Tab");
+      reached.push(await focused());
+    }
+    expect(reached).toEqual(expect.arrayContaining(["#models", "password", "#playground", "#usage"]));
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => (globalThis as unknown as { location: { hash: string } }).location.hash === "#usage");
+    await page.getByRole("heading", { name: "Usage", level: 1 }).waitFor();
+    // A visible focus ring: the focused link draws an outline.
+    const outline = await page.getByRole("link", { name: "Usage" }).evaluate((element) => {
+      const style = (globalThis as unknown as { getComputedStyle(node: unknown): { outlineStyle: string; outlineWidth: string } }).getComputedStyle(element);
+      return `${style.outlineStyle} ${style.outlineWidth}`;
+    });
+    expect(outline).toBe("solid 3px");
+    await page.close();
+  });
+
   it("hides admin pages from member keys and master-only pages from project admins and viewers", async () => {
     const member = await open(keys.member);
     expect(await member.getByTestId("access").textContent()).toBe("model access");

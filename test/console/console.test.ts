@@ -61,9 +61,9 @@ describe.runIf(chromiumAvailable() && built)("web console in Chromium", () => {
   it("charts usage by model after the playground run", async () => {
     const page = await browser.newPage();
     await page.goto(`${gateway.url}/console/#usage`);
-    await page.getByRole("button", { name: "by model" }).click();
-    await page.getByRole("cell", { name: "model-b" }).waitFor();
-    expect(await page.locator("svg.chart rect").count()).toBeGreaterThanOrEqual(4);
+    await page.getByLabel("Stack by").selectOption("model");
+    await page.getByRole("rowheader", { name: "model-b" }).waitFor();
+    expect(await page.getByTestId("usage-chart").getAttribute("data-series")).toBe("model-a\nmodel-b");
     await page.close();
   });
 

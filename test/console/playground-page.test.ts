@@ -16,6 +16,8 @@ describe("console playground in Chromium", () => {
   let gateway: RunningGateway;
   let browser: Browser;
   let viewerKey: string;
+  let adminKey: string;
+  let projectId: string;
 
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${MASTER}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -36,8 +38,9 @@ describe("console playground in Chromium", () => {
       },
       { env: { SWITCHYARD_MASTER_KEY: MASTER } },
     );
-    const project = (await admin("POST", "/admin/projects", { name: "playground" })).json.id;
-    viewerKey = (await admin("POST", "/admin/keys", { project_id: project, role: "viewer" })).json.key;
+    projectId = (await admin("POST", "/admin/projects", { name: "playground" })).json.id;
+    viewerKey = (await admin("POST", "/admin/keys", { project_id: projectId, role: "viewer" })).json.key;
+    adminKey = (await admin("POST", "/admin/keys", { project_id: projectId, role: "admin" })).json.key;
     browser = await launchBrowser();
   });
 
@@ -145,6 +148,17 @@ describe("console playground in Chromium", () => {
     const call = await admin("POST", "/v1/chat/completions", { model: "pirate-bot", messages: [{ role: "user", content: "ahoy" }] });
     expect(call.status).toBe(200);
     expect(emulator.requests.at(-1)?.body.messages[0]).toMatchObject({ role: "system", content: "Answer like a pirate." });
+    await page.close();
+  });
+
+  it("lets a project admin save a deployment into its own project", async () => {
+    const page = await open(adminKey, "#playground/chat-4o");
+    await page.getByLabel("Max tokens").fill("64");
+    await page.getByLabel("Deployment name").fill("project-bot");
+    await page.getByRole("button", { name: "Save deployment" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved project-bot as version 1" }).waitFor({ timeout: 10_000 });
+    const stored = await admin("GET", "/admin/deployments/project-bot");
+    expect(stored.json).toMatchObject({ project_id: projectId, spec: { model: "chat-4o", parameters: { max_tokens: 64 } } });
     await page.close();
   });
 

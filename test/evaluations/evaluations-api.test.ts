@@ -229,6 +229,10 @@ describe("evaluations", () => {
       expect(reply.json.error.message).toMatch(message);
       if (param) expect(reply.json.error.param).toBe(param);
     }
+    // The master key may name any project, but only one that exists.
+    const nowhere = await as(MASTER, "POST", "/admin/evaluations", { ...base, project_id: "prj_nowhere" });
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.json.error).toMatchObject({ message: "No project with id 'prj_nowhere'.", param: "project_id" });
     expect((await as(adminA, "GET", "/admin/evaluations")).json.data.every((record: any) => record.status !== "queued")).toBe(true);
   });
 

@@ -354,4 +354,22 @@ describe("tenancy: another project's key sees 404 for every resource and verb", 
     expect(continued.body).not.toContain("tenant A's stored response");
     expect((await call(keyA, "GET", `/v1/responses/${responseA}`)).status).toBe(200);
   });
+
+  it("promotions: another project's admin key gets the 404 a missing id gets, and lists none of A's", async () => {
+    expect((await call(MASTER, "PUT", `/admin/projects/${projectA}/logging`, { store_requests: true })).status).toBe(200);
+    expect((await call(keyA, "POST", "/v1/chat/completions", { model: "strong", messages: [{ role: "user", content: "A logged question" }] })).status).toBe(200);
+    const created = await call(MASTER, "POST", "/admin/promotions", { project_id: projectA, candidate: "cheap", deployment: "cheap-bot", held_out: { split: "all" } });
+    expect(created.status, created.body).toBe(200);
+    const id = JSON.parse(created.body).id as string;
+    const adminB = (await admin("POST", "/admin/keys", { project_id: (await admin("POST", "/admin/projects", { name: "tenant-b-admin" })).id, role: "admin" })).key as string;
+    for (const [method, url] of [["GET", `/admin/promotions/${id}`], ["POST", `/admin/promotions/${id}/rollback`]] as const) {
+      const foreign = await call(adminB, method, url, method === "POST" ? {} : undefined);
+      const missing = await call(adminB, method, url.replace(id, "prm_missing000000"), method === "POST" ? {} : undefined);
+      expect(foreign.status, `${method} ${url}`).toBe(404);
+      expect(JSON.parse(foreign.body).error.message.replace(id, "ID")).toBe(JSON.parse(missing.body).error.message.replace("prm_missing000000", "ID"));
+    }
+    expect(JSON.parse((await call(adminB, "GET", "/admin/promotions")).body).data).toEqual([]);
+    expect((await call(adminB, "GET", `/admin/promotions?project_id=${projectA}`)).status).toBe(404);
+    await app.promotions.service.idle();
+  });
 });

@@ -13,8 +13,8 @@ import { SettingsForm } from "./playground/settings-form";
 /** Side by side: up to this many models answer the same prompt. */
 const MAX_COLUMNS = 4;
 
-/** Deployments are saved through the admin API; today it takes them from the master key only. */
-const SAVE_DEPLOYMENTS: PageNeed = "master";
+/** Deployments are saved through the admin API: the master key, or a project admin into its own project. */
+const SAVE_DEPLOYMENTS: PageNeed = "admin-write";
 
 /**
  * One prompt, one to four models, streamed at once, with parameters, response format and tools; each answer

@@ -34,7 +34,7 @@ export function registerModelHealthRoutes(app: FastifyInstance, control: Control
     const now = Date.now();
     const since = now - query.window_minutes * 60_000;
     const health = new Map((await queryModelHealth(control.storage.db, { since, projectId, model: query.model })).map((row) => [row.model, row]));
-    const entries = new Map(gateway.runtime.models.list(modelScope(request.principal)).map((entry) => [entry.name, entry]));
+    const entries = new Map(gateway.models.list(modelScope(request.principal)).map((entry) => [entry.name, entry]));
     const breakers = global ? new Map((await gateway.routing.services.breakers.snapshot(now)).map((breaker) => [breaker.key, breaker])) : new Map();
     const names = [...new Set([...entries.keys(), ...health.keys()])].filter((name) => query.model === undefined || name === query.model).sort();
     const stats = gateway.routing.services.stats;

@@ -81,12 +81,12 @@ export const usageQuerySchema = z
       .transform((value, context) => {
         const parts = value === undefined || value === "" ? [] : value.split(",").map((part) => part.trim());
         for (const part of parts) {
-          if (!["key", "project", "model", "day", "provider"].includes(part)) {
-            context.addIssue({ code: "custom", message: `unknown dimension '${part}' (use key, project, model, day, provider)` });
+          if (!["key", "project", "model", "day", "hour", "provider"].includes(part)) {
+            context.addIssue({ code: "custom", message: `unknown dimension '${part}' (use key, project, model, day, hour, provider)` });
             return z.NEVER;
           }
         }
-        return parts as Array<"key" | "project" | "model" | "day" | "provider">;
+        return parts as Array<"key" | "project" | "model" | "day" | "hour" | "provider">;
       }),
     limit: z.coerce.number().int().positive().max(10_000).optional(),
   })

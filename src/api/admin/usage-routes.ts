@@ -49,12 +49,13 @@ async function answer(control: ControlPlane, request: FastifyRequest, scope: (fi
 }
 
 function groupOut(group: Awaited<ReturnType<typeof queryUsage>>[number]) {
-  const { key, project, model, day, provider, requests, errors, inputTokens, outputTokens, cachedInputTokens, costUsd } = group;
+  const { key, project, model, day, hour, provider, requests, errors, inputTokens, outputTokens, cachedInputTokens, costUsd } = group;
   return {
     ...(key !== undefined && { key_id: key }),
     ...(project !== undefined && { project_id: project }),
     ...(model !== undefined && { model }),
     ...(day !== undefined && { day }),
+    ...(hour !== undefined && { hour }),
     ...(provider !== undefined && { provider }),
     requests,
     errors,

@@ -25,6 +25,7 @@ import { openaiSseEncoder } from "../openai/routes.js";
 import { routeHeaders } from "../request-context.js";
 import { SseSink } from "../sse.js";
 import { renderError } from "./render-error.js";
+import { connectionSignal } from "./connection-signal.js";
 import { openFastAttempt, type FastAttempt } from "./fast-attempt.js";
 import { hotRequest } from "./hot-request.js";
 
@@ -103,7 +104,7 @@ export class FastChat {
     if (this.options.declines?.(principal, wire.model)) return false;
     let entry: ModelEntry;
     try {
-      entry = gateway.runtime.models.resolve(wire.model);
+      entry = gateway.models.resolve(wire.model);
     } catch {
       return false;
     }
@@ -113,7 +114,6 @@ export class FastChat {
     // Committed: from here on this path answers, as the full path would.
     const given = headers["x-request-id"];
     const requestId = typeof given === "string" && given.length > 0 && given.length <= 128 ? given : createId("req_");
-    const controller = new AbortController();
     const stream = wire.stream === true;
     const context: GatewayContext = {
       requestId,
@@ -121,7 +121,7 @@ export class FastChat {
       operation: "chat",
       request: canonical,
       stream,
-      signal: controller.signal,
+      signal: connectionSignal(request.socket),
       startedAt: performance.now(),
       principal,
       responseHeaders: {},
@@ -133,7 +133,6 @@ export class FastChat {
     const leave = this.options.inFlight?.enter();
     response.once("close", () => {
       leave?.();
-      if (!response.writableFinished) controller.abort();
       observeRequest({ id: requestId, method: "POST", url: request.url ?? FAST_ROUTE, route: FAST_ROUTE, principal, context }, response, startedAt, logger, metrics);
     });
     response.setHeader("x-request-id", requestId);

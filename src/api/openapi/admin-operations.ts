@@ -18,6 +18,9 @@ import { storedRouterDeletedSchema, storedRouterListSchema, storedRouterSchema }
 import { usageGroupListSchema, usageRecordListSchema } from "./v1-responses.js";
 import * as evaluations from "../../evaluations/api-schemas.js";
 import { evaluationListQuerySchema, evaluationQuerySchema, evaluationRowsQuerySchema } from "../../evaluations/routes.js";
+import { promotionListQuerySchema, promotionRollbackSchema } from "../../promotion/promotion-routes.js";
+import { promotionListSchema, promotionSchema } from "../../promotion/promotion-view.js";
+import { promotionRequestSchema } from "../../promotion/request-schema.js";
 
 const ok = (description: string, schema: ReturnType<typeof named>) => ({ 200: { description, schema } });
 
@@ -76,5 +79,9 @@ export const adminOperations: Operation[] = [
   { method: "post", path: "/admin/evaluations/:id/cancel", tag: "Admin: evaluations", summary: "Cancel a running evaluation (409 once it has ended)", auth: "master", query: evaluationQuerySchema, responses: ok("The evaluation", named("Evaluation", evaluations.evaluationRecordSchema)) },
   { method: "delete", path: "/admin/evaluations/:id", tag: "Admin: evaluations", summary: "Delete an evaluation and its rows (cancels it first if running)", auth: "master", query: evaluationQuerySchema, responses: ok("Deleted", named("EvaluationDeleted", evaluations.evaluationDeletedSchema)) },
   { method: "get", path: "/admin/routing/health", tag: "Admin: routing", summary: "Per model, lately: requests, error rate, mean latency and time to first token (a project key: its own requests); the master key also gets each route's live balancer latency, in-flight count and breaker", auth: "master", query: modelHealthQuerySchema, responses: ok("Models", named("ModelHealthList", out.modelHealthListSchema)) },
+  { method: "post", path: "/admin/promotions", tag: "Admin: promotions", summary: "Promote a candidate into an auto model's weak tier and/or a deployment (canary) once it passes its gate on a held-out set; evaluates in the background", auth: "master", body: named("PromotionCreate", promotionRequestSchema), responses: ok("The promotion, evaluating", named("Promotion", promotionSchema)) },
+  { method: "get", path: "/admin/promotions", tag: "Admin: promotions", summary: "Promotions, newest first (a project key: its own project's)", auth: "master", query: promotionListQuerySchema, responses: ok("Promotions", named("PromotionList", promotionListSchema)) },
+  { method: "get", path: "/admin/promotions/:id", tag: "Admin: promotions", summary: "One promotion: progress, figures, gate, what it changed, rollback", auth: "master", responses: ok("The promotion", named("Promotion", promotionSchema)) },
+  { method: "post", path: "/admin/promotions/:id/rollback", tag: "Admin: promotions", summary: "Roll a promotion in force back: what it replaced is restored (409 when not in force)", auth: "master", body: named("PromotionRollback", promotionRollbackSchema), responses: ok("The promotion, rolled back", named("Promotion", promotionSchema)) },
   { method: "get", path: "/admin/routing/breakers", tag: "Admin: routing", summary: "Circuit breakers per provider endpoint", auth: "master", responses: ok("Breakers", named("Breakers", out.breakersSchema)) },
 ];

@@ -1,7 +1,7 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "../../storage/database.js";
 
-export const usageDimensions = { key: "key_id", project: "project_id", model: "model", day: "day", provider: "provider" } as const;
+export const usageDimensions = { key: "key_id", project: "project_id", model: "model", day: "day", hour: "hour", provider: "provider" } as const;
 export type UsageDimension = keyof typeof usageDimensions;
 
 export interface UsageFilter {
@@ -25,7 +25,10 @@ export interface UsageTotals {
 
 export type UsageGroup = Partial<Record<UsageDimension, string | null>> & UsageTotals;
 
-/** Spend and tokens grouped by any of key / project / model / day / provider (the console's charts). */
+/** The UTC hour a row falls in, as epoch ms: integer division on both engines (created_at is a bigint). */
+const hourOf = sql<number>`(created_at / 3600000) * 3600000`;
+
+/** Spend and tokens grouped by any of key / project / model / day / hour / provider (the console's charts). */
 export async function queryUsage(db: Kysely<Database>, filter: UsageFilter, groupBy: UsageDimension[]): Promise<UsageGroup[]> {
   const columns = groupBy.map((dimension) => usageDimensions[dimension]);
   let query = db
@@ -39,7 +42,9 @@ export async function queryUsage(db: Kysely<Database>, filter: UsageFilter, grou
       eb.fn.sum<number>("cost_usd").as("cost_usd"),
     ]);
   query = applyFilter(query, filter);
-  for (const column of columns) query = query.select(column).groupBy(column).orderBy(column);
+  for (const column of columns) {
+    query = column === "hour" ? query.select(hourOf.as("hour")).groupBy(hourOf).orderBy(hourOf) : query.select(column).groupBy(column).orderBy(column);
+  }
   const rows = (await query.execute()) as Array<Record<string, unknown>>;
   return rows.map((row) => {
     const group: UsageGroup = {
@@ -50,7 +55,11 @@ export async function queryUsage(db: Kysely<Database>, filter: UsageFilter, grou
       cachedInputTokens: Number(row.cached_input_tokens ?? 0),
       costUsd: Number(row.cost_usd ?? 0),
     };
-    for (const dimension of groupBy) group[dimension] = (row[usageDimensions[dimension]] as string | null) ?? null;
+    for (const dimension of groupBy) {
+      const value = row[usageDimensions[dimension]];
+      // An hour comes back as epoch ms (a string from PostgreSQL's bigint): answer it as an ISO instant.
+      group[dimension] = dimension === "hour" ? new Date(Number(value)).toISOString() : ((value as string | null) ?? null);
+    }
     return group;
   });
 }

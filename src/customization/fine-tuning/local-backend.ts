@@ -16,9 +16,8 @@ import { modelsDirectory } from "../../models/store.js";
 import type { ProviderAdapter } from "../../providers/contract.js";
 import { localConfigSchema } from "../../providers/local/config.js";
 import { resolveLocalModel } from "../../providers/local/resolve-model.js";
-import type { Runtime } from "../../config/resolve.js";
 import type { BlobStore } from "../../storage/blobs/blob-store.js";
-import type { Route } from "../../routing/model-registry.js";
+import type { ModelRegistry, Route } from "../../routing/model-registry.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
 import type { TrainMessage, TrainProcessInput } from "../trainer/train-process.js";
@@ -37,19 +36,32 @@ function trainerEntry(): string {
   return existsSync(compiled) ? compiled : path.join(here, "..", "trainer", "train-process.ts");
 }
 
+/** The runtime's models and providers: the same objects for the life of the process, reloads included. */
+export interface ModelsAndProviders {
+  models: ModelRegistry;
+  providers: ReadonlyMap<string, ProviderAdapter>;
+}
+
+/** What the local trainer reads: the local model it trains, its provider's `models_dir`, and the data directory. */
+export interface LocalBackendDependencies extends ModelsAndProviders {
+  /** A provider's raw config entry, read when a job starts (so a config reload is seen). */
+  providerConfig(name: string): unknown;
+  dataDir: string;
+}
+
 export class LocalBackend implements FineTuningBackend {
   readonly name = "local" as const;
   /** Settles when the last run in line has ended; never rejects. */
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly runtime: Runtime,
+    private readonly dependencies: LocalBackendDependencies,
     private readonly config: FineTuningConfig["local"],
     private readonly blobs: BlobStore,
   ) {}
 
   private localRoute(model: string): Route {
-    const entry = this.runtime.models.resolve(model);
+    const entry = this.dependencies.models.resolve(model);
     const route = entry.routes.find((candidate) => candidate.provider.type === "local");
     if (!route) {
       throw new SwitchyardError(
@@ -62,11 +74,11 @@ export class LocalBackend implements FineTuningBackend {
   }
 
   private providerSettings(provider: ProviderAdapter) {
-    const raw = this.runtime.config.providers[provider.name];
+    const raw = this.dependencies.providerConfig(provider.name);
     const config = localConfigSchema.parse(raw);
     const modelsDir = config.models_dir
       ? path.resolve(config.models_dir)
-      : modelsDirectory(this.runtime.config.server.data_dir);
+      : modelsDirectory(this.dependencies.dataDir);
     return { config, modelsDir };
   }
 
@@ -123,11 +135,11 @@ export class LocalBackend implements FineTuningBackend {
   }
 
   private servingProvider(job: JobRecord): ProviderAdapter | undefined {
-    if (this.config.provider) return this.runtime.providers.get(this.config.provider);
+    if (this.config.provider) return this.dependencies.providers.get(this.config.provider);
     try {
       return this.localRoute(job.request.model).provider;
     } catch {
-      return [...this.runtime.providers.values()].find((provider) => provider.type === "local");
+      return [...this.dependencies.providers.values()].find((provider) => provider.type === "local");
     }
   }
 
@@ -137,7 +149,7 @@ export class LocalBackend implements FineTuningBackend {
 
   /** The directory of a job's transient files (input, partial model, checkpoints not yet moved). */
   workDirectory(jobId: string): string {
-    return path.join(path.resolve(this.runtime.config.server.data_dir), "fine-tuning", jobId);
+    return path.join(path.resolve(this.dependencies.dataDir), "fine-tuning", jobId);
   }
 
   async run(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
@@ -173,7 +185,7 @@ export class LocalBackend implements FineTuningBackend {
     hooks: RunHooks,
   ): Promise<RunResult> {
     const baseRoute = this.localRoute(job.request.model);
-    const provider = this.config.provider ? this.runtime.providers.get(this.config.provider) : baseRoute.provider;
+    const provider = this.config.provider ? this.dependencies.providers.get(this.config.provider) : baseRoute.provider;
     if (!provider) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `No provider '${this.config.provider}' to serve fine-tuned models.`);
     const base = this.providerSettings(baseRoute.provider);
     const serving = this.providerSettings(provider);

@@ -6,7 +6,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { SwitchyardError } from "../../core/errors.js";
-import { createSecretResolver, type Runtime } from "../../config/resolve.js";
+import { createSecretResolver } from "../../config/secrets.js";
+import type { ProviderAdapter } from "../../providers/contract.js";
 import type { Route } from "../../routing/model-registry.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
@@ -35,7 +36,8 @@ export class OpenaiBackend implements FineTuningBackend {
   private readonly baseUrl: string;
 
   constructor(
-    private readonly runtime: Runtime,
+    /** The runtime's providers (the same map across reloads): the fine-tuned model is served by `config.provider`. */
+    private readonly providers: ReadonlyMap<string, ProviderAdapter>,
     private readonly config: OpenaiConfig,
     private readonly env: NodeJS.ProcessEnv,
   ) {
@@ -53,7 +55,7 @@ export class OpenaiBackend implements FineTuningBackend {
   }
 
   routeFor(_job: JobRecord, model: string): Route | undefined {
-    const provider = this.runtime.providers.get(this.config.provider);
+    const provider = this.providers.get(this.config.provider);
     return provider ? { provider, model } : undefined;
   }
 
@@ -116,7 +118,7 @@ export class OpenaiBackend implements FineTuningBackend {
         await this.mirrorEvents(upstreamId, seen, hooks);
         if (upstream.status === "succeeded") {
           const model = upstream.fine_tuned_model;
-          const provider = this.runtime.providers.get(this.config.provider);
+          const provider = this.providers.get(this.config.provider);
           if (!model || !provider) throw new SwitchyardError("SWY_ERR_UPSTREAM_ERROR", "The upstream job succeeded without a model, or the serving provider is gone.");
           return { fineTunedModel: model, route: { provider, model }, trainedTokens: upstream.trained_tokens ?? 0 };
         }

@@ -8,6 +8,7 @@ import { routeDecisionKey, type RouteDecision } from "../auto/route-decision.js"
 import type { ModelRegistry } from "../model-registry.js";
 import { answeringTier } from "./answering-tier.js";
 import { projectKey, type RoutingSample, type RoutingSampleStore } from "./sample-store.js";
+import { EVALUATION_HEADER } from "../../evaluations/marks.js";
 
 /**
  * Stores a routing sample for each successful request of a `type: auto` model with
@@ -23,6 +24,8 @@ export function createSampleMiddleware(options: { store: RoutingSampleStore; mod
     name: "routing-samples",
     async handle(context, next) {
       const result = await next(context);
+      // Evaluation calls are measurements, scored by the evaluation itself; they are no traffic to learn from.
+      if (context.headers?.[EVALUATION_HEADER] !== undefined) return result;
       const decision = getState(context, routeDecisionKey);
       const auto = decision && models.get(decision.autoModel)?.auto;
       if (!decision || !auto?.collectSamples) return result;

@@ -13,6 +13,7 @@ import * as batches from "./017-batches.js";
 import * as responses from "./018-responses.js";
 import * as batchLeases from "./019-batch-leases.js";
 import * as evaluations from "./020-evaluations.js";
+import * as promotions from "./021-promotions.js";
 import * as deploymentOwners from "./022-deployment-owners.js";
 
 /**
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
   "018-responses": responses,
   "019-batch-leases": batchLeases,
   "020-evaluations": evaluations,
+  "021-promotions": promotions,
   "022-deployment-owners": deploymentOwners,
 };

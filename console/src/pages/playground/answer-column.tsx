@@ -41,6 +41,8 @@ export function AnswerColumn(props: {
         <label>
           Model {index + 1}
           <select value={column.model} onChange={(event) => props.onModel(event.target.value)}>
+            {/* A model handed over by another page (a fine-tune, a provider/model name) that the catalog does not list. */}
+            {column.model && !props.models.some((model) => model.id === column.model) && <option value={column.model}>{column.model}</option>}
             {props.models.map((model) => (
               <option key={model.id} value={model.id}>
                 {model.id}
