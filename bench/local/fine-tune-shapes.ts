@@ -6,9 +6,10 @@
  * graphs), the trainer's peak RSS and the minutes 1,000 examples of ~256 tokens take per epoch.
  *
  * `135m-8` (SmolLM2-135M's width, 8 blocks) is the deepest of that width whose full-weight (`all`)
- * graph fits llama.cpp's, for comparing full-weight and partial memory.
+ * graph fits llama.cpp's, for comparing full-weight and partial memory. `360m-q8` stores the matrices
+ * as Q8_0, as the default local model's download does (the trainer turns the trained ones into F32).
  *
- *   npx tsx bench/local/fine-tune-shapes.ts [--shapes 135m,360m,135m-8] [--modes all,last_layers:8] [--steps 3]
+ *   npx tsx bench/local/fine-tune-shapes.ts [--shapes 135m,360m,135m-8,360m-q8] [--modes all,last_layers:8] [--steps 3]
  *                                           [--threads 2] [--context 256]
  *
  * One process trains at a time; each run is a fresh child, so the peak RSS is that run's alone.
@@ -19,7 +20,7 @@ import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { TrainMessage, TrainProcessInput } from "../../src/customization/trainer/train-process.js";
-import { parameterCount, SMOLLM2_135M, SMOLLM2_135M_8_BLOCKS, SMOLLM2_360M, writeLlamaShapeGguf, type LlamaShape } from "../../test/local/llama-shapes.js";
+import { parameterCount, SMOLLM2_135M, SMOLLM2_135M_8_BLOCKS, SMOLLM2_360M, SMOLLM2_360M_Q8_0, writeLlamaShapeGguf, type LlamaShape } from "../../test/local/llama-shapes.js";
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +32,7 @@ const { values } = parseArgs({
     "example-tokens": { type: "string", default: "256" },
   },
 });
-const shapes: Record<string, LlamaShape> = { "135m": SMOLLM2_135M, "360m": SMOLLM2_360M, "135m-8": SMOLLM2_135M_8_BLOCKS };
+const shapes: Record<string, LlamaShape> = { "135m": SMOLLM2_135M, "360m": SMOLLM2_360M, "135m-8": SMOLLM2_135M_8_BLOCKS, "360m-q8": SMOLLM2_360M_Q8_0 };
 const steps = Number(values.steps);
 const threads = Math.min(Number(values.threads), availableParallelism());
 const context = Number(values.context);

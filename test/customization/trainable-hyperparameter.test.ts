@@ -35,6 +35,8 @@ describe("the trainable hyperparameter", () => {
     writeTinyLlamaGguf(join(dataDir, "models", "base.gguf"), { seed: 9 });
     // As many blocks as SmolLM2-135M: llama.cpp's graph holds the backward pass through only about half of them.
     writeTinyLlamaGguf(join(dataDir, "models", "deep.gguf"), { seed: 10, layers: 30, dim: 32 });
+    // Stored like a downloaded model (the default SmolLM2-360M-Instruct is Q8_0).
+    writeTinyLlamaGguf(join(dataDir, "models", "quantized.gguf"), { seed: 12, matrixType: "q8_0" });
     app = await createApp({
       config: {
         server: { data_dir: dataDir, log_level: "silent" },
@@ -123,6 +125,16 @@ describe("the trainable hyperparameter", () => {
       const completion = await app.server.inject({ method: "POST", url: "/v1/completions", payload: { model, prompt: "the big", max_tokens: 4, temperature: 0 } });
       expect(completion.statusCode, completion.body).toBe(200);
     }
+  }, 150_000);
+
+  it("fine-tunes a Q8_0 model with the default policy and serves the result", async () => {
+    const response = await create({ model: "local/quantized", hyperparameters: { n_epochs: 1, learning_rate_multiplier: 10 } });
+    expect(response.statusCode, response.body).toBe(200);
+    const done = await ended((response.json() as JobView).id, 120_000);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe("succeeded");
+    const completion = await app.server.inject({ method: "POST", url: "/v1/completions", payload: { model: done.fine_tuned_model, prompt: "the big", max_tokens: 4, temperature: 0 } });
+    expect(completion.statusCode, completion.body).toBe(200);
   }, 150_000);
 
   it("fails a job whose policy reaches every block of a deep model, saying which hyperparameter to change", async () => {

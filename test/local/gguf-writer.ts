@@ -17,12 +17,52 @@ export interface GgufTensor {
   /** GGUF order: the fastest-varying dimension first (`[columns, rows]`). */
   dims: number[];
   data: Float32Array;
+  /** How the values are stored (default f32); q8_0 needs a first dimension divisible by 32. */
+  type?: TensorType;
 }
+
+export type TensorType = "f32" | "f16" | "q8_0";
 
 const TYPE_IDS = {
   u8: 0, i8: 1, u16: 2, i16: 3, u32: 4, i32: 5, f32: 6, bool: 7, string: 8, array: 9, u64: 10, i64: 11, f64: 12,
 } as const;
-const GGML_TYPE_F32 = 0;
+const GGML_TYPES: Record<TensorType, number> = { f32: 0, f16: 1, q8_0: 8 };
+
+function floatToHalf(value: number): number {
+  const float = new Float32Array([value]);
+  const bits = new Uint32Array(float.buffer)[0]!;
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  const mantissa = bits & 0x7fffff;
+  if (exponent <= 0) return sign | Math.round((mantissa | 0x800000) / 2 ** (14 - exponent));
+  if (exponent >= 0x1f) return sign | 0x7c00;
+  // A rounded-up mantissa carries into the exponent, as it should.
+  return sign | ((exponent << 10) + Math.round(mantissa / 8192));
+}
+
+/** A tensor's bytes in its storage type (q8_0: blocks of 32 values, an f16 scale and 32 int8). */
+function encodeTensor(data: Float32Array, type: TensorType): Buffer {
+  if (type === "f32") return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (type === "f16") {
+    const out = Buffer.alloc(data.length * 2);
+    data.forEach((value, index) => out.writeUInt16LE(floatToHalf(value), index * 2));
+    return out;
+  }
+  const out = Buffer.alloc((data.length / 32) * 34);
+  for (let block = 0; block < data.length / 32; block++) {
+    let largest = 0;
+    for (let index = 0; index < 32; index++) largest = Math.max(largest, Math.abs(data[block * 32 + index]!));
+    const scale = largest / 127;
+    out.writeUInt16LE(floatToHalf(scale), block * 34);
+    for (let index = 0; index < 32; index++) out.writeInt8(scale === 0 ? 0 : Math.round(data[block * 32 + index]! / scale), block * 34 + 2 + index);
+  }
+  return out;
+}
+
+const byteLengthOf = (dims: number[], type: TensorType) => {
+  const count = dims.reduce((product, dimension) => product * dimension, 1);
+  return type === "f32" ? count * 4 : type === "f16" ? count * 2 : (count / 32) * 34;
+};
 const ALIGNMENT = 32;
 
 class ByteSink {
@@ -78,9 +118,9 @@ function writeScalar(sink: ByteSink, type: keyof typeof TYPE_IDS, value: number 
 /** Serialises a GGUF file. */
 export function encodeGguf(metadata: Record<string, GgufValue>, tensors: GgufTensor[]): Buffer {
   const sink = new ByteSink();
-  sink.push(encodeGgufHeader(metadata, tensors.map((tensor) => ({ name: tensor.name, dims: tensor.dims }))));
+  sink.push(encodeGgufHeader(metadata, tensors.map((tensor) => ({ name: tensor.name, dims: tensor.dims, type: tensor.type }))));
   for (const tensor of tensors) {
-    sink.push(Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
+    sink.push(encodeTensor(tensor.data, tensor.type ?? "f32"));
     sink.pad(ALIGNMENT);
   }
   return sink.toBuffer();
@@ -88,8 +128,8 @@ export function encodeGguf(metadata: Record<string, GgufValue>, tensors: GgufTen
 
 const elementsOf = (dims: number[]) => dims.reduce((product, dimension) => product * dimension, 1);
 
-/** Header, metadata and tensor table of a GGUF file of F32 tensors, padded to where the data starts. */
-function encodeGgufHeader(metadata: Record<string, GgufValue>, tensors: Array<{ name: string; dims: number[] }>): Buffer {
+/** Header, metadata and tensor table of a GGUF file, padded to where the data starts. */
+function encodeGgufHeader(metadata: Record<string, GgufValue>, tensors: Array<{ name: string; dims: number[]; type?: TensorType }>): Buffer {
   const sink = new ByteSink();
   sink.push(Buffer.from("GGUF", "ascii"));
   sink.u32(3);
@@ -110,13 +150,13 @@ function encodeGgufHeader(metadata: Record<string, GgufValue>, tensors: Array<{ 
   const offsets: number[] = [];
   for (const tensor of tensors) {
     offsets.push(offset);
-    offset += Math.ceil((elementsOf(tensor.dims) * 4) / ALIGNMENT) * ALIGNMENT;
+    offset += Math.ceil(byteLengthOf(tensor.dims, tensor.type ?? "f32") / ALIGNMENT) * ALIGNMENT;
   }
   tensors.forEach((tensor, index) => {
     sink.string(tensor.name);
     sink.u32(tensor.dims.length);
     for (const dim of tensor.dims) sink.u64(dim);
-    sink.u32(GGML_TYPE_F32);
+    sink.u32(GGML_TYPES[tensor.type ?? "f32"]);
     sink.u64(offsets[index]!);
   });
   sink.pad(ALIGNMENT);
@@ -127,10 +167,11 @@ function encodeGgufHeader(metadata: Record<string, GgufValue>, tensors: Array<{ 
 export interface GgufTensorSpec {
   name: string;
   dims: number[];
+  type?: TensorType;
   fill: (data: Float32Array) => void;
 }
 
-/** Writes a GGUF file of F32 tensors one tensor at a time. */
+/** Writes a GGUF file one tensor at a time. */
 export function writeGgufFile(path: string, metadata: Record<string, GgufValue>, tensors: GgufTensorSpec[]): void {
   const fd = openSync(path, "w");
   try {
@@ -138,8 +179,9 @@ export function writeGgufFile(path: string, metadata: Record<string, GgufValue>,
     for (const tensor of tensors) {
       const data = new Float32Array(elementsOf(tensor.dims));
       tensor.fill(data);
-      writeSync(fd, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-      const rest = data.byteLength % ALIGNMENT;
+      const bytes = encodeTensor(data, tensor.type ?? "f32");
+      writeSync(fd, bytes);
+      const rest = bytes.byteLength % ALIGNMENT;
       if (rest !== 0) writeSync(fd, Buffer.alloc(ALIGNMENT - rest));
     }
   } finally {
@@ -173,6 +215,8 @@ export interface TinyLlamaOptions {
   architecture?: string;
   /** Leave out SentencePiece's `<0xNN>` byte tokens (llama.cpp aborts on such a vocabulary). */
   withoutByteTokens?: boolean;
+  /** How the matrices are stored (norms stay F32, as in downloaded GGUF files); default f32. */
+  matrixType?: TensorType;
 }
 
 /** ChatML: a template llama.cpp and node-llama-cpp both recognise. */
@@ -213,7 +257,7 @@ export function tinyLlamaGguf(options: TinyLlamaOptions = {}): Buffer {
     const size = dims.reduce((product, dimension) => product * dimension, 1);
     const data = new Float32Array(size);
     for (let index = 0; index < size; index++) data[index] = fill ?? (next() - 0.5) * 0.4;
-    return { name, dims, data };
+    return { name, dims, data, type: dims.length > 1 ? (options.matrixType ?? "f32") : "f32" };
   };
   const tensors: GgufTensor[] = [tensor("token_embd.weight", [dim, vocab]), tensor("output_norm.weight", [dim], 1)];
   for (let layer = 0; layer < layers; layer++) {

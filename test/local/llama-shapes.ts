@@ -3,7 +3,7 @@
  * what a benchmark needs to measure the cost of a model of that size. The weights are noise, so the
  * models say nothing useful; every matrix has its real dimensions, the vocabulary its real size.
  */
-import { writeGgufFile, type GgufTensorSpec, type GgufValue } from "./gguf-writer.js";
+import { writeGgufFile, type GgufTensorSpec, type GgufValue, type TensorType } from "./gguf-writer.js";
 
 export interface LlamaShape {
   name: string;
@@ -15,6 +15,8 @@ export interface LlamaShape {
   vocab: number;
   /** The output head reuses token_embd (no output.weight), as in SmolLM2. */
   tiedEmbeddings: boolean;
+  /** How matrices are stored (norms stay F32); default f32. */
+  matrixType?: TensorType;
 }
 
 /** HuggingFaceTB/SmolLM2-135M's config.json. */
@@ -45,6 +47,9 @@ export const SMOLLM2_360M: LlamaShape = {
  * SmolLM2-135M's width with 8 of its 30 blocks: the deepest model of that width whose full-weight
  * training graph fits llama.cpp's graph size, so full-weight and partial memory can be compared.
  */
+/** SmolLM2-360M stored as Q8_0, like the default local model's download. */
+export const SMOLLM2_360M_Q8_0: LlamaShape = { ...SMOLLM2_360M, name: "SmolLM2-360M Q8_0", matrixType: "q8_0" };
+
 export const SMOLLM2_135M_8_BLOCKS: LlamaShape = { ...SMOLLM2_135M, name: "SmolLM2-135M, 8 blocks", layers: 8 };
 
 /** Parameters of a shape, as llama.cpp counts them (tied embeddings once). */
@@ -93,14 +98,14 @@ function noise(seed: number, deviation: number): (data: Float32Array) => void {
   };
 }
 
-/** Writes the shape as an F32 GGUF (135M: ~540 MB, 360M: ~1.45 GB); returns the path. */
+/** Writes the shape as a GGUF (F32: 135M ~540 MB, 360M ~1.45 GB; Q8_0 360M ~390 MB); returns the path. */
 export function writeLlamaShapeGguf(path: string, shape: LlamaShape, seed = 1): string {
   const { hidden, layers, feedForward, vocab } = shape;
   const headDim = hidden / shape.heads;
   const kv = shape.kvHeads * headDim;
   const random = noise(seed, 0.02);
   const ones = (data: Float32Array) => data.fill(1);
-  const matrix = (name: string, columns: number, rows: number): GgufTensorSpec => ({ name, dims: [columns, rows], fill: random });
+  const matrix = (name: string, columns: number, rows: number): GgufTensorSpec => ({ name, dims: [columns, rows], fill: random, type: shape.matrixType ?? "f32" });
   const tensors: GgufTensorSpec[] = [matrix("token_embd.weight", hidden, vocab), { name: "output_norm.weight", dims: [hidden], fill: ones }];
   if (!shape.tiedEmbeddings) tensors.push(matrix("output.weight", hidden, vocab));
   for (let layer = 0; layer < layers; layer++) {

@@ -7,6 +7,8 @@
 import koffi from "koffi";
 import { SwitchyardError } from "../../core/errors.js";
 import { loadLlamaTraining, type LlamaTrainingLibrary } from "./llama-ffi.js";
+import { rmSync } from "node:fs";
+import { dequantizeTrainable } from "./gguf-dequantize.js";
 import { isTrainable, parseTrainable } from "./trainable-policy.js";
 
 const GGML_TYPE_I32 = 26;
@@ -203,9 +205,25 @@ function openModel(library: LlamaTrainingLibrary, options: TrainOptions): Native
   };
 }
 
+/**
+ * The model file to load: the base itself, or (when tensors the policy trains are F16, BF16 or Q8_0,
+ * which llama.cpp cannot train) a copy beside the output with those tensors in F32. The copy is
+ * read into memory at load (no mmap), so it is removed right after.
+ */
+function openTrainable(library: LlamaTrainingLibrary, options: TrainOptions): Native {
+  const policy = parseTrainable(options.trainable ?? "all");
+  const copy = `${options.outputPath}.base.gguf`;
+  const rewritten = dequantizeTrainable(options.modelPath, copy, (name, blocks) => isTrainable(policy, name, blocks));
+  try {
+    return openModel(library, rewritten > 0 ? { ...options, modelPath: copy } : options);
+  } finally {
+    if (rewritten > 0) rmSync(copy, { force: true });
+  }
+}
+
 export function trainLlama(options: TrainOptions): TrainResult {
   const library = loadLlamaTraining();
-  const native = openModel(library, options);
+  const native = openTrainable(library, options);
   const registered: bigint[] = [];
   const results: unknown[] = [];
   let dataset: unknown;
@@ -255,7 +273,8 @@ export function trainLlama(options: TrainOptions): TrainResult {
     if (parameters.tensors.length === 0) {
       throw new SwitchyardError(
         "SWY_ERR_INVALID_REQUEST",
-        `No tensor of the base model is trainable under '${options.trainable ?? "all"}': llama.cpp trains only F32 weights (not quantized or F16 ones).`,
+        `No tensor of the base model is trainable under '${options.trainable ?? "all"}': llama.cpp trains F32 weights, ` +
+          `and only F16, BF16 and Q8_0 ones are converted to F32 for it.`,
         { param: "hyperparameters.trainable" },
       );
     }
