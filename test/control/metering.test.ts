@@ -16,7 +16,14 @@ describe("metering", () => {
 
   beforeAll(async () => {
     // A long flush interval: rows reach the database only when a test flushes, so the hot path can be observed alone.
-    fx = await startControlFixture({ control: { usage_flush_ms: 600_000, key_cache_ms: 600_000 } });
+    // The background rounds that share the database (batch leases, the promotion monitor, the cluster reconcile)
+    // are spaced out too, so a slow machine never sees one of theirs among the request path's queries.
+    fx = await startControlFixture({
+      control: { usage_flush_ms: 600_000, key_cache_ms: 600_000 },
+      batches: { lease_ms: 1_800_000 },
+      promotions: { monitor_ms: 600_000 },
+      cluster: { reconcile_ms: 0 },
+    });
   });
   afterAll(async () => {
     await fx?.close();
