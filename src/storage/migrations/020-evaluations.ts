@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 
 /**
  * Evaluations and their per-row results (src/evaluations/tables.ts), and the deployment variant on
- * usage rows, so ratings are summarised per A/B variant as well as per model (issue 13, part 2).
+ * usage rows, so ratings are summarised per A/B variant as well as per model.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable("usage_records").addColumn("deployment_variant", "text").execute();
