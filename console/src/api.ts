@@ -1,4 +1,4 @@
-import { streamCompletion, type ChatStats } from "./chat-stream";
+import { streamCompletion, type ChatOptions, type ChatStats } from "./chat-stream";
 
 const KEY_STORAGE = "switchyard.apiKey";
 
@@ -79,6 +79,7 @@ export function streamChat(
   messages: Array<{ role: string; content: string }>,
   onText: (text: string) => void,
   signal?: AbortSignal,
+  options: ChatOptions = {},
 ): Promise<StreamStats> {
-  return streamCompletion(model, messages, {}, onText, signal);
+  return streamCompletion(model, messages, options, onText, signal);
 }

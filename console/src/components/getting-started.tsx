@@ -26,6 +26,7 @@ interface Providers {
 
 const POLL_MS = 2000;
 const PROMPT = "Say hello in one short sentence.";
+const TRY_MAX_TOKENS = 64;
 const mb = (bytes = 0) => (bytes / 1048576).toFixed(1);
 
 /**
@@ -166,16 +167,21 @@ function AddKey({ hosted, builtin, onAdded }: { hosted: Providers["hosted"]; bui
 function TryIt({ model }: { model: string | undefined }) {
   const [output, setOutput] = useState("");
   const [running, setRunning] = useState(false);
+  const [answered, setAnswered] = useState(false);
   const [error, setError] = useState<unknown>();
   const ask = () => {
     if (!model) return;
     setOutput("");
     setError(undefined);
+    setAnswered(false);
     setRunning(true);
-    streamChat(model, [{ role: "user", content: PROMPT }], (text) => setOutput((current) => current + text))
+    // One short sentence is asked for; the cap keeps a chatty model's first answer short too.
+    streamChat(model, [{ role: "user", content: PROMPT }], (text) => setOutput((current) => current + text), undefined, { max_tokens: TRY_MAX_TOKENS })
+      .then(() => setAnswered(true))
       .catch(setError)
       .finally(() => setRunning(false));
   };
+  const shown = output || (running ? "…" : answered ? "(the model ended its answer without any text: ask again)" : "");
   return (
     <div data-testid="try-it">
       <h2>Try it</h2>
@@ -183,7 +189,11 @@ function TryIt({ model }: { model: string | undefined }) {
         {model ? `Ask ${model}` : "No model ready yet"}
       </button>{" "}
       <span className="muted">“{PROMPT}” · more in the <a href="#playground">playground</a></span>
-      {(output || running) && <pre className="output">{output || "…"}</pre>}
+      {shown && (
+        <pre className="output" data-state={running ? "running" : "done"}>
+          {shown}
+        </pre>
+      )}
       <ErrorNote error={error} />
     </div>
   );
