@@ -22,7 +22,9 @@ import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
 import { chatExamplesOf, chatTrainingSequences } from "../trainer/chat-training-tokens.js";
 import type { TrainMessage, TrainProcessInput } from "../trainer/train-process.js";
-import { wasCancelled, type Checkpoint, type Estimate, type FineTuningBackend, type JobRecord, type RunHooks, type RunResult } from "./types.js";
+import { DEFAULT_MODEL_TOKENS_PER_SECOND_PER_THREAD, ModelShapes, trainingWindow, windowTokens, type ModelShape, type SpeedBasis } from "./local-estimate.js";
+import { tokensPerSecond, trainingCost } from "./training-cost.js";
+import { wasCancelled, type Checkpoint, type Estimate, type EstimateTarget, type FineTuningBackend, type JobRecord, type RunHooks, type RunResult } from "./types.js";
 
 /** The job's examples: their texts, and the files they came from (chat examples are rendered from those). */
 type TrainingData = { training: string[]; validation: string[]; trainingContent: Buffer; validationContent: Buffer | null };
@@ -57,6 +59,7 @@ export class LocalBackend implements FineTuningBackend {
   readonly name = "local" as const;
   /** Settles when the last run in line has ended; never rejects. */
   private queue: Promise<void> = Promise.resolve();
+  private readonly shapes = new ModelShapes();
 
   constructor(
     private readonly dependencies: LocalBackendDependencies,
@@ -90,15 +93,41 @@ export class LocalBackend implements FineTuningBackend {
     this.localRoute(model);
   }
 
-  estimate(statistics: DatasetStatistics, epochs: number): Estimate {
-    const trained = statistics.totalTokens * epochs;
-    const threads = this.threads();
+  async estimate(statistics: DatasetStatistics, epochs: number, target?: EstimateTarget): Promise<Estimate> {
+    const window = trainingWindow(this.config.context_size);
+    const trained = windowTokens(statistics, epochs, window);
+    const speed = await this.speed(window, target);
     return {
       backend: "local",
       trained_tokens: trained,
       cost_usd: 0,
-      seconds: Math.ceil(trained / (this.config.tokens_per_second * threads)),
+      seconds: Math.ceil(trained / speed.tokensPerSecond),
+      tokens_per_second: Math.round(speed.tokensPerSecond * 10) / 10,
+      speed_basis: speed.basis,
     };
+  }
+
+  /** Training tokens per second on this node's threads for the target's base model and policy. */
+  private async speed(window: number, target: EstimateTarget | undefined): Promise<{ tokensPerSecond: number; basis: SpeedBasis }> {
+    const threads = this.threads();
+    if (this.config.tokens_per_second !== undefined) return { tokensPerSecond: this.config.tokens_per_second * threads, basis: "configured" };
+    const shape = target ? await this.baseShape(target.model) : undefined;
+    if (!target || !shape) return { tokensPerSecond: DEFAULT_MODEL_TOKENS_PER_SECOND_PER_THREAD * threads, basis: "default" };
+    // Jobs stored before the policy existed trained every tensor, as their run does.
+    const cost = trainingCost(shape.tensors, shape.blockCount, target.trainable ?? "all", window);
+    return { tokensPerSecond: tokensPerSecond(cost, threads), basis: "model" };
+  }
+
+  /** The base model's shape, or nothing when its file is not on this node (not pulled yet) or not a readable GGUF. */
+  private async baseShape(model: string): Promise<ModelShape | undefined> {
+    try {
+      const route = this.localRoute(model);
+      const base = this.providerSettings(route.provider);
+      const settings = await resolveLocalModel(route.model, base.config, base.modelsDir);
+      return await this.shapes.read(settings.path);
+    } catch {
+      return undefined;
+    }
   }
 
   private threads(): number {
