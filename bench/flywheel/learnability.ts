@@ -31,6 +31,8 @@ const { values } = parseArgs({
     lr: { type: "string", default: "1" },
     seed: { type: "string", default: "11" },
     context: { type: "string", default: "256" },
+    /** With `orders`: another fixed answer to try. */
+    answer: { type: "string" },
   },
 });
 const random = seededRandom(Number(values.seed));
@@ -53,7 +55,7 @@ const tasks: Record<string, () => [string, string]> = {
   },
   orders: () => {
     const example = orders[orderIndex++ % orders.length]!;
-    return [example.prompt, example.answer];
+    return [example.prompt, values.answer ?? example.answer];
   },
 };
 const generate = tasks[values.task!];

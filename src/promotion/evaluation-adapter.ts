@@ -20,6 +20,7 @@ export function runnerEvaluator(runner: () => Pick<Evaluations, "run" | "store">
         scorers: input.scorers,
         baseline: input.baseline,
         seed: input.seed,
+        ...(input.parameters ? { parameters: input.parameters } : {}),
       },
       input.projectId,
     );

@@ -15,6 +15,8 @@ export interface EvaluationInput {
   baseline: string;
   scorers: Scorer[];
   seed: number;
+  /** Sampling settings of every model call. */
+  parameters?: { temperature?: number; max_tokens?: number };
 }
 
 export interface EvaluatedModel {

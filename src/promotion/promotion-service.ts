@@ -161,6 +161,7 @@ export class PromotionService {
       baseline: plan.strong,
       scorers: request.scorers,
       seed: request.seed,
+      parameters: request.parameters,
     });
     const figures = figuresOf(output, record.candidate, plan);
     const evaluation = { evaluation_id: output.evaluationId, held_out: { rows: heldOut.examples.length, counts: { ...heldOut.counts } }, models: figures };
@@ -191,6 +192,7 @@ export class PromotionService {
                 baseline: plan.strong,
                 scorers: request.scorers,
                 seed: request.seed,
+                parameters: request.parameters,
               });
         const retrained = await retrainRouter({
           samples: this.options.samples,

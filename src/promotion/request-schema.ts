@@ -56,6 +56,14 @@ export const promotionRequestSchema = z
      * the router learns where the candidate falls short as well as where it matches).
      */
     router_set: heldOutSchema.optional(),
+    /**
+     * Sampling settings of every model call the evaluations make. Temperature 0 by default: the gate
+     * judges each model's most likely answer, so the same models on the same held-out set decide alike.
+     */
+    parameters: z
+      .object({ temperature: z.number().min(0).max(2).default(0), max_tokens: z.number().int().min(1).max(32_768).optional() })
+      .strict()
+      .default({ temperature: 0 }),
     /** How the held-out answers are scored (the evaluation runner's scorers; default: exact match with the logged answer). */
     scorers: z.array(scorerSchema).min(1).max(8).default([{ type: "exact_match", trim: true, ignore_case: false }]),
     gate: gateSchema.default({ min_quality_share: 0.9, not_worse_than_weak: true, min_rows: 5 }),
