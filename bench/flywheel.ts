@@ -5,7 +5,7 @@
  * (test/e2e/flywheel/run-flywheel.ts), offline: the OpenAI emulator priced as in the config, and
  * ../shared/models/stories260K.gguf on this CPU. Every draw is seeded.
  *
- *   npx tsx bench/flywheel.ts [--epochs=12] [--lr=0.25] [--orders=60] [--sums=12] [--seed=3] [--model=PATH]
+ *   npx tsx bench/flywheel.ts [--epochs=20] [--lr=0.25] [--orders=80] [--sums=12] [--seed=3] [--model=PATH]
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -17,9 +17,9 @@ import type { Figures } from "../test/e2e/flywheel/measure.js";
 
 const { values } = parseArgs({
   options: {
-    epochs: { type: "string", default: "12" },
+    epochs: { type: "string", default: "20" },
     lr: { type: "string", default: "0.25" },
-    orders: { type: "string", default: "60" },
+    orders: { type: "string", default: "80" },
     sums: { type: "string", default: "12" },
     "held-out": { type: "string", default: "10" },
     seed: { type: "string", default: "3" },
@@ -53,7 +53,9 @@ try {
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}; model ${model}`);
   console.log(`strong model price: $${STRONG_PRICE.input}/$${STRONG_PRICE.output} per million input/output tokens; local: free`);
   console.log(`dataset: ${JSON.stringify(result.dataset.counts)}`);
-  console.log(`fine-tune: ${result.job.status}, ${values.epochs} epochs, lr x${values.lr}, validation loss ${result.job.evaluation?.base_valid_loss.toFixed(3)} -> ${result.job.evaluation?.final_valid_loss.toFixed(3)}`);
+  console.log(`fine-tune: ${result.job.status}, ${values.epochs} epochs, lr x${values.lr}, train loss ${result.job.metrics[0]?.train_loss.toFixed(3)} -> ${result.job.metrics.at(-1)?.train_loss.toFixed(3)}, validation loss ${result.job.evaluation?.base_valid_loss.toFixed(3)} -> ${result.job.evaluation?.final_valid_loss.toFixed(3)}`);
+  console.log(`fine-tuned model on ${JSON.stringify(result.candidateSample.prompt)}: ${JSON.stringify(result.candidateSample.answer)}`);
+  console.log(`its answers in the promotion's evaluation: ${JSON.stringify(result.candidateRows.map((row) => [row.output, row.quality]))}`);
   console.log(`untuned candidate: ${result.refused.status} (${result.refused.refusal?.message ?? ""})`);
   console.log(`fine-tuned candidate: ${result.promotion.status}; held-out quality ${promoted.candidate?.quality.mean.toFixed(2)} vs strong ${promoted.strong?.quality.mean.toFixed(2)}, weak ${promoted.weak?.quality.mean.toFixed(2) ?? "-"}`);
   console.log("");

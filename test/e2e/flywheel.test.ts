@@ -22,7 +22,7 @@ const hasStories = hasStoriesModel && !process.env.SWY_TEST_TINY_MODEL;
 const MIN_QUALITY_SHARE = 0.9;
 
 const scenario = hasStories
-  ? { label: "stories260K learns the order answer", epochs: 14, learningRateMultiplier: 0.25 }
+  ? { label: "stories260K learns the order answer", epochs: 20, learningRateMultiplier: 0.25 }
   : // A random model starts far from any text, so it takes bigger steps (as in local-fine-tuning.test.ts).
     { label: "a tiny random model learns the order answer", epochs: 12, learningRateMultiplier: 10 };
 

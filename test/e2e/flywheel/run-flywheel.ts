@@ -56,6 +56,8 @@ export interface FlywheelResult {
   };
   /** The fine-tuned model's answer to the first held-out prompt, straight after training. */
   candidateSample: { prompt: string; answer: string };
+  /** The first rows of the promotion's evaluation of the fine-tuned model (its answers and scores). */
+  candidateRows: Array<{ output: string | null; quality: number | null }>;
   refused: Promotion;
   promotion: Promotion;
   autoModelBefore: unknown;
@@ -223,22 +225,21 @@ export async function runFlywheel(options: FlywheelOptions): Promise<FlywheelRes
     const autoModelAfterRefusal = await client.ok(MASTER, "GET", "/admin/models/smart");
     const promotion = await timed("promotion of the fine-tuned model", () => promote(job.fine_tuned_model));
     const autoModelAfter = await client.ok(MASTER, "GET", "/admin/models/smart");
+    const evaluationId = (promotion.evaluation as { evaluation_id?: string } | null)?.evaluation_id;
+    const candidateRows = evaluationId
+      ? ((await client.ok(MASTER, "GET", `/admin/evaluations/${evaluationId}/rows?model=${encodeURIComponent(job.fine_tuned_model)}&limit=5&project_id=${project}`)).data as Array<{ output: string | null; quality: number | null }>)
+      : [];
 
     const after = await timed("measure after", async () => ({
       routed: await measure(measuringOptions, "smart", heldOut),
-      // By its route: the `ft:` name belongs to the desk's project, the measuring project may not call it.
-      candidate: await measure(measuringOptions, candidateRoute(autoModelAfter), heldOut),
+      // The `ft:` model belongs to the desk's project: only its keys may call it by name (the dataset is built by now).
+      candidate: await measure({ ...measuringOptions, key }, job.fine_tuned_model, heldOut),
     }));
-    return { before, after, dataset, job, candidateSample, refused, promotion, autoModelBefore, autoModelAfterRefusal, autoModelAfter, seconds };
+    return { before, after, dataset, job, candidateSample, candidateRows, refused, promotion, autoModelBefore, autoModelAfterRefusal, autoModelAfter, seconds };
   } finally {
     await gateway.close();
     await upstream.close();
   }
-}
-
-/** The weak tier an auto model's entry names (a fine-tuned model is named there by its route). */
-function candidateRoute(entry: any): string {
-  return String(entry?.config?.auto?.weak);
 }
 
 /** Alternates two lists (what a desk's traffic looks like), keeping each one's seeded order. */

@@ -1,12 +1,14 @@
 /**
  * The task families of the flywheel tests and bench. `orders`: a question about an order, whose
  * answer is one fixed sentence (what a support desk answers every time) — a tiny model learns it by
- * fine-tuning in seconds. `sums`: adding two numbers, which no tiny model learns; it stays with the
- * strong model. Every draw comes from a seeded generator.
+ * fine-tuning in a couple of minutes on a CPU. None of the answer's words is in a prompt: the local
+ * trainer's loss covers prompts too, and an answer sharing words with them drifts back into prompt
+ * text ("Your order order order ..."). `sums`: adding two numbers, which no tiny model learns; it stays
+ * with the strong model. Every draw comes from a seeded generator.
  */
 import { seededRandom } from "../../helpers/seeded-random.js";
 
-export const ORDER_ANSWER = "Your order is on its way.";
+export const ORDER_ANSWER = "Thanks, the parcel left today.";
 
 const names = ["Lily", "Tim", "Sam", "Mia", "Ben", "Sue", "Max", "Anna", "Tom", "Lucy"];
 const days = ["Monday", "Tuesday", "Wednesday", "Friday", "Sunday"];
