@@ -20,10 +20,14 @@ import type { BlobStore } from "../../storage/blobs/blob-store.js";
 import type { ModelRegistry, Route } from "../../routing/model-registry.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
+import { chatExamplesOf, chatTrainingSequences } from "../trainer/chat-training-tokens.js";
 import type { TrainMessage, TrainProcessInput } from "../trainer/train-process.js";
 import { DEFAULT_MODEL_TOKENS_PER_SECOND_PER_THREAD, ModelShapes, trainingWindow, windowTokens, type ModelShape, type SpeedBasis } from "./local-estimate.js";
 import { tokensPerSecond, trainingCost } from "./training-cost.js";
 import { wasCancelled, type Checkpoint, type Estimate, type EstimateTarget, type FineTuningBackend, type JobRecord, type RunHooks, type RunResult } from "./types.js";
+
+/** The job's examples: their texts, and the files they came from (chat examples are rendered from those). */
+type TrainingData = { training: string[]; validation: string[]; trainingContent: Buffer; validationContent: Buffer | null };
 
 /** Full-weight AdamW on a tiny model: this rate learns a new name in a few epochs without wrecking grammar. */
 const BASE_LEARNING_RATE = 5e-4;
@@ -181,7 +185,7 @@ export class LocalBackend implements FineTuningBackend {
     return path.join(path.resolve(this.dependencies.dataDir), "fine-tuning", jobId);
   }
 
-  async run(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
+  async run(job: JobRecord, data: TrainingData, hooks: RunHooks): Promise<RunResult> {
     // One training run at a time: two would fight over the same cores. A job cancelled while it waits leaves
     // the line at once, but passes its turn on only when the runs ahead of it have ended.
     const ahead = this.queue;
@@ -196,7 +200,7 @@ export class LocalBackend implements FineTuningBackend {
     }
   }
 
-  private async train(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
+  private async train(job: JobRecord, data: TrainingData, hooks: RunHooks): Promise<RunResult> {
     const workDirectory = this.workDirectory(job.id);
     try {
       return await this.trainIn(workDirectory, job, data, hooks);
@@ -210,7 +214,7 @@ export class LocalBackend implements FineTuningBackend {
   private async trainIn(
     workDirectory: string,
     job: JobRecord,
-    data: { training: string[]; validation: string[] },
+    data: TrainingData,
     hooks: RunHooks,
   ): Promise<RunResult> {
     const baseRoute = this.localRoute(job.request.model);
@@ -229,11 +233,11 @@ export class LocalBackend implements FineTuningBackend {
     const epochs = job.request.hyperparameters.n_epochs - (resumeFrom?.epoch ?? 0);
     if (resumeFrom) await hooks.event(`Resuming from the checkpoint after epoch ${resumeFrom.epoch}`);
     const partial = path.join(workDirectory, "model.partial.gguf");
+    const examples = await trainingExamples(settings.path, data);
     const input: TrainProcessInput = {
       modelPath: resumeFrom?.path ?? settings.path,
       outputPath: partial,
-      trainingTexts: data.training,
-      validationTexts: data.validation,
+      ...examples,
       epochs,
       learningRate: BASE_LEARNING_RATE * job.request.hyperparameters.learning_rate_multiplier,
       contextSize: this.config.context_size,
@@ -348,6 +352,24 @@ export class LocalBackend implements FineTuningBackend {
       });
     });
   }
+}
+
+/**
+ * Chat examples become tokens in the chat format the model is served with (chat-training-tokens.ts);
+ * completion examples stay texts (prompt + completion, which /v1/completions serves as they are).
+ */
+async function trainingExamples(
+  basePath: string,
+  data: TrainingData,
+): Promise<Pick<TrainProcessInput, "trainingTexts" | "validationTexts" | "trainingSequences" | "validationSequences">> {
+  const training = chatExamplesOf(data.trainingContent.toString("utf8"));
+  const validation = data.validationContent ? chatExamplesOf(data.validationContent.toString("utf8")) : undefined;
+  return {
+    trainingTexts: training ? [] : data.training,
+    validationTexts: validation ? [] : data.validation,
+    ...(training ? { trainingSequences: await chatTrainingSequences(basePath, training) } : {}),
+    ...(validation ? { validationSequences: await chatTrainingSequences(basePath, validation) } : {}),
+  };
 }
 
 /** Resolves when everything ahead has ended; rejects with the abort reason as soon as the job is cancelled. */
