@@ -17,6 +17,7 @@ import { ProjectsPage } from "./pages/projects/projects-page";
  * (`lazy(() => import(...))` works for any page; the shell shows "Loading…" meanwhile).
  */
 const EvaluationsPage = lazy(() => import("./pages/evaluations/evaluations-page").then((module) => ({ default: module.EvaluationsPage })));
+const FlywheelPage = lazy(() => import("./pages/flywheel/flywheel-page").then((module) => ({ default: module.FlywheelPage })));
 
 /** What every page gets: the part of the address after its id (`#models/gpt-4o` gives `gpt-4o`). */
 export interface PageProps {
@@ -54,4 +55,5 @@ export const pageList: PageEntry[] = [
   { id: "guardrails", title: "Guardrail audit", section: "Observe", component: GuardrailAuditPage, needs: "admin-read" },
   { id: "audit", title: "Admin audit log", section: "Observe", component: AdminAuditPage, needs: "admin-read" },
   { id: "projects", title: "Projects & keys", section: "Manage", component: ProjectsPage, needs: "admin-read" },
+  { id: "flywheel", title: "Flywheel", section: "Customize", component: FlywheelPage, needs: "admin-read" },
 ];

@@ -20,11 +20,14 @@ export const fineTuningConfigSchema = z
         threads: z.number().int().min(1).optional(),
         /** Training window in tokens (rounded up to a multiple of 256 by llama.cpp). */
         context_size: z.number().int().min(16).default(256),
-        /** Measured training speed used for time estimates (tokens per second per thread). */
-        tokens_per_second: z.number().positive().default(600),
+        /**
+         * Training speed for time estimates (tokens per second per thread). Unset, estimates follow the base
+         * model's shape and the `trainable` policy (fine-tuning/training-cost.ts); set it to pin what this machine measured.
+         */
+        tokens_per_second: z.number().positive().optional(),
       })
       .strict()
-      .default({ context_size: 256, tokens_per_second: 600 }),
+      .default({ context_size: 256 }),
     openai: z
       .object({
         /** Base URL of an OpenAI-compatible fine-tuning API (e.g. https://api.openai.com/v1). */

@@ -1,4 +1,5 @@
-import type { GatewayContext } from "../gateway/context.js";
+import { SwitchyardError } from "../core/errors.js";
+import { modelScope, type GatewayContext } from "../gateway/context.js";
 import type { ChatResult } from "../gateway/pipeline.js";
 import { setState } from "../gateway/state.js";
 import { decideTier, tierModels } from "./auto/decide.js";
@@ -38,10 +39,16 @@ export class RoutingEngine {
     context.responseHeaders["x-switchyard-route-decision"] = decision.tier;
     context.responseHeaders["x-switchyard-route-score"] = decision.score.toFixed(4);
     context.responseHeaders["x-switchyard-route-threshold"] = decision.threshold.toFixed(4);
-    const chosen = this.models.resolve(decision.model);
+    // Tiers resolve for the caller's project, like the name it sent: a tier that is another project's own
+    // model (a fine-tune promoted to a tier) does not exist for this caller.
+    const scope = modelScope(context.principal);
+    const chosen = this.tier(decision.model, scope);
+    if (!chosen) {
+      throw new SwitchyardError("SWY_ERR_MODEL_NOT_FOUND", `The model '${entry.name}' chose its ${decision.tier} tier, which does not exist.`, { param: "model" });
+    }
     const spare: ModelEntry["routes"] = [];
     if (entry.auto.crossTierFallback) {
-      // The other tiers, nearest first (the next weaker before the next stronger).
+      // The other tiers, nearest first (the next weaker before the next stronger); one this caller cannot see is no fallback.
       const models = tierModels(entry.auto);
       const at = models.indexOf(decision.model);
       const order = models
@@ -49,10 +56,20 @@ export class RoutingEngine {
         .filter((tier) => tier.model !== decision.model)
         .sort((left, right) => left.distance - right.distance);
       for (const { model } of order) {
-        for (const route of this.models.resolve(model).routes) if (!chosen.routes.includes(route) && !spare.includes(route)) spare.push(route);
+        for (const route of this.tier(model, scope)?.routes ?? []) if (!chosen.routes.includes(route) && !spare.includes(route)) spare.push(route);
       }
     }
     return runWithFallback(context, { ...chosen, strategy: chosen.strategy ?? entry.strategy }, this.services, spare);
+  }
+
+  /** A tier's entry as the caller's project sees it; undefined when it does not exist for that project. */
+  private tier(model: string, scope: string | undefined): ModelEntry | undefined {
+    try {
+      return this.models.resolve(model, scope);
+    } catch (error) {
+      if (error instanceof SwitchyardError && error.code === "SWY_ERR_MODEL_NOT_FOUND") return undefined;
+      throw error;
+    }
   }
 
   close(): Promise<void> {

@@ -67,12 +67,16 @@ describe("fine-tuning estimates", () => {
       // A local job also settles which tensors train (docs/customization.md, `trainable`).
       hyperparameters: { n_epochs: 7, learning_rate_multiplier: 2, batch_size: 1, trainable: DEFAULT_TRAINABLE },
       statistics: file.dataset!.statistics,
-      trained_tokens: total * 7,
+      // Two short examples fill less than one 256-token window, which the trainer runs through once per epoch.
+      trained_tokens: 256 * 7,
       cost_usd: 0,
-      seconds: Math.ceil((total * 7) / 100),
+      // The configured speed (100 tokens/s per thread, one thread) overrides what the model's shape would give.
+      seconds: Math.ceil((256 * 7) / 100),
+      tokens_per_second: 100,
+      speed_basis: "configured",
     });
     // "auto" epochs are the job's default of 3.
-    expect((await estimate(0, { model: "local/base", training_file: file.id, hyperparameters: { n_epochs: "auto" } })).json()).toMatchObject({ trained_tokens: total * 3 });
+    expect((await estimate(0, { model: "local/base", training_file: file.id, hyperparameters: { n_epochs: "auto" } })).json()).toMatchObject({ trained_tokens: 256 * 3 });
     // Nothing was created.
     const jobs = await app.server.inject({ method: "GET", url: "/v1/fine_tuning/jobs", headers: as(0) });
     expect(jobs.json().data).toEqual([]);

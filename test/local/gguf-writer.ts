@@ -129,7 +129,7 @@ export function encodeGguf(metadata: Record<string, GgufValue>, tensors: GgufTen
 const elementsOf = (dims: number[]) => dims.reduce((product, dimension) => product * dimension, 1);
 
 /** Header, metadata and tensor table of a GGUF file, padded to where the data starts. */
-function encodeGgufHeader(metadata: Record<string, GgufValue>, tensors: Array<{ name: string; dims: number[]; type?: TensorType }>): Buffer {
+export function encodeGgufHeader(metadata: Record<string, GgufValue>, tensors: Array<{ name: string; dims: number[]; type?: TensorType }>): Buffer {
   const sink = new ByteSink();
   sink.push(Buffer.from("GGUF", "ascii"));
   sink.u32(3);

@@ -3,7 +3,8 @@
  * what a benchmark needs to measure the cost of a model of that size. The weights are noise, so the
  * models say nothing useful; every matrix has its real dimensions, the vocabulary its real size.
  */
-import { writeGgufFile, type GgufTensorSpec, type GgufValue, type TensorType } from "./gguf-writer.js";
+import { writeFileSync } from "node:fs";
+import { encodeGgufHeader, writeGgufFile, type GgufTensorSpec, type GgufValue, type TensorType } from "./gguf-writer.js";
 
 export interface LlamaShape {
   name: string;
@@ -98,14 +99,13 @@ function noise(seed: number, deviation: number): (data: Float32Array) => void {
   };
 }
 
-/** Writes the shape as a GGUF (F32: 135M ~540 MB, 360M ~1.45 GB; Q8_0 360M ~390 MB); returns the path. */
-export function writeLlamaShapeGguf(path: string, shape: LlamaShape, seed = 1): string {
+/** The shape's tensors in llama.cpp's names and GGUF order, each filled by `fill` (norms with ones). */
+export function llamaShapeTensors(shape: LlamaShape, fill: (data: Float32Array) => void = () => undefined): GgufTensorSpec[] {
   const { hidden, layers, feedForward, vocab } = shape;
   const headDim = hidden / shape.heads;
   const kv = shape.kvHeads * headDim;
-  const random = noise(seed, 0.02);
   const ones = (data: Float32Array) => data.fill(1);
-  const matrix = (name: string, columns: number, rows: number): GgufTensorSpec => ({ name, dims: [columns, rows], fill: random, type: shape.matrixType ?? "f32" });
+  const matrix = (name: string, columns: number, rows: number): GgufTensorSpec => ({ name, dims: [columns, rows], fill, type: shape.matrixType ?? "f32" });
   const tensors: GgufTensorSpec[] = [matrix("token_embd.weight", hidden, vocab), { name: "output_norm.weight", dims: [hidden], fill: ones }];
   if (!shape.tiedEmbeddings) tensors.push(matrix("output.weight", hidden, vocab));
   for (let layer = 0; layer < layers; layer++) {
@@ -122,6 +122,12 @@ export function writeLlamaShapeGguf(path: string, shape: LlamaShape, seed = 1): 
       matrix(`${prefix}.ffn_down.weight`, feedForward, hidden),
     );
   }
+  return tensors;
+}
+
+function llamaShapeMetadata(shape: LlamaShape): Record<string, GgufValue> {
+  const { hidden, layers, feedForward, vocab } = shape;
+  const headDim = hidden / shape.heads;
   const { tokens, types, scores } = vocabulary(vocab);
   const metadata: Record<string, GgufValue> = {
     "general.architecture": { type: "string", value: "llama" },
@@ -146,6 +152,20 @@ export function writeLlamaShapeGguf(path: string, shape: LlamaShape, seed = 1): 
     "tokenizer.ggml.unknown_token_id": { type: "u32", value: 0 },
     "tokenizer.ggml.add_bos_token": { type: "bool", value: true },
   };
-  writeGgufFile(path, metadata, tensors);
+  return metadata;
+}
+
+/** Writes the shape as a GGUF (F32: 135M ~540 MB, 360M ~1.45 GB; Q8_0 360M ~390 MB); returns the path. */
+export function writeLlamaShapeGguf(path: string, shape: LlamaShape, seed = 1): string {
+  writeGgufFile(path, llamaShapeMetadata(shape), llamaShapeTensors(shape, noise(seed, 0.02)));
+  return path;
+}
+
+/**
+ * Writes only the shape's header, metadata and tensor table (a few hundred KB): a file llama.cpp cannot
+ * load, but all that readers of a model's shape (the fine-tuning estimate) look at.
+ */
+export function writeLlamaShapeHeader(path: string, shape: LlamaShape): string {
+  writeFileSync(path, encodeGgufHeader(llamaShapeMetadata(shape), llamaShapeTensors(shape)));
   return path;
 }

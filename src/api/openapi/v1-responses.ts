@@ -162,6 +162,8 @@ export const fineTuningEstimateSchema = z.looseObject({
   trained_tokens: z.number().int(),
   cost_usd: z.number(),
   seconds: z.number(),
+  tokens_per_second: z.number().optional(),
+  speed_basis: z.enum(["configured", "model", "default"]).optional(),
 });
 export const fineTuningJobListSchema = z.looseObject({ object: z.literal("list"), data: z.array(fineTuningJobSchema), has_more: z.boolean() });
 export const fineTuningEventListSchema = z.looseObject({

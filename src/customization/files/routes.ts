@@ -82,7 +82,7 @@ export function fileRoutes(options: FileRoutesOptions) {
         if (report && stored.dataset) {
           // OpenAI's default of 3 epochs; the job estimate uses the job's own epochs.
           const statistics = report.statistics;
-          stored.dataset = { ...stored.dataset, estimates: options.backends.map((backend) => backend.estimate(statistics, 3)) };
+          stored.dataset = { ...stored.dataset, estimates: await Promise.all(options.backends.map((backend) => backend.estimate(statistics, 3))) };
         }
         return stored;
       });

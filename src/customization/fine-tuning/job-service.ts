@@ -93,7 +93,8 @@ export class JobService {
     if (!file.dataset) {
       throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", `The file '${request.training_file}' was not uploaded with purpose fine-tune, so it has no dataset statistics.`, { param: "training_file" });
     }
-    return { estimate: backend.estimate(file.dataset.statistics, request.hyperparameters.n_epochs), statistics: file.dataset.statistics };
+    const target = { model: request.model, trainable: request.hyperparameters.trainable };
+    return { estimate: await backend.estimate(file.dataset.statistics, request.hyperparameters.n_epochs, target), statistics: file.dataset.statistics };
   }
 
   async create(projectId: string, request: JobRequest): Promise<JobRecord> {
@@ -250,7 +251,8 @@ export class JobService {
         return;
       }
       const backend = this.backend(record.request.backend);
-      const estimate = backend.estimate(training.report.statistics, record.request.hyperparameters.n_epochs);
+      const target = { model: record.request.model, trainable: record.request.hyperparameters.trainable };
+      const estimate = await backend.estimate(training.report.statistics, record.request.hyperparameters.n_epochs, target);
       record.state.statistics = training.report.statistics;
       await this.options.jobs.addEvent(record.id, { level: "info", type: "message", message: "Files validated, moving job to queued state", data: { statistics: training.report.statistics, estimate } });
       if (!(await this.setStatus(record, "queued"))) return;

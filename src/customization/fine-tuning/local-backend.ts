@@ -20,8 +20,14 @@ import type { BlobStore } from "../../storage/blobs/blob-store.js";
 import type { ModelRegistry, Route } from "../../routing/model-registry.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
+import { chatExamplesOf, chatTrainingSequences } from "../trainer/chat-training-tokens.js";
 import type { TrainMessage, TrainProcessInput } from "../trainer/train-process.js";
-import { wasCancelled, type Checkpoint, type Estimate, type FineTuningBackend, type JobRecord, type RunHooks, type RunResult } from "./types.js";
+import { DEFAULT_MODEL_TOKENS_PER_SECOND_PER_THREAD, ModelShapes, trainingWindow, windowTokens, type ModelShape, type SpeedBasis } from "./local-estimate.js";
+import { tokensPerSecond, trainingCost } from "./training-cost.js";
+import { wasCancelled, type Checkpoint, type Estimate, type EstimateTarget, type FineTuningBackend, type JobRecord, type RunHooks, type RunResult } from "./types.js";
+
+/** The job's examples: their texts, and the files they came from (chat examples are rendered from those). */
+type TrainingData = { training: string[]; validation: string[]; trainingContent: Buffer; validationContent: Buffer | null };
 
 /** Full-weight AdamW on a tiny model: this rate learns a new name in a few epochs without wrecking grammar. */
 const BASE_LEARNING_RATE = 5e-4;
@@ -53,6 +59,7 @@ export class LocalBackend implements FineTuningBackend {
   readonly name = "local" as const;
   /** Settles when the last run in line has ended; never rejects. */
   private queue: Promise<void> = Promise.resolve();
+  private readonly shapes = new ModelShapes();
 
   constructor(
     private readonly dependencies: LocalBackendDependencies,
@@ -86,15 +93,41 @@ export class LocalBackend implements FineTuningBackend {
     this.localRoute(model);
   }
 
-  estimate(statistics: DatasetStatistics, epochs: number): Estimate {
-    const trained = statistics.totalTokens * epochs;
-    const threads = this.threads();
+  async estimate(statistics: DatasetStatistics, epochs: number, target?: EstimateTarget): Promise<Estimate> {
+    const window = trainingWindow(this.config.context_size);
+    const trained = windowTokens(statistics, epochs, window);
+    const speed = await this.speed(window, target);
     return {
       backend: "local",
       trained_tokens: trained,
       cost_usd: 0,
-      seconds: Math.ceil(trained / (this.config.tokens_per_second * threads)),
+      seconds: Math.ceil(trained / speed.tokensPerSecond),
+      tokens_per_second: Math.round(speed.tokensPerSecond * 10) / 10,
+      speed_basis: speed.basis,
     };
+  }
+
+  /** Training tokens per second on this node's threads for the target's base model and policy. */
+  private async speed(window: number, target: EstimateTarget | undefined): Promise<{ tokensPerSecond: number; basis: SpeedBasis }> {
+    const threads = this.threads();
+    if (this.config.tokens_per_second !== undefined) return { tokensPerSecond: this.config.tokens_per_second * threads, basis: "configured" };
+    const shape = target ? await this.baseShape(target.model) : undefined;
+    if (!target || !shape) return { tokensPerSecond: DEFAULT_MODEL_TOKENS_PER_SECOND_PER_THREAD * threads, basis: "default" };
+    // Jobs stored before the policy existed trained every tensor, as their run does.
+    const cost = trainingCost(shape.tensors, shape.blockCount, target.trainable ?? "all", window);
+    return { tokensPerSecond: tokensPerSecond(cost, threads), basis: "model" };
+  }
+
+  /** The base model's shape, or nothing when its file is not on this node (not pulled yet) or not a readable GGUF. */
+  private async baseShape(model: string): Promise<ModelShape | undefined> {
+    try {
+      const route = this.localRoute(model);
+      const base = this.providerSettings(route.provider);
+      const settings = await resolveLocalModel(route.model, base.config, base.modelsDir);
+      return await this.shapes.read(settings.path);
+    } catch {
+      return undefined;
+    }
   }
 
   private threads(): number {
@@ -152,7 +185,7 @@ export class LocalBackend implements FineTuningBackend {
     return path.join(path.resolve(this.dependencies.dataDir), "fine-tuning", jobId);
   }
 
-  async run(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
+  async run(job: JobRecord, data: TrainingData, hooks: RunHooks): Promise<RunResult> {
     // One training run at a time: two would fight over the same cores. A job cancelled while it waits leaves
     // the line at once, but passes its turn on only when the runs ahead of it have ended.
     const ahead = this.queue;
@@ -167,7 +200,7 @@ export class LocalBackend implements FineTuningBackend {
     }
   }
 
-  private async train(job: JobRecord, data: { training: string[]; validation: string[] }, hooks: RunHooks): Promise<RunResult> {
+  private async train(job: JobRecord, data: TrainingData, hooks: RunHooks): Promise<RunResult> {
     const workDirectory = this.workDirectory(job.id);
     try {
       return await this.trainIn(workDirectory, job, data, hooks);
@@ -181,7 +214,7 @@ export class LocalBackend implements FineTuningBackend {
   private async trainIn(
     workDirectory: string,
     job: JobRecord,
-    data: { training: string[]; validation: string[] },
+    data: TrainingData,
     hooks: RunHooks,
   ): Promise<RunResult> {
     const baseRoute = this.localRoute(job.request.model);
@@ -200,11 +233,11 @@ export class LocalBackend implements FineTuningBackend {
     const epochs = job.request.hyperparameters.n_epochs - (resumeFrom?.epoch ?? 0);
     if (resumeFrom) await hooks.event(`Resuming from the checkpoint after epoch ${resumeFrom.epoch}`);
     const partial = path.join(workDirectory, "model.partial.gguf");
+    const examples = await trainingExamples(settings.path, data);
     const input: TrainProcessInput = {
       modelPath: resumeFrom?.path ?? settings.path,
       outputPath: partial,
-      trainingTexts: data.training,
-      validationTexts: data.validation,
+      ...examples,
       epochs,
       learningRate: BASE_LEARNING_RATE * job.request.hyperparameters.learning_rate_multiplier,
       contextSize: this.config.context_size,
@@ -319,6 +352,24 @@ export class LocalBackend implements FineTuningBackend {
       });
     });
   }
+}
+
+/**
+ * Chat examples become tokens in the chat format the model is served with (chat-training-tokens.ts);
+ * completion examples stay texts (prompt + completion, which /v1/completions serves as they are).
+ */
+async function trainingExamples(
+  basePath: string,
+  data: TrainingData,
+): Promise<Pick<TrainProcessInput, "trainingTexts" | "validationTexts" | "trainingSequences" | "validationSequences">> {
+  const training = chatExamplesOf(data.trainingContent.toString("utf8"));
+  const validation = data.validationContent ? chatExamplesOf(data.validationContent.toString("utf8")) : undefined;
+  return {
+    trainingTexts: training ? [] : data.training,
+    validationTexts: validation ? [] : data.validation,
+    ...(training ? { trainingSequences: await chatTrainingSequences(basePath, training) } : {}),
+    ...(validation ? { validationSequences: await chatTrainingSequences(basePath, validation) } : {}),
+  };
 }
 
 /** Resolves when everything ahead has ended; rejects with the abort reason as soon as the job is cancelled. */

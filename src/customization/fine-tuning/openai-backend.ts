@@ -48,7 +48,7 @@ export class OpenaiBackend implements FineTuningBackend {
     if (model.trim().length === 0) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", "model is required.", { param: "model" });
   }
 
-  estimate(statistics: DatasetStatistics, epochs: number): Estimate {
+  async estimate(statistics: DatasetStatistics, epochs: number): Promise<Estimate> {
     const trained = statistics.totalTokens * epochs;
     // OpenAI's published order of magnitude: minutes of queueing plus roughly 1M tokens per 10 minutes.
     return { backend: "openai", trained_tokens: trained, cost_usd: (trained / 1_000_000) * this.config.price_per_million_tokens, seconds: 300 + Math.ceil(trained / 1700) };

@@ -129,6 +129,7 @@ export function fineTuningRoutes(service: JobService, jobs: JobStore) {
         trained_tokens: estimate.trained_tokens,
         cost_usd: estimate.cost_usd,
         seconds: estimate.seconds,
+        ...(estimate.tokens_per_second !== undefined ? { tokens_per_second: estimate.tokens_per_second, speed_basis: estimate.speed_basis } : {}),
       };
     });
 

@@ -112,11 +112,23 @@ export interface Estimate {
   trained_tokens: number;
   cost_usd: number;
   seconds: number;
+  /** Local backend: the training speed the time assumes, on this node's threads. */
+  tokens_per_second?: number;
+  /** Local backend: where that speed came from (local-estimate.ts). */
+  speed_basis?: "configured" | "model" | "default";
+}
+
+/** What a job would fine-tune: its base model and (local backend) which tensors train. */
+export interface EstimateTarget {
+  model: string;
+  /** The settled policy; absent on jobs stored before it existed (they train every tensor). */
+  trainable?: string;
 }
 
 export interface FineTuningBackend {
   readonly name: BackendName;
-  estimate(statistics: DatasetStatistics, epochs: number): Estimate;
+  /** Without a target (a file upload names no model) the estimate is for the backend's usual model. */
+  estimate(statistics: DatasetStatistics, epochs: number, target?: EstimateTarget): Promise<Estimate>;
   /** Throws a 4xx SwitchyardError when this backend cannot fine-tune the model. */
   check(model: string): void;
   run(job: JobRecord, data: { training: string[]; validation: string[]; trainingContent: Buffer; validationContent: Buffer | null }, hooks: RunHooks): Promise<RunResult>;

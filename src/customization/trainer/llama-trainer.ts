@@ -9,6 +9,7 @@ import { SwitchyardError } from "../../core/errors.js";
 import { loadLlamaTraining, type LlamaTrainingLibrary } from "./llama-ffi.js";
 import { rmSync } from "node:fs";
 import { dequantizeTrainable } from "./gguf-dequantize.js";
+import { restoreBaseMetadata } from "./gguf-metadata.js";
 import { isTrainable, parseTrainable } from "./trainable-policy.js";
 
 const GGML_TYPE_I32 = 26;
@@ -23,6 +24,13 @@ export interface TrainOptions {
   trainingTexts: string[];
   /** Held-out texts, evaluated (never trained on) before training and after every epoch. */
   validationTexts: string[];
+  /**
+   * Training examples already tokenized (chat examples rendered in the model's serving chat format,
+   * see chat-training-tokens.ts), taken as they are after the texts: their BOS and end are in them.
+   */
+  trainingSequences?: number[][];
+  /** Held-out examples already tokenized, like `trainingSequences`. */
+  validationSequences?: number[][];
   epochs: number;
   learningRate: number;
   /** Tokens per training window; also the context length written into the new model. */
@@ -96,7 +104,7 @@ function tokenize(library: LlamaTrainingLibrary, vocab: unknown, text: string): 
   return [...tokens.subarray(0, count)];
 }
 
-function tokenStream(library: LlamaTrainingLibrary, native: Native, texts: string[]): number[] {
+function tokenStream(library: LlamaTrainingLibrary, native: Native, texts: string[], sequences: number[][] = []): number[] {
   const bos = Number(library.fn.llama_vocab_bos(native.vocab));
   const eos = Number(library.fn.llama_vocab_eos(native.vocab));
   const stream: number[] = [];
@@ -105,6 +113,7 @@ function tokenStream(library: LlamaTrainingLibrary, native: Native, texts: strin
     stream.push(...tokenize(library, native.vocab, text));
     if (eos >= 0) stream.push(eos);
   }
+  for (const sequence of sequences) stream.push(...sequence);
   return stream;
 }
 
@@ -221,6 +230,12 @@ function openTrainable(library: LlamaTrainingLibrary, options: TrainOptions): Na
   }
 }
 
+/** Writes the trained weights, with the metadata of the base that llama.cpp's saver leaves out (gguf-metadata.ts). */
+function save(library: LlamaTrainingLibrary, native: Native, basePath: string, path: string): void {
+  library.fn.llama_model_save_to_file(native.model, path);
+  restoreBaseMetadata(basePath, path);
+}
+
 export function trainLlama(options: TrainOptions): TrainResult {
   const library = loadLlamaTraining();
   const native = openTrainable(library, options);
@@ -229,10 +244,10 @@ export function trainLlama(options: TrainOptions): TrainResult {
   let dataset: unknown;
   const contextSize = native.contextSize;
   try {
-    const train = windows(tokenStream(library, native, options.trainingTexts), contextSize);
+    const train = windows(tokenStream(library, native, options.trainingTexts, options.trainingSequences), contextSize);
     const validation =
-      options.validationTexts.length > 0
-        ? windows(tokenStream(library, native, options.validationTexts), contextSize)
+      options.validationTexts.length > 0 || (options.validationSequences?.length ?? 0) > 0
+        ? windows(tokenStream(library, native, options.validationTexts, options.validationSequences), contextSize)
         : [];
     dataset = fillDataset(library, [...train, ...validation], contextSize);
 
@@ -330,10 +345,10 @@ export function trainLlama(options: TrainOptions): TrainResult {
       finalTrainLoss = resultLoss(library, resultTrain);
       finalValidationLoss = validation.length > 0 ? resultLoss(library, resultEval) : null;
       const checkpoint = options.checkpointPath?.(epoch);
-      if (checkpoint) library.fn.llama_model_save_to_file(native.model, checkpoint);
+      if (checkpoint) save(library, native, options.modelPath, checkpoint);
       options.onEpoch?.({ epoch, trainLoss: finalTrainLoss, validationLoss: finalValidationLoss });
     }
-    if (!stopped) library.fn.llama_model_save_to_file(native.model, options.outputPath);
+    if (!stopped) save(library, native, options.modelPath, options.outputPath);
     return {
       parameters,
       baseValidationLoss,

@@ -10,6 +10,7 @@ import { DEFAULT_MODEL_HUB } from "../../models/hub-settings.js";
 import type { CallOptions, ProviderAdapter, ProviderContext } from "../contract.js";
 import type { LocalConfig } from "./config.js";
 import { getEngine, resolveThreads } from "./engine.js";
+import { localChat } from "./chat-wrapper.js";
 import { localGenerationError } from "./errors.js";
 import { grammarFor } from "./grammar.js";
 import { ModelPool, type Lease } from "./model-pool.js";
@@ -78,8 +79,7 @@ export function createLocalProvider(name: string, config: LocalConfig, context: 
       const grammar = await grammarFor(await getEngine(), request.responseFormat);
       const held = await lease(request.model, options);
       try {
-        const { LlamaChat } = await llamaBinding();
-        const chat = new LlamaChat({ contextSequence: held.sequence, autoDisposeSequence: false });
+        const chat = await localChat(held.sequence);
         const inputTokens = countPromptTokens(chat, history, functions, held);
         return streamGeneration({
           lease: held,

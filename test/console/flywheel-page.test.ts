@@ -1,0 +1,245 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { examples, solve } from "../e2e/flywheel/task-family.js";
+import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
+import { accessibilityViolations, keepScreenshot } from "../helpers/accessibility.js";
+import { launchBrowser } from "../helpers/browser.js";
+import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+import { waitFor } from "../helpers/wait.js";
+import { writeTinyLlamaGguf } from "../local/gguf-writer.js";
+
+const MASTER = "console-flywheel-master";
+const ORDERS = 14;
+
+const countWords = (text: string) => (text.match(/\S+/g) ?? []).length;
+
+/** gpt-4o (the teacher) answers both task families; gpt-4o-mini only the order questions. */
+function reply(body: Record<string, unknown>) {
+  const messages = body.messages as Array<{ role: string; content: string }>;
+  const prompt = messages.filter((message) => message.role === "user").at(-1)?.content ?? "";
+  const right = solve(prompt) ?? "I do not know.";
+  let text = "I do not know.";
+  if (body.model === "gpt-4o") text = right;
+  if (body.model === "gpt-4o-mini" && /order/i.test(prompt)) text = right;
+  return { text, toolCalls: [], finishReason: "stop" as const, promptTokens: countWords(prompt) + 3, completionTokens: countWords(text) };
+}
+
+// The Flywheel page walks the loop through the real gateway: logging turned on from the page, traffic logged, a
+// dataset built from the log query, a local tiny model fine-tuned on it, an evaluation against the teacher, a
+// promotion the gate refuses (the fine-tune does not answer like the teacher), one it lets through as a canary
+// with the before/after figures, and a rollback; a viewer key sees the states without any button.
+describe("console flywheel page in Chromium", () => {
+  let dataDir: string;
+  let emulator: OpenaiEmulator;
+  let gateway: RunningGateway;
+  let browser: Browser;
+  let adminKey: string;
+  let memberKey: string;
+  let viewerKey: string;
+  let projectId: string;
+
+  const call = async (path: string, method: string, body?: unknown, key = MASTER) => {
+    const response = await fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    expect(response.status, `${method} ${path}: ${text}`).toBeLessThan(300);
+    return JSON.parse(text) as Record<string, any>;
+  };
+  const chat = (model: string, prompt: string) => call("/v1/chat/completions", "POST", { model, messages: [{ role: "user", content: prompt }] }, memberKey);
+
+  const openAs = async (key: string): Promise<Page> => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(key)})`);
+    await page.goto(`${gateway.url}/console/#flywheel`);
+    await page.getByRole("heading", { name: "Flywheel" }).waitFor({ timeout: 15_000 });
+    return page;
+  };
+  const stateOf = (page: Page, step: string) => page.getByTestId(`step-${step}-state`);
+  /**
+   * Usage rows reach the ledger a moment after the answers (the usage journal's flush), so figures read from it
+   * (routing health, usage) are read again by applying the query until `text` shows.
+   */
+  const applyUntil = (page: Page, target: Locator, text: RegExp, what: string) =>
+    waitFor(
+      async () => {
+        await page.getByRole("button", { name: "Apply query" }).click();
+        await target.waitFor({ timeout: 5_000 });
+        return text.test(await target.innerText());
+      },
+      15_000,
+      what,
+      300,
+    );
+
+  beforeAll(async () => {
+    if (!existsSync(new URL("../../console/dist/index.html", import.meta.url))) throw new Error("console/dist is missing: run `npm run build` first");
+    dataDir = mkdtempSync(join(tmpdir(), "swy-console-flywheel-"));
+    mkdirSync(join(dataDir, "models"), { recursive: true });
+    writeTinyLlamaGguf(join(dataDir, "models", "base.gguf"), { seed: 5 });
+    emulator = await startOpenaiEmulator({ reply });
+    gateway = await startGateway(
+      {
+        server: { data_dir: dataDir },
+        providers: {
+          up: { type: "openai", base_url: emulator.baseURL, api_key: "none" },
+          local: { type: "local", threads: 1, context_size: 512, parallel: 1, probe_load: false },
+        },
+        models: { strong: { routes: [{ provider: "up", model: "gpt-4o" }] }, cheap: { routes: [{ provider: "up", model: "gpt-4o-mini" }] } },
+        fine_tuning: { local: { threads: 1, tokens_per_second: 400 } },
+        promotions: { monitor_ms: 60_000 },
+      },
+      { env: { SWITCHYARD_MASTER_KEY: MASTER } },
+    );
+    projectId = String((await call("/admin/projects", "POST", { name: "flywheel" })).id);
+    adminKey = String((await call("/admin/keys", "POST", { project_id: projectId, role: "admin" })).key);
+    viewerKey = String((await call("/admin/keys", "POST", { project_id: projectId, role: "viewer" })).key);
+    memberKey = String((await call("/admin/keys", "POST", { project_id: projectId })).key);
+    // The project's own deployment the candidates are promoted into (its current model is the teacher).
+    await call("/admin/deployments/desk", "PUT", { model: "strong" }, adminKey);
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    await emulator?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("walks logs, dataset, fine-tune, evaluation and a refused and an accepted promotion, with before/after figures", async () => {
+    const page = await openAs(adminKey);
+
+    // 1. Logging is off for a new project; the page turns it on.
+    await stateOf(page, "logs").getByText("logging off").waitFor({ timeout: 10_000 });
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Turn logging on" }).click();
+    await page.getByTestId("logging-state").getByText(/^on,/).waitFor({ timeout: 10_000 });
+    // Nothing logged yet: the builder's refusal is shown inline with its counts, and nothing is stored.
+    await page.getByRole("button", { name: "Build dataset from the log" }).click();
+    await page.getByTestId("step-dataset").getByText(/No stored request of this project matches the query/).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId("step-dataset").getByTestId("dataset-counts").innerText()).toMatch(/Matched\s+0/);
+    expect(await stateOf(page, "dataset").innerText()).toBe("not built");
+
+    // Traffic: the teacher answers order questions (the family to hand over) and sums; the deployment serves sums.
+    for (const example of examples("orders", ORDERS, 3)) expect((await chat("strong", example.prompt)).choices[0].message.content).toBe(example.answer);
+    for (const example of examples("sums", 4, 4)) await chat("strong", example.prompt);
+    for (const example of examples("sums", 4, 5)) await chat("desk", example.prompt);
+
+    // The shared query: the teacher's answers about orders, half held out.
+    await page.getByLabel("Teacher model (logged answers)").fill("strong");
+    await page.getByLabel("Words in request or answer").fill("order");
+    await page.getByLabel("Held-out fraction").fill("0.5");
+    await page.getByRole("button", { name: "Apply query" }).click();
+    await page.getByTestId("log-matches").getByText(`${ORDERS} stored requests`).waitFor({ timeout: 10_000 });
+    await stateOf(page, "logs").getByText(`${ORDERS} matching`).waitFor({ timeout: 10_000 });
+    // The teacher's last hour from the routing health: the project's 18 calls to it.
+    await applyUntil(page, page.getByTestId("teacher-health"), /^strong: 18 requests, 0\.0% errors, \d+ ms mean latency$/, "the teacher's health to count its 18 requests");
+
+    // 2. The dataset from the log query.
+    await page.getByRole("button", { name: "Build dataset from the log" }).click();
+    await stateOf(page, "dataset").getByText(`${ORDERS} examples`).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId("dataset-counts").innerText()).toMatch(new RegExp(`${ORDERS}: 7 training, 7 held out`));
+    expect(await page.getByTestId("training-file").innerText()).toMatch(/^file-/);
+
+    // 3. A short local fine-tune of the tiny model on it.
+    const fineTune = page.getByTestId("step-fine-tune");
+    await fineTune.getByLabel("Base model").selectOption("local/base");
+    await fineTune.getByLabel("Epochs").fill("1");
+    await fineTune.getByRole("button", { name: "Start fine-tuning" }).click();
+    await stateOf(page, "fine-tune").getByText("succeeded").waitFor({ timeout: 120_000 });
+    const fineTuned = (await page.getByTestId("fine-tuned-model").innerText()).trim();
+    expect(fineTuned).toMatch(/^ft:local\/base:flywheel:/);
+    expect(await page.getByTestId("job-loss").innerText()).toMatch(/^training \d+\.\d{3} → \d+\.\d{3}/);
+
+    // A reload keeps the query and the dataset (remembered in the browser) and finds the job again (the API).
+    await page.reload();
+    await stateOf(page, "fine-tune").getByText("succeeded").waitFor({ timeout: 15_000 });
+    await stateOf(page, "dataset").getByText(`${ORDERS} examples`).waitFor({ timeout: 10_000 });
+    expect(await page.getByLabel("Teacher model (logged answers)").inputValue()).toBe("strong");
+    expect(await page.getByLabel("Held-out fraction").inputValue()).toBe("0.5");
+
+    // 4. The evaluation on the held-out part: the candidate is filled in, against the teacher.
+    const evaluation = page.getByTestId("step-evaluation");
+    expect(await evaluation.getByLabel("Models to compare (comma-separated)").inputValue()).toBe(`${fineTuned}, strong`);
+    await evaluation.getByLabel("Max tokens per answer").fill("16");
+    await evaluation.getByRole("button", { name: "Evaluate on the held-out part" }).click();
+    await stateOf(page, "evaluation").getByText("completed").waitFor({ timeout: 120_000 });
+    const scores = page.getByTestId("evaluation-scores");
+    expect(await scores.locator("caption").innerText()).toMatch(/^7 held-out rows; intervals at 95% confidence/);
+    expect(await scores.locator("tbody tr").filter({ hasText: "strong" }).innerText()).toMatch(/100\.0%.*wilson/s);
+    expect(await scores.locator("tbody tr").filter({ hasText: fineTuned }).innerText()).toMatch(/0\.0%.*wilson/s);
+
+    // 5. Promoting the fine-tune into the deployment: the gate refuses it and says why; nothing changes.
+    const promotion = page.getByTestId("step-promotion");
+    expect(await promotion.getByLabel("Candidate model").inputValue()).toBe(fineTuned);
+    expect(await promotion.getByLabel("Deployment (canary)").inputValue()).toBe("desk");
+    await promotion.getByRole("button", { name: "Evaluate and promote" }).click();
+    await stateOf(page, "promotion").getByText("refused").waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId("refusal").innerText()).toMatch(/^Refused: /);
+    const checks = page.getByTestId("gate-checks");
+    expect(await checks.locator("caption").innerText()).toBe("Gate: refused");
+    expect(await checks.locator("tbody tr").filter({ hasText: "quality share" }).innerText()).toMatch(/failed/);
+    expect(await checks.locator("tbody tr").filter({ hasText: "lower cost" }).innerText()).toMatch(/passed/);
+    const card = page.getByTestId("before-after");
+    expect(await card.locator("caption").innerText()).toMatch(/^Refused by the gate/);
+    expect(await card.innerText()).toMatch(/held-out quality\s+strong: 100\.0%.*\s+ft:local\/base:flywheel:\S+: 0\.0%/);
+    const unchanged = await call("/admin/deployments/desk", "GET", undefined, adminKey);
+    expect(unchanged).toMatchObject({ version: 1, spec: { model: "strong" } });
+    expect(unchanged.spec.variants).toBeUndefined();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await keepScreenshot(page, "flywheel-refused");
+
+    // A cheaper model that answers orders like the teacher passes and takes a canary share of the deployment.
+    await promotion.getByLabel("Candidate model").fill("cheap");
+    await promotion.getByLabel("Canary share of its traffic").fill("0.5");
+    await promotion.getByRole("button", { name: "Evaluate and promote" }).click();
+    await stateOf(page, "promotion").getByText("promoted").waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId("canary").innerText()).toMatch(/^desk v2 sends 50\.0% of its traffic to the candidate \(was v1\)/);
+    expect(await checks.locator("caption").innerText()).toBe("Gate: passed");
+    expect(await page.getByTestId("rollback-state").innerText()).toMatch(/^automatic when live ratings fall 0\.1 below/);
+    const deployment = await call("/admin/deployments/desk", "GET", undefined, adminKey);
+    expect(deployment.spec.variants.map((variant: { model: string }) => variant.model).sort()).toEqual(["cheap", "strong"]);
+    // Traffic after the promotion; the card's live row counts the requests on each side of it.
+    for (const example of examples("sums", 3, 6)) await chat("desk", example.prompt);
+    await applyUntil(page, card.getByTestId("live-cost"), /\$\S+ over 4 requests \(the week before\)\s+\$\S+ over 3 requests \(since\)/, "the live cost on both sides of the promotion");
+    expect(await card.innerText()).toMatch(/held-out cost per request\s+\$\S+\s+\$\S+/);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await keepScreenshot(page, "flywheel-promoted");
+
+    // A rollback by hand puts the deployment back.
+    await promotion.getByRole("button", { name: "Roll back promotion" }).click();
+    await stateOf(page, "promotion").getByText("rolled back").waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId("rollback-state").innerText()).toMatch(/^rolled back by .*: rolled back from the Flywheel page/);
+    const restored = await call("/admin/deployments/desk", "GET", undefined, adminKey);
+    expect(restored.spec).toMatchObject({ model: "strong" });
+    expect(restored.spec.variants).toBeUndefined();
+    await page.close();
+  }, 420_000);
+
+  it("shows a viewer key every step's state and no action", async () => {
+    const page = await openAs(viewerKey);
+    // The project's newest promotion, as the admin left it.
+    await stateOf(page, "promotion").getByText(/^(refused|promoted|rolled back)$/).waitFor({ timeout: 15_000 });
+    await stateOf(page, "logs").getByText(/matching$/).waitFor({ timeout: 10_000 });
+    expect(await page.getByRole("button").filter({ hasText: /Build dataset|Start fine-tuning|Evaluate|Roll back|Turn logging on/ }).count()).toBe(0);
+    expect(await page.getByText("Read-only: an admin key promotes and rolls back.").count()).toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("lets the master key choose the project, and says where fine-tuning acts", async () => {
+    const page = await openAs(MASTER);
+    await page.locator("select[name=project]").selectOption(projectId);
+    await page.getByLabel("Teacher model (logged answers)").fill("strong");
+    await page.getByLabel("Words in request or answer").fill("order");
+    await page.getByRole("button", { name: "Apply query" }).click();
+    await stateOf(page, "logs").getByText(`${ORDERS} matching`).waitFor({ timeout: 10_000 });
+    await stateOf(page, "promotion").getByText(/^(refused|promoted|rolled back)$/).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId("step-fine-tune").innerText()).toContain("Fine-tuning jobs and files belong to the key's own project");
+    expect(await page.getByTestId("step-promotion").getByLabel("Auto model (weak tier; master key)").count()).toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
