@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { examples, solve } from "../e2e/flywheel/task-family.js";
 import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
 import { accessibilityViolations, keepScreenshot } from "../helpers/accessibility.js";
 import { launchBrowser } from "../helpers/browser.js";
 import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+import { waitFor } from "../helpers/wait.js";
 import { writeTinyLlamaGguf } from "../local/gguf-writer.js";
 
 const MASTER = "console-flywheel-master";
@@ -38,6 +39,7 @@ describe("console flywheel page in Chromium", () => {
   let adminKey: string;
   let memberKey: string;
   let viewerKey: string;
+  let projectId: string;
 
   const call = async (path: string, method: string, body?: unknown, key = MASTER) => {
     const response = await fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -55,6 +57,21 @@ describe("console flywheel page in Chromium", () => {
     return page;
   };
   const stateOf = (page: Page, step: string) => page.getByTestId(`step-${step}-state`);
+  /**
+   * Usage rows reach the ledger a moment after the answers (the usage journal's flush), so figures read from it
+   * (routing health, usage) are read again by applying the query until `text` shows.
+   */
+  const applyUntil = (page: Page, target: Locator, text: RegExp, what: string) =>
+    waitFor(
+      async () => {
+        await page.getByRole("button", { name: "Apply query" }).click();
+        await target.waitFor({ timeout: 5_000 });
+        return text.test(await target.innerText());
+      },
+      15_000,
+      what,
+      300,
+    );
 
   beforeAll(async () => {
     if (!existsSync(new URL("../../console/dist/index.html", import.meta.url))) throw new Error("console/dist is missing: run `npm run build` first");
@@ -75,7 +92,7 @@ describe("console flywheel page in Chromium", () => {
       },
       { env: { SWITCHYARD_MASTER_KEY: MASTER } },
     );
-    const projectId = String((await call("/admin/projects", "POST", { name: "flywheel" })).id);
+    projectId = String((await call("/admin/projects", "POST", { name: "flywheel" })).id);
     adminKey = String((await call("/admin/keys", "POST", { project_id: projectId, role: "admin" })).key);
     viewerKey = String((await call("/admin/keys", "POST", { project_id: projectId, role: "viewer" })).key);
     memberKey = String((await call("/admin/keys", "POST", { project_id: projectId })).key);
@@ -117,6 +134,8 @@ describe("console flywheel page in Chromium", () => {
     await page.getByRole("button", { name: "Apply query" }).click();
     await page.getByTestId("log-matches").getByText(`${ORDERS} stored requests`).waitFor({ timeout: 10_000 });
     await stateOf(page, "logs").getByText(`${ORDERS} matching`).waitFor({ timeout: 10_000 });
+    // The teacher's last hour from the routing health: the project's 18 calls to it.
+    await applyUntil(page, page.getByTestId("teacher-health"), /^strong: 18 requests, 0\.0% errors, \d+ ms mean latency$/, "the teacher's health to count its 18 requests");
 
     // 2. The dataset from the log query.
     await page.getByRole("button", { name: "Build dataset from the log" }).click();
@@ -133,6 +152,13 @@ describe("console flywheel page in Chromium", () => {
     const fineTuned = (await page.getByTestId("fine-tuned-model").innerText()).trim();
     expect(fineTuned).toMatch(/^ft:local\/base:flywheel:/);
     expect(await page.getByTestId("job-loss").innerText()).toMatch(/^training \d+\.\d{3} → \d+\.\d{3}/);
+
+    // A reload keeps the query and the dataset (remembered in the browser) and finds the job again (the API).
+    await page.reload();
+    await stateOf(page, "fine-tune").getByText("succeeded").waitFor({ timeout: 15_000 });
+    await stateOf(page, "dataset").getByText(`${ORDERS} examples`).waitFor({ timeout: 10_000 });
+    expect(await page.getByLabel("Teacher model (logged answers)").inputValue()).toBe("strong");
+    expect(await page.getByLabel("Held-out fraction").inputValue()).toBe("0.5");
 
     // 4. The evaluation on the held-out part: the candidate is filled in, against the teacher.
     const evaluation = page.getByTestId("step-evaluation");
@@ -177,10 +203,7 @@ describe("console flywheel page in Chromium", () => {
     expect(deployment.spec.variants.map((variant: { model: string }) => variant.model).sort()).toEqual(["cheap", "strong"]);
     // Traffic after the promotion; the card's live row counts the requests on each side of it.
     for (const example of examples("sums", 3, 6)) await chat("desk", example.prompt);
-    await page.getByRole("button", { name: "Apply query" }).click();
-    const live = card.getByTestId("live-cost");
-    await live.getByText("over 3 requests (since)").waitFor({ timeout: 10_000 });
-    expect(await live.innerText()).toMatch(/\$\S+ over 4 requests \(the week before\)/);
+    await applyUntil(page, card.getByTestId("live-cost"), /\$\S+ over 4 requests \(the week before\)\s+\$\S+ over 3 requests \(since\)/, "the live cost on both sides of the promotion");
     expect(await card.innerText()).toMatch(/held-out cost per request\s+\$\S+\s+\$\S+/);
     expect(await accessibilityViolations(page)).toEqual([]);
     await keepScreenshot(page, "flywheel-promoted");
@@ -202,6 +225,20 @@ describe("console flywheel page in Chromium", () => {
     await stateOf(page, "logs").getByText(/matching$/).waitFor({ timeout: 10_000 });
     expect(await page.getByRole("button").filter({ hasText: /Build dataset|Start fine-tuning|Evaluate|Roll back|Turn logging on/ }).count()).toBe(0);
     expect(await page.getByText("Read-only: an admin key promotes and rolls back.").count()).toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("lets the master key choose the project, and says where fine-tuning acts", async () => {
+    const page = await openAs(MASTER);
+    await page.locator("select[name=project]").selectOption(projectId);
+    await page.getByLabel("Teacher model (logged answers)").fill("strong");
+    await page.getByLabel("Words in request or answer").fill("order");
+    await page.getByRole("button", { name: "Apply query" }).click();
+    await stateOf(page, "logs").getByText(`${ORDERS} matching`).waitFor({ timeout: 10_000 });
+    await stateOf(page, "promotion").getByText(/^(refused|promoted|rolled back)$/).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId("step-fine-tune").innerText()).toContain("Fine-tuning jobs and files belong to the key's own project");
+    expect(await page.getByTestId("step-promotion").getByLabel("Auto model (weak tier; master key)").count()).toBe(1);
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.close();
   }, 60_000);
