@@ -69,6 +69,16 @@ describe("console flywheel page in Chromium", () => {
 
   const call = (path: string, method: string, body?: unknown, key = MASTER) => ui.call(method, path, body, key);
   const chat = (model: string, prompt: string) => call("/v1/chat/completions", "POST", { model, messages: [{ role: "user", content: prompt }] }, memberKey);
+  /** A call the member key rates at once (`POST /v1/feedback` with the answer's `x-request-id`). */
+  const chatRated = async (model: string, prompt: string, score: number) => {
+    const response = await fetch(`${ui.gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${memberKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model, messages: [{ role: "user", content: prompt }] }),
+    });
+    expect(response.status).toBe(200);
+    await call("/v1/feedback", "POST", { request_id: response.headers.get("x-request-id"), score }, memberKey);
+  };
 
   const openAs = async (key: string): Promise<Page> => {
     const page = await ui.open(key, "#flywheel", { viewport: { width: 1280, height: 1000 } });
@@ -138,7 +148,7 @@ describe("console flywheel page in Chromium", () => {
     // Traffic: the teacher answers order questions (the family to hand over) and sums; the deployment serves sums.
     for (const example of examples("orders", ORDERS, 3)) expect((await chat("strong", example.prompt)).choices[0].message.content).toBe(example.answer);
     for (const example of examples("sums", 4, 4)) await chat("strong", example.prompt);
-    for (const example of examples("sums", 4, 5)) await chat("desk", example.prompt);
+    for (const example of examples("sums", 4, 5)) await chatRated("desk", example.prompt, 1);
 
     // The shared query: the teacher's answers about orders, half held out.
     await page.getByLabel("Teacher model (logged answers)").fill("strong");
@@ -212,9 +222,10 @@ describe("console flywheel page in Chromium", () => {
     expect(await page.getByTestId("rollback-state").innerText()).toMatch(/^automatic when live ratings fall 0\.1 below/);
     const deployment = await call("/admin/deployments/desk", "GET", undefined, adminKey);
     expect(deployment.spec.variants.map((variant: { model: string }) => variant.model).sort()).toEqual(["cheap", "strong"]);
-    // Traffic after the promotion; the card's live row counts the requests on each side of it.
-    for (const example of examples("sums", 3, 6)) await chat("desk", example.prompt);
+    // Traffic after the promotion, rated worse than before; the card's live rows count each side of it.
+    for (const [index, example] of examples("sums", 3, 6).entries()) await chatRated("desk", example.prompt, index === 0 ? 0 : 1);
     await applyUntil(page, card.getByTestId("live-cost"), /\$\S+ over 4 requests \(the week before\)\s+\$\S+ over 3 requests \(since\)/, "the live cost on both sides of the promotion");
+    expect(await card.getByTestId("live-rating").innerText()).toMatch(/1\.00 over 4 ratings\s+0\.67 over 3 ratings/);
     expect(await card.innerText()).toMatch(/held-out cost per request\s+\$\S+\s+\$\S+/);
     expect(await accessibilityViolations(page)).toEqual([]);
     await keepScreenshot(page, "flywheel-promoted");
