@@ -194,9 +194,17 @@ describe("console flywheel page in Chromium", () => {
     expect(await scores.locator("tbody tr").filter({ hasText: "strong" }).innerText()).toMatch(/100\.0%.*wilson/s);
     expect(await scores.locator("tbody tr").filter({ hasText: fineTuned }).innerText()).toMatch(/0\.0%.*wilson/s);
 
-    // 5. Promoting the fine-tune into the deployment: the gate refuses it and says why; nothing changes.
+    // 5. A candidate that does not exist: the API's 404 is shown in the form, and no promotion is recorded.
     const promotion = page.getByTestId("step-promotion");
     expect(await promotion.getByLabel("Candidate model").inputValue()).toBe(fineTuned);
+    await promotion.getByLabel("Candidate model").fill("no-such-model");
+    await promotion.getByRole("button", { name: "Evaluate and promote" }).click();
+    await promotion.locator("p.error", { hasText: "no-such-model" }).waitFor({ timeout: 10_000 });
+    expect(await stateOf(page, "promotion").innerText()).toBe("none");
+    expect((await call(`/admin/promotions?project_id=${projectId}`, "GET")).data).toEqual([]);
+
+    // The fine-tune into the deployment: the gate refuses it and says why; nothing changes.
+    await promotion.getByLabel("Candidate model").fill(fineTuned);
     expect(await promotion.getByLabel("Deployment (canary)").inputValue()).toBe("desk");
     expect(await promote(page)).toBe("refused");
     expect(await page.getByTestId("refusal").innerText()).toMatch(/quality/);
