@@ -189,29 +189,40 @@ describe("tenancy: another project's key sees 404 for every resource and verb", 
     expect(asMaster.status).toBe(200);
   });
 
-  it("an auto model whose tier is A's fine-tune (as a promotion makes it) answers B like a missing model; A is routed to it", async () => {
+  it("an auto model whose tier is A's fine-tune (as a promotion makes it) serves B from a visible tier without naming A's; A is routed to it", async () => {
     // A promotion names a fine-tune as a tier by its provider/model route; a fixed threshold of 1 sends every request to the weak tier.
     const upstreamName = app.runtime.models.get(fineTuned)!.routes[0]!.model;
     const routerPath = join(dataDir, "tenancy-router.json");
     writeFileSync(routerPath, JSON.stringify(trainRouter(syntheticRows(120, 5), { strong: "strong", weak: "weak", targetStrong: 0.5, folds: 2 }).file));
     const tiers = { router: routerPath, strong: "strong", weak: `openai/${upstreamName}` };
     expect((await call(MASTER, "PUT", "/admin/models/weak-is-a", { type: "auto", auto: { ...tiers, threshold: 1 } })).status).toBe(200);
-    expect((await call(MASTER, "PUT", "/admin/models/strong-first", { type: "auto", auto: { ...tiers, threshold: 0 } })).status).toBe(200);
+    const onlyA = { router: routerPath, strong: `openai/${upstreamName}`, weak: `openai/${upstreamName}`, threshold: 1 };
+    expect((await call(MASTER, "PUT", "/admin/models/only-a", { type: "auto", auto: onlyA })).status).toBe(200);
     const chatBody = (model: string) => ({ model, messages: [{ role: "user", content: "hi" }] });
+    const sentToA = () => chat.requests.filter((request) => request.body.model === upstreamName).length;
 
+    // B's request decided for the weak tier: that tier is no candidate for B, so the strong tier serves it and says so.
+    const hiddenBefore = sentToA();
     const before = chat.requests.length;
     const asB = await call(keyB, "POST", "/v1/chat/completions", chatBody("weak-is-a"));
-    const missing = await call(keyB, "POST", "/v1/chat/completions", chatBody("nobody-auto"));
-    expect(asB.status).toBe(404);
-    const errorOf = (text: string) => (JSON.parse(text) as { error: { code: string; message: string } }).error;
-    expect(errorOf(asB.body).code).toBe(errorOf(missing.body).code);
-    expect(errorOf(asB.body).message).not.toContain(upstreamName);
-    expect(errorOf(asB.body).message).not.toMatch(/tenant|another project/i);
-    expect(chat.requests.length).toBe(before);
-    // A tier B cannot see is no cross-tier fallback for B either: the strong tier still answers it.
-    const strongForB = await call(keyB, "POST", "/v1/chat/completions", chatBody("strong-first"));
-    expect(strongForB.status).toBe(200);
+    expect(asB.status, asB.body).toBe(200);
+    expect(asB.headers.get("x-switchyard-route-decision")).toBe("strong");
+    expect(chat.requests.length).toBe(before + 1);
     expect(chat.requests.at(-1)!.body.model).toBe("gpt-4o");
+    expect(sentToA()).toBe(hiddenBefore);
+    const answer = [asB.body, ...[...asB.headers.entries()].map(([name, value]) => `${name}: ${value}`)].join("\n");
+    expect(answer).not.toContain(upstreamName);
+    expect(answer).not.toContain(projectA);
+    expect(answer).not.toMatch(/tenant-a|ft:/i);
+
+    // With no tier B can see, the auto model answers B exactly like a name that does not exist.
+    const noneVisible = await call(keyB, "POST", "/v1/chat/completions", chatBody("only-a"));
+    const missing = await call(keyB, "POST", "/v1/chat/completions", chatBody("nobody-auto"));
+    expect(noneVisible.status).toBe(404);
+    const errorOf = (text: string) => (JSON.parse(text) as { error: { code: string; message: string } }).error;
+    expect(errorOf(noneVisible.body)).toEqual({ ...errorOf(missing.body), message: errorOf(missing.body).message.replace("nobody-auto", "only-a") });
+    expect(noneVisible.body).not.toContain(upstreamName);
+    expect(sentToA()).toBe(hiddenBefore);
 
     // A's own fine-tune is A's to use as a tier, and the operator's.
     for (const key of [keyA, MASTER]) {
