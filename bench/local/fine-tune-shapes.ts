@@ -19,8 +19,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { trainingWindow } from "../../src/customization/fine-tuning/local-estimate.js";
+import { tokensPerSecond, trainingCost } from "../../src/customization/fine-tuning/training-cost.js";
 import type { TrainMessage, TrainProcessInput } from "../../src/customization/trainer/train-process.js";
-import { parameterCount, SMOLLM2_135M, SMOLLM2_135M_8_BLOCKS, SMOLLM2_360M, SMOLLM2_360M_Q8_0, writeLlamaShapeGguf, type LlamaShape } from "../../test/local/llama-shapes.js";
+import { llamaShapeTensors, parameterCount, SMOLLM2_135M, SMOLLM2_135M_8_BLOCKS, SMOLLM2_360M, SMOLLM2_360M_Q8_0, writeLlamaShapeGguf, type LlamaShape } from "../../test/local/llama-shapes.js";
 
 const { values } = parseArgs({
   options: {
@@ -53,6 +55,8 @@ function text(characters: number): string {
 
 interface Run {
   shape: string;
+  /** What the estimate's cost model (training-cost.ts) predicts for this shape, policy and thread count. */
+  modelledTokensPerSecond: number;
   mode: string;
   /** Why the trainer stopped, when it did not finish (llama.cpp's assertion). */
   failure?: string;
@@ -65,6 +69,7 @@ interface Run {
 }
 
 function train(modelPath: string, shape: LlamaShape, mode: string): Promise<Run> {
+  const modelledTokensPerSecond = tokensPerSecond(trainingCost(llamaShapeTensors(shape), shape.layers, mode, trainingWindow(context)), threads);
   // steps + 1 half-overlapping windows (the first one warms up); BOS and EOS take two tokens.
   const tokens = context + 1 + (steps * context) / 2;
   const input: TrainProcessInput = {
@@ -102,11 +107,12 @@ function train(modelPath: string, shape: LlamaShape, mode: string): Promise<Run>
       if (peak === 0 || elapsed.length < 2) {
         const assertion = stderr.split("\n").find((line) => line.includes("GGML_ASSERT"));
         if (!assertion) return fail(new Error(`trainer exit ${code}: ${stderr}`));
-        return done({ shape: shape.name, mode, failure: assertion.replace(/^.*GGML_ASSERT/, "GGML_ASSERT"), trainable: 0, tokensPerSecond: 0, cpuTokensPerSecond: 0, peakRssMiB: 0, firstStepSeconds: 0 });
+        return done({ shape: shape.name, modelledTokensPerSecond, mode, failure: assertion.replace(/^.*GGML_ASSERT/, "GGML_ASSERT"), trainable: 0, tokensPerSecond: 0, cpuTokensPerSecond: 0, peakRssMiB: 0, firstStepSeconds: 0 });
       }
       const seconds = (elapsed.at(-1)! - elapsed[0]!) / 1000;
       done({
         shape: shape.name,
+        modelledTokensPerSecond,
         mode,
         trainable,
         tokensPerSecond: ((elapsed.length - 1) * context) / seconds,
@@ -145,17 +151,17 @@ try {
 console.log(`Machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ` +
   `${threads} threads, context ${context}, ${steps} timed steps after one warm-up step.\n`);
 console.log(
-  `| shape | trainable | trainable parameters | tokens/s (wall) | tokens/s (CPU time / ${threads}) | peak RSS | first step | ` +
+  `| shape | trainable | trainable parameters | tokens/s (wall) | tokens/s (CPU time / ${threads}) | modelled tokens/s (estimates) | peak RSS | first step | ` +
     `minutes per 1k examples of ~${exampleTokens} tokens, one epoch (CPU-time rate) |`,
 );
-console.log("|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|");
 for (const run of runs) {
   if (run.failure) {
-    console.log(`| ${run.shape} | \`${run.mode}\` | – | fails: ${run.failure} | | | | |`);
+    console.log(`| ${run.shape} | \`${run.mode}\` | – | fails: ${run.failure} | | ${run.modelledTokensPerSecond.toFixed(1)} | | | |`);
     continue;
   }
   console.log(
-    `| ${run.shape} | \`${run.mode}\` | ${(run.trainable / 1e6).toFixed(1)}M | ${run.tokensPerSecond.toFixed(1)} | ${run.cpuTokensPerSecond.toFixed(1)} | ` +
+    `| ${run.shape} | \`${run.mode}\` | ${(run.trainable / 1e6).toFixed(1)}M | ${run.tokensPerSecond.toFixed(1)} | ${run.cpuTokensPerSecond.toFixed(1)} | ${run.modelledTokensPerSecond.toFixed(1)} | ` +
       `${run.peakRssMiB.toFixed(0)} MiB | ${run.firstStepSeconds.toFixed(1)} s | ${minutesPer1k(run.cpuTokensPerSecond).toFixed(0)} |`,
   );
 }

@@ -68,7 +68,7 @@ export async function openControlPlane(options: ControlPlaneOptions): Promise<Co
   const prices = new PriceBook(config.pricing);
   const counters: CounterStore = redis ? new RedisCounters(redis, config.redis.key_prefix) : new MemoryCounters();
   const ledger = new UsageLedger({
-    db: storage.db,
+    storage,
     journalDir: join(resolve(config.server.data_dir), "usage-journal"),
     flushMs: config.control.usage_flush_ms,
     batchSize: config.control.usage_batch_size,

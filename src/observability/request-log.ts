@@ -5,6 +5,7 @@ import type { GatewayContext, Principal } from "../gateway/context.js";
 import type { Logger } from "./logger.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { requestFacts } from "./request-facts.js";
+import { writeRequestLine } from "./request-line.js";
 import { isCacheHit } from "../cache/cache-hit.js";
 
 /** Paths that scrapers and probes hit constantly: logged at debug, not info. */
@@ -80,7 +81,7 @@ export function observeRequest(
   if (aborted) line.aborted = true;
   if (request.principal) line.keyId = request.principal.keyId;
   if (context) Object.assign(line, chatFields(context));
-  logger[level](line, "request completed");
+  writeRequestLine(logger, level, line, "request completed");
 }
 
 function chatFields(context: GatewayContext): Record<string, unknown> {

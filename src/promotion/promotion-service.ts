@@ -46,6 +46,8 @@ interface Plan {
   weak?: string;
   /** The candidate as a tier of the auto model (a run-time model goes by its route). */
   weakTier?: string;
+  /** The project that owns the candidate (a fine-tune); undefined when every project may call it. */
+  tierOwner?: string;
 }
 
 export class PromotionService {
@@ -136,7 +138,7 @@ export class PromotionService {
         weakTier = `${candidate.routes[0]!.provider.name}/${candidate.routes[0]!.model}`;
       }
       if (weakTier === auto.strong || request.candidate === auto.strong) throw new SwitchyardError("SWY_ERR_INVALID_REQUEST", "Invalid value for 'candidate': it is already the strong tier.", { param: "candidate" });
-      plan = { strong: auto.strong, weak: auto.weak, weakTier };
+      plan = { strong: auto.strong, weak: auto.weak, weakTier, tierOwner: candidate.projectId };
     }
     if (request.deployment !== undefined) {
       // Another project's deployment reads like a missing one.
@@ -214,13 +216,15 @@ export class PromotionService {
             `; its own threshold sends ${(retrained.file.targetStrong * 100).toFixed(0)}% to the strong model` +
             (expected === undefined ? "." : `, keeping ${(expected * 100).toFixed(0)}% of the strong model's quality gain on held-out folds.`),
         });
-        applied.auto_model = await promoteWeakTier(this.options.targets, {
+        const promoted = await promoteWeakTier(this.options.targets, {
           autoModel: request.auto_model,
           weakTier: plan.weakTier,
           routerName: `promotion-${record.id}`,
           router: retrained.file,
           rows: retrained.rows,
         });
+        // A project's own model serves that project only: other projects' requests go to the nearest tier they can see.
+        applied.auto_model = { ...promoted, tier_projects: plan.tierOwner === undefined ? null : [plan.tierOwner] };
       }
       if (request.deployment !== undefined) {
         applied.deployment = await promoteCanary(this.options.targets, { deployment: request.deployment, candidate: record.candidate, share: request.canary_share });
@@ -332,7 +336,11 @@ function candidateRoutes(applied: AppliedChange): Array<{ provider: string; mode
 
 function describeApplied(applied: AppliedChange): string {
   const parts: string[] = [];
-  if (applied.auto_model) parts.push(`${applied.auto_model.name}: weak tier ${applied.auto_model.previous_weak} -> the candidate, router ${applied.auto_model.router}`);
+  if (applied.auto_model) {
+    const projects = applied.auto_model.tier_projects;
+    const serves = projects ? ` (serving project ${projects.join(", ")} only; other projects are routed among the tiers they can see)` : "";
+    parts.push(`${applied.auto_model.name}: weak tier ${applied.auto_model.previous_weak} -> the candidate${serves}, router ${applied.auto_model.router}`);
+  }
   if (applied.deployment) parts.push(`${applied.deployment.name}: version ${applied.deployment.version} with the candidate at ${applied.deployment.canary_share} of traffic`);
   return `Promoted. ${parts.join("; ")}.`;
 }

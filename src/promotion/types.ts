@@ -51,6 +51,12 @@ export interface AppliedChange {
     previous_router: string;
     router: string;
     router_rows: { samples: number; evaluation: number };
+    /**
+     * The projects the new weak tier serves: the candidate's owner when it is a project's own model (a
+     * fine-tune), whose requests other projects never reach; null when it serves every project.
+     * Absent on promotions recorded before this was kept.
+     */
+    tier_projects?: string[] | null;
   };
   deployment?: {
     name: string;

@@ -116,7 +116,12 @@ export class ModelRegistry {
       const model = name.slice(slash + 1);
       if (provider && model.length > 0 && !this.ownedElsewhere(provider.name, model, projectId)) return { name, routes: [{ provider, model }], origin: "provider" };
     }
-    throw new SwitchyardError(
+    throw this.missing(name);
+  }
+
+  /** The error for a name that does not exist (or not for the caller's project): one wording for both. */
+  missing(name: string): SwitchyardError {
+    return new SwitchyardError(
       "SWY_ERR_MODEL_NOT_FOUND",
       `The model '${name}' does not exist. Use a name from GET /v1/models or PROVIDER/MODEL with a configured provider (${[...this.providers.keys()].join(", ") || "none configured"}).${this.builtinHint(name)}`,
       { param: "model" },

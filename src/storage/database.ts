@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { SqliteHandle } from "./sqlite-batch-insert.js";
 
 /**
  * The typed shape of every table. Each area adds its own tables by module augmentation, so no
@@ -21,5 +22,7 @@ export interface Storage {
   readonly location: string;
   /** Calls the listener with the SQL of every query run (metrics, and tests that prove what the hot path does). */
   observeQueries(listener: (sql: string) => void): () => void;
+  /** The embedded database's own handle (absent on PostgreSQL), for writes prepared once (`sqliteBatchInsert`). */
+  readonly sqlite?: SqliteHandle;
   close(): Promise<void>;
 }

@@ -66,7 +66,10 @@ function openSqlite(path: string): Storage {
   database.pragma("foreign_keys = ON");
   const listeners = new Set<(sql: string) => void>();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: queryLog(listeners) });
-  return { db, dialect: "sqlite", location: path, observeQueries: observer(listeners), close: () => db.destroy() };
+  const report = (sql: string) => {
+    for (const listener of listeners) listener(sql);
+  };
+  return { db, dialect: "sqlite", location: path, observeQueries: observer(listeners), sqlite: { database, report }, close: () => db.destroy() };
 }
 
 function openPostgres(url: string, poolSize: number): Storage {

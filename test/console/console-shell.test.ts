@@ -1,48 +1,21 @@
-import { existsSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { accessibilityViolations } from "../helpers/accessibility.js";
-import { launchBrowser } from "../helpers/browser.js";
-import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+import { useConsoleHarness } from "./console-harness.js";
 
 const MASTER = "console-shell-master";
 
 // The shell: navigation grouped in sections, only the pages the key may use, and the key's role shown.
 describe("console shell and roles in Chromium", () => {
-  let emulator: OpenaiEmulator;
-  let gateway: RunningGateway;
-  let browser: Browser;
+  const ui = useConsoleHarness({ master: MASTER, config: () => ({ models: { "shell-model": { routes: [{ provider: "up", model: "a" }] } } }) });
   const keys: Record<"admin" | "viewer" | "member", string> = { admin: "", viewer: "", member: "" };
 
-  const admin = async (path: string, body: unknown) => {
-    const response = await fetch(`${gateway.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${MASTER}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-    expect(response.status, path).toBe(201);
-    return (await response.json()) as Record<string, string>;
-  };
-
   beforeAll(async () => {
-    if (!existsSync(new URL("../../console/dist/index.html", import.meta.url))) throw new Error("console/dist is missing: run `npm run build` first");
-    emulator = await startOpenaiEmulator();
-    gateway = await startGateway(
-      { providers: { up: { type: "openai", base_url: emulator.baseURL, api_key: "none" } }, models: { "shell-model": { routes: [{ provider: "up", model: "a" }] } } },
-      { env: { SWITCHYARD_MASTER_KEY: MASTER } },
-    );
-    const project = (await admin("/admin/projects", { name: "shell" })).id!;
-    for (const role of ["admin", "viewer", "member"] as const) keys[role] = (await admin("/admin/keys", { project_id: project, role })).key!;
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await emulator?.close();
+    const project = String((await ui.call("POST", "/admin/projects", { name: "shell" })).id);
+    for (const role of ["admin", "viewer", "member"] as const) keys[role] = String((await ui.call("POST", "/admin/keys", { project_id: project, role })).key);
   });
 
   const open = async (key: string, hash = "") => {
-    const page = await browser.newPage();
-    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(key)})`);
-    await page.goto(`${gateway.url}/console/${hash}`);
+    const page = await ui.open(key, hash);
     await page.getByTestId("access").waitFor({ timeout: 10_000 });
     return page;
   };

@@ -1,52 +1,28 @@
-import { existsSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { accessibilityViolations, keepScreenshot } from "../helpers/accessibility.js";
-import { launchBrowser } from "../helpers/browser.js";
-import { startGateway, type RunningGateway } from "../helpers/gateway.js";
 import { emulatedModels } from "../evaluations/helpers.js";
+import { useConsoleHarness } from "./console-harness.js";
 
 const MASTER = "console-evaluations-master";
 
 // The Evaluations page: start one from the form, follow its progress, read the per-model table and chart.
 describe("console evaluations page in Chromium", () => {
-  let emulator: OpenaiEmulator;
-  let gateway: RunningGateway;
-  let browser: Browser;
+  const ui = useConsoleHarness({
+    master: MASTER,
+    emulator: { reply: emulatedModels },
+    config: () => ({
+      models: { strong: { routes: [{ provider: "up", model: "gpt-4o" }] }, weak: { routes: [{ provider: "up", model: "gpt-4o-mini" }] }, judge: { routes: [{ provider: "up", model: "gpt-4.1" }] } },
+    }),
+  });
   let adminKey: string;
 
-  const call = async (path: string, method: string, body?: unknown, key = MASTER) => {
-    const response = await fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    expect(response.status, path).toBeLessThan(300);
-    return (await response.json()) as Record<string, unknown>;
-  };
-
   beforeAll(async () => {
-    if (!existsSync(new URL("../../console/dist/index.html", import.meta.url))) throw new Error("console/dist is missing: run `npm run build` first");
-    emulator = await startOpenaiEmulator({ reply: emulatedModels });
-    gateway = await startGateway(
-      {
-        providers: { up: { type: "openai", base_url: emulator.baseURL, api_key: "none" } },
-        models: { strong: { routes: [{ provider: "up", model: "gpt-4o" }] }, weak: { routes: [{ provider: "up", model: "gpt-4o-mini" }] }, judge: { routes: [{ provider: "up", model: "gpt-4.1" }] } },
-      },
-      { env: { SWITCHYARD_MASTER_KEY: MASTER } },
-    );
-    const projectId = String((await call("/admin/projects", "POST", { name: "console-evaluations" })).id);
-    adminKey = String((await call("/admin/keys", "POST", { project_id: projectId, role: "admin" })).key);
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await emulator?.close();
+    const projectId = String((await ui.call("POST", "/admin/projects", { name: "console-evaluations" })).id);
+    adminKey = String((await ui.call("POST", "/admin/keys", { project_id: projectId, role: "admin" })).key);
   });
 
   it("starts an evaluation from the form and shows the per-model table and chart", async () => {
-    const page = await browser.newPage();
-    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(adminKey)})`);
-    await page.goto(`${gateway.url}/console/#evaluations`);
+    const page = await ui.open(adminKey, "#evaluations");
     await page.getByText("No evaluations yet.").waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
 
@@ -95,9 +71,7 @@ describe("console evaluations page in Chromium", () => {
   });
 
   it("shows the server's refusal of a bad spec", async () => {
-    const page = await browser.newPage();
-    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(adminKey)})`);
-    await page.goto(`${gateway.url}/console/#evaluations`);
+    const page = await ui.open(adminKey, "#evaluations");
     await page.getByRole("checkbox", { name: "strong" }).check();
     await page.locator("input[name=extra_models]").fill("no-such-model");
     await page.getByRole("button", { name: "Start evaluation" }).click();

@@ -76,6 +76,8 @@ describe("console fine-tuning page in Chromium", () => {
     const seconds = Math.ceil(trained / 400);
     expect(seconds).toBeLessThan(90);
     expect(await estimate.textContent()).toContain(`Timeabout ${seconds} s`);
+    // The speed that time assumes, and where it came from.
+    expect(await estimate.textContent()).toContain("Speedabout 400 tokens/s on this machine, from your config");
     expect(await accessibilityViolations(page)).toEqual([]);
     await keepScreenshot(page, "fine-tuning-form");
 
@@ -121,4 +123,59 @@ describe("console fine-tuning page in Chromium", () => {
     expect(await page.locator("[data-testid=column-1] select").inputValue()).toBe("local/base");
     await page.close();
   }, 240_000);
+
+  it("says where the estimate's speed comes from: the model's size, or a default when its file is not here", async () => {
+    // No configured speed: the base model's shape sets it, or the default when the file is missing.
+    const modelsDir = join(dataDir, "shapes-models");
+    mkdirSync(modelsDir, { recursive: true });
+    writeTinyLlamaGguf(join(modelsDir, "base.gguf"), { seed: 5 });
+    const shapes = await startGateway(
+      {
+        server: { data_dir: join(dataDir, "shapes") },
+        providers: { local: { type: "local", threads: 1, context_size: 512, parallel: 1, probe_load: false, models_dir: modelsDir } },
+        models: { "not-pulled": { routes: [{ provider: "local", model: "not-pulled" }] } },
+        fine_tuning: { local: { threads: 1 } },
+      },
+      { env: { SWITCHYARD_MASTER_KEY: MASTER } },
+    );
+    try {
+      const form = new FormData();
+      form.append("purpose", "fine-tune");
+      form.append("file", new Blob([completionJsonl(tinySentences(EXAMPLES))]), "tiny.jsonl");
+      const uploaded = await fetch(`${shapes.url}/v1/files`, { method: "POST", headers: { authorization: `Bearer ${MASTER}` }, body: form });
+      expect(uploaded.status).toBe(200);
+      const fileId = ((await uploaded.json()) as { id: string }).id;
+      const estimateOf = async (model: string) => {
+        const answer = await fetch(`${shapes.url}/v1/fine_tuning/estimates`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${MASTER}`, "content-type": "application/json" },
+          body: JSON.stringify({ model, training_file: fileId }),
+        });
+        return (await answer.json()) as { tokens_per_second: number; speed_basis: string };
+      };
+      const fromModel = await estimateOf("local/base");
+      const fromDefault = await estimateOf("not-pulled");
+      expect(fromModel.speed_basis).toBe("model");
+      expect(fromDefault.speed_basis).toBe("default");
+      // Both are at least 10 tokens/s here, so shown as whole numbers.
+      expect(Math.min(fromModel.tokens_per_second, fromDefault.tokens_per_second)).toBeGreaterThanOrEqual(10);
+
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(MASTER)})`);
+      await page.goto(`${shapes.url}/console/#data`);
+      const jobForm = page.getByRole("form", { name: "New fine-tuning job" });
+      await jobForm.getByLabel("Training dataset").locator(`option[value="${fileId}"]`).waitFor({ state: "attached" });
+      await jobForm.getByLabel("Training dataset").selectOption(fileId);
+      const estimate = jobForm.getByTestId("estimate");
+      await jobForm.getByLabel("Base model").selectOption("local/base");
+      const rate = (value: number) => Math.round(value).toLocaleString("en");
+      await estimate.getByText(`about ${rate(fromModel.tokens_per_second)} tokens/s on this machine, from the model's size`).waitFor();
+      await jobForm.getByLabel("Base model").selectOption("not-pulled");
+      await estimate.getByText(`about ${rate(fromDefault.tokens_per_second)} tokens/s on this machine, a default: the model file isn't on this node yet`).waitFor();
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.close();
+    } finally {
+      await shapes.close();
+    }
+  }, 120_000);
 });

@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trainRouter } from "../../src/routing/auto/train.js";
 import { examples, solve } from "../e2e/flywheel/task-family.js";
-import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
 import { accessibilityViolations, keepScreenshot } from "../helpers/accessibility.js";
-import { launchBrowser } from "../helpers/browser.js";
-import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+import { waitFor } from "../helpers/wait.js";
 import { writeTinyLlamaGguf } from "../local/gguf-writer.js";
+import { useConsoleHarness } from "./console-harness.js";
 
 const MASTER = "console-flywheel-master";
 const ORDERS = 14;
@@ -31,65 +31,105 @@ function reply(body: Record<string, unknown>) {
 // promotion the gate refuses (the fine-tune does not answer like the teacher), one it lets through as a canary
 // with the before/after figures, and a rollback; a viewer key sees the states without any button.
 describe("console flywheel page in Chromium", () => {
-  let dataDir: string;
-  let emulator: OpenaiEmulator;
-  let gateway: RunningGateway;
-  let browser: Browser;
+  let dataDir: string | undefined;
+  // Registered before the harness, so it runs after the harness has closed the gateway (after-hooks run as a stack).
+  afterAll(() => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  const ui = useConsoleHarness({
+    master: MASTER,
+    emulator: { reply },
+    // The data folder holds the tiny local model to fine-tune and the auto model's starting router.
+    config: () => {
+      dataDir = mkdtempSync(join(tmpdir(), "swy-console-flywheel-"));
+      mkdirSync(join(dataDir, "models"), { recursive: true });
+      writeTinyLlamaGguf(join(dataDir, "models", "base.gguf"), { seed: 5 });
+      // The strong model better at sums, both alike elsewhere.
+      const seedRows = [...examples("sums", 8, 1), ...examples("orders", 8, 2)].map((example) => ({ prompt: example.prompt, scores: { strong: 1, old: example.family === "sums" ? 0 : 0.5 } }));
+      writeFileSync(join(dataDir, "router.json"), JSON.stringify(trainRouter(seedRows, { strong: "strong", weak: "old", folds: 2, seed: 1 }).file));
+      return {
+        server: { data_dir: dataDir },
+        providers: { local: { type: "local", threads: 1, context_size: 512, parallel: 1, probe_load: false } },
+        models: {
+          strong: { routes: [{ provider: "up", model: "gpt-4o" }] },
+          cheap: { routes: [{ provider: "up", model: "gpt-4o-mini" }] },
+          old: { routes: [{ provider: "up", model: "babbage-002" }] },
+          smart: { type: "auto", auto: { router: join(dataDir, "router.json"), strong: "strong", weak: "old", target_strong: 0.5 } },
+        },
+        pricing: { "up/babbage-002": { input: 0.4, output: 0.4 } },
+        fine_tuning: { local: { threads: 1, tokens_per_second: 400 } },
+        promotions: { monitor_ms: 60_000 },
+      };
+    },
+  });
   let adminKey: string;
   let memberKey: string;
   let viewerKey: string;
+  let projectId: string;
 
-  const call = async (path: string, method: string, body?: unknown, key = MASTER) => {
-    const response = await fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    expect(response.status, `${method} ${path}: ${text}`).toBeLessThan(300);
-    return JSON.parse(text) as Record<string, any>;
-  };
+  const call = (path: string, method: string, body?: unknown, key = MASTER) => ui.call(method, path, body, key);
   const chat = (model: string, prompt: string) => call("/v1/chat/completions", "POST", { model, messages: [{ role: "user", content: prompt }] }, memberKey);
+  /** A call the member key rates at once (`POST /v1/feedback` with the answer's `x-request-id`). */
+  const chatRated = async (model: string, prompt: string, score: number) => {
+    const response = await fetch(`${ui.gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${memberKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model, messages: [{ role: "user", content: prompt }] }),
+    });
+    expect(response.status).toBe(200);
+    await call("/v1/feedback", "POST", { request_id: response.headers.get("x-request-id"), score }, memberKey);
+  };
 
   const openAs = async (key: string): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(key)})`);
-    await page.goto(`${gateway.url}/console/#flywheel`);
+    const page = await ui.open(key, "#flywheel", { viewport: { width: 1280, height: 1000 } });
     await page.getByRole("heading", { name: "Flywheel" }).waitFor({ timeout: 15_000 });
     return page;
   };
   const stateOf = (page: Page, step: string) => page.getByTestId(`step-${step}-state`);
+  /** The promotion the page shows ("" for none). */
+  const shownPromotion = async (page: Page) => {
+    const id = page.getByTestId("promotion-id");
+    return (await id.count()) === 0 ? "" : (await id.innerText()).trim();
+  };
+  /** Clicks "Evaluate and promote" and waits for the new promotion to leave "evaluating", answering where it ended. */
+  const promote = async (page: Page) => {
+    const before = await shownPromotion(page);
+    await page.getByTestId("step-promotion").getByRole("button", { name: "Evaluate and promote" }).click();
+    return waitFor(
+      async () => {
+        if ((await shownPromotion(page)) === before) return false;
+        const state = (await stateOf(page, "promotion").innerText()).trim();
+        return ["promoted", "refused", "failed"].includes(state) && state;
+      },
+      120_000,
+      "the new promotion to be decided",
+      200,
+    );
+  };
+  /**
+   * Usage rows reach the ledger a moment after the answers (the usage journal's flush), so figures read from it
+   * (routing health, usage) are read again by applying the query until `text` shows.
+   */
+  const applyUntil = (page: Page, target: Locator, text: RegExp, what: string) =>
+    waitFor(
+      async () => {
+        await page.getByRole("button", { name: "Apply query" }).click();
+        await target.waitFor({ timeout: 5_000 });
+        return text.test(await target.innerText());
+      },
+      15_000,
+      what,
+      300,
+    );
 
   beforeAll(async () => {
-    if (!existsSync(new URL("../../console/dist/index.html", import.meta.url))) throw new Error("console/dist is missing: run `npm run build` first");
-    dataDir = mkdtempSync(join(tmpdir(), "swy-console-flywheel-"));
-    mkdirSync(join(dataDir, "models"), { recursive: true });
-    writeTinyLlamaGguf(join(dataDir, "models", "base.gguf"), { seed: 5 });
-    emulator = await startOpenaiEmulator({ reply });
-    gateway = await startGateway(
-      {
-        server: { data_dir: dataDir },
-        providers: {
-          up: { type: "openai", base_url: emulator.baseURL, api_key: "none" },
-          local: { type: "local", threads: 1, context_size: 512, parallel: 1, probe_load: false },
-        },
-        models: { strong: { routes: [{ provider: "up", model: "gpt-4o" }] }, cheap: { routes: [{ provider: "up", model: "gpt-4o-mini" }] } },
-        fine_tuning: { local: { threads: 1, tokens_per_second: 400 } },
-        promotions: { monitor_ms: 60_000 },
-      },
-      { env: { SWITCHYARD_MASTER_KEY: MASTER } },
-    );
-    const projectId = String((await call("/admin/projects", "POST", { name: "flywheel" })).id);
+    projectId = String((await call("/admin/projects", "POST", { name: "flywheel" })).id);
     adminKey = String((await call("/admin/keys", "POST", { project_id: projectId, role: "admin" })).key);
     viewerKey = String((await call("/admin/keys", "POST", { project_id: projectId, role: "viewer" })).key);
     memberKey = String((await call("/admin/keys", "POST", { project_id: projectId })).key);
     // The project's own deployment the candidates are promoted into (its current model is the teacher).
     await call("/admin/deployments/desk", "PUT", { model: "strong" }, adminKey);
-    browser = await launchBrowser();
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await emulator?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
 
   it("walks logs, dataset, fine-tune, evaluation and a refused and an accepted promotion, with before/after figures", async () => {
     const page = await openAs(adminKey);
@@ -108,7 +148,7 @@ describe("console flywheel page in Chromium", () => {
     // Traffic: the teacher answers order questions (the family to hand over) and sums; the deployment serves sums.
     for (const example of examples("orders", ORDERS, 3)) expect((await chat("strong", example.prompt)).choices[0].message.content).toBe(example.answer);
     for (const example of examples("sums", 4, 4)) await chat("strong", example.prompt);
-    for (const example of examples("sums", 4, 5)) await chat("desk", example.prompt);
+    for (const example of examples("sums", 4, 5)) await chatRated("desk", example.prompt, 1);
 
     // The shared query: the teacher's answers about orders, half held out.
     await page.getByLabel("Teacher model (logged answers)").fill("strong");
@@ -117,6 +157,8 @@ describe("console flywheel page in Chromium", () => {
     await page.getByRole("button", { name: "Apply query" }).click();
     await page.getByTestId("log-matches").getByText(`${ORDERS} stored requests`).waitFor({ timeout: 10_000 });
     await stateOf(page, "logs").getByText(`${ORDERS} matching`).waitFor({ timeout: 10_000 });
+    // The teacher's last hour from the routing health: the project's 18 calls to it.
+    await applyUntil(page, page.getByTestId("teacher-health"), /^strong: 18 requests, 0\.0% errors, \d+ ms mean latency$/, "the teacher's health to count its 18 requests");
 
     // 2. The dataset from the log query.
     await page.getByRole("button", { name: "Build dataset from the log" }).click();
@@ -134,6 +176,13 @@ describe("console flywheel page in Chromium", () => {
     expect(fineTuned).toMatch(/^ft:local\/base:flywheel:/);
     expect(await page.getByTestId("job-loss").innerText()).toMatch(/^training \d+\.\d{3} → \d+\.\d{3}/);
 
+    // A reload keeps the query and the dataset (remembered in the browser) and finds the job again (the API).
+    await page.reload();
+    await stateOf(page, "fine-tune").getByText("succeeded").waitFor({ timeout: 15_000 });
+    await stateOf(page, "dataset").getByText(`${ORDERS} examples`).waitFor({ timeout: 10_000 });
+    expect(await page.getByLabel("Teacher model (logged answers)").inputValue()).toBe("strong");
+    expect(await page.getByLabel("Held-out fraction").inputValue()).toBe("0.5");
+
     // 4. The evaluation on the held-out part: the candidate is filled in, against the teacher.
     const evaluation = page.getByTestId("step-evaluation");
     expect(await evaluation.getByLabel("Models to compare (comma-separated)").inputValue()).toBe(`${fineTuned}, strong`);
@@ -145,13 +194,20 @@ describe("console flywheel page in Chromium", () => {
     expect(await scores.locator("tbody tr").filter({ hasText: "strong" }).innerText()).toMatch(/100\.0%.*wilson/s);
     expect(await scores.locator("tbody tr").filter({ hasText: fineTuned }).innerText()).toMatch(/0\.0%.*wilson/s);
 
-    // 5. Promoting the fine-tune into the deployment: the gate refuses it and says why; nothing changes.
+    // 5. A candidate that does not exist: the API's 404 is shown in the form, and no promotion is recorded.
     const promotion = page.getByTestId("step-promotion");
     expect(await promotion.getByLabel("Candidate model").inputValue()).toBe(fineTuned);
-    expect(await promotion.getByLabel("Deployment (canary)").inputValue()).toBe("desk");
+    await promotion.getByLabel("Candidate model").fill("no-such-model");
     await promotion.getByRole("button", { name: "Evaluate and promote" }).click();
-    await stateOf(page, "promotion").getByText("refused").waitFor({ timeout: 120_000 });
-    expect(await page.getByTestId("refusal").innerText()).toMatch(/^Refused: /);
+    await promotion.locator("p.error", { hasText: "no-such-model" }).waitFor({ timeout: 10_000 });
+    expect(await stateOf(page, "promotion").innerText()).toBe("none");
+    expect((await call(`/admin/promotions?project_id=${projectId}`, "GET")).data).toEqual([]);
+
+    // The fine-tune into the deployment: the gate refuses it and says why; nothing changes.
+    await promotion.getByLabel("Candidate model").fill(fineTuned);
+    expect(await promotion.getByLabel("Deployment (canary)").inputValue()).toBe("desk");
+    expect(await promote(page)).toBe("refused");
+    expect(await page.getByTestId("refusal").innerText()).toMatch(/quality/);
     const checks = page.getByTestId("gate-checks");
     expect(await checks.locator("caption").innerText()).toBe("Gate: refused");
     expect(await checks.locator("tbody tr").filter({ hasText: "quality share" }).innerText()).toMatch(/failed/);
@@ -168,19 +224,16 @@ describe("console flywheel page in Chromium", () => {
     // A cheaper model that answers orders like the teacher passes and takes a canary share of the deployment.
     await promotion.getByLabel("Candidate model").fill("cheap");
     await promotion.getByLabel("Canary share of its traffic").fill("0.5");
-    await promotion.getByRole("button", { name: "Evaluate and promote" }).click();
-    await stateOf(page, "promotion").getByText("promoted").waitFor({ timeout: 120_000 });
+    expect(await promote(page)).toBe("promoted");
     expect(await page.getByTestId("canary").innerText()).toMatch(/^desk v2 sends 50\.0% of its traffic to the candidate \(was v1\)/);
     expect(await checks.locator("caption").innerText()).toBe("Gate: passed");
     expect(await page.getByTestId("rollback-state").innerText()).toMatch(/^automatic when live ratings fall 0\.1 below/);
     const deployment = await call("/admin/deployments/desk", "GET", undefined, adminKey);
     expect(deployment.spec.variants.map((variant: { model: string }) => variant.model).sort()).toEqual(["cheap", "strong"]);
-    // Traffic after the promotion; the card's live row counts the requests on each side of it.
-    for (const example of examples("sums", 3, 6)) await chat("desk", example.prompt);
-    await page.getByRole("button", { name: "Apply query" }).click();
-    const live = card.getByTestId("live-cost");
-    await live.getByText("over 3 requests (since)").waitFor({ timeout: 10_000 });
-    expect(await live.innerText()).toMatch(/\$\S+ over 4 requests \(the week before\)/);
+    // Traffic after the promotion, rated worse than before; the card's live rows count each side of it.
+    for (const [index, example] of examples("sums", 3, 6).entries()) await chatRated("desk", example.prompt, index === 0 ? 0 : 1);
+    await applyUntil(page, card.getByTestId("live-cost"), /\$\S+ over 4 requests \(the week before\)\s+\$\S+ over 3 requests \(since\)/, "the live cost on both sides of the promotion");
+    expect(await card.getByTestId("live-rating").innerText()).toMatch(/1\.00 over 4 ratings\s+0\.67 over 3 ratings/);
     expect(await card.innerText()).toMatch(/held-out cost per request\s+\$\S+\s+\$\S+/);
     expect(await accessibilityViolations(page)).toEqual([]);
     await keepScreenshot(page, "flywheel-promoted");
@@ -205,4 +258,29 @@ describe("console flywheel page in Chromium", () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it("lets the master key choose the project and promote into an auto model, and says where fine-tuning acts", async () => {
+    const page = await openAs(MASTER);
+    await page.locator("select[name=project]").selectOption(projectId);
+    await page.getByLabel("Teacher model (logged answers)").fill("strong");
+    await page.getByLabel("Words in request or answer").fill("order");
+    await page.getByLabel("Held-out fraction").fill("0.5");
+    await page.getByRole("button", { name: "Apply query" }).click();
+    await stateOf(page, "logs").getByText(`${ORDERS} matching`).waitFor({ timeout: 10_000 });
+    await stateOf(page, "promotion").getByText(/^(refused|promoted|rolled back)$/).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId("step-fine-tune").innerText()).toContain("Fine-tuning jobs and files belong to the key's own project");
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // Into an auto model (the master key's alone): the cheaper model becomes its weak tier, the router retrained.
+    const promotion = page.getByTestId("step-promotion");
+    await promotion.getByLabel("Candidate model").fill("cheap");
+    await promotion.getByLabel("Deployment (canary)").selectOption("");
+    await promotion.getByLabel("Auto model whose weak tier it becomes").selectOption("smart");
+    expect(await promote(page)).toBe("promoted");
+    expect(await page.getByTestId("promotion-facts").innerText()).toMatch(/cheap → auto model smart's weak tier[\s\S]*smart: weak tier was old, router stored:promotion-/);
+    expect(await page.getByTestId("before-after").innerText()).toMatch(/held-out quality\s+strong: 100\.0%.*\s+cheap: 100\.0%/);
+    await promotion.getByRole("button", { name: "Roll back promotion" }).click();
+    await stateOf(page, "promotion").getByText("rolled back").waitFor({ timeout: 15_000 });
+    await page.close();
+  }, 180_000);
 });

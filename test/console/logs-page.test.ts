@@ -1,57 +1,31 @@
-import { existsSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
-import { launchBrowser } from "../helpers/browser.js";
-import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useConsoleHarness } from "./console-harness.js";
 
 const MASTER = "console-logs-master";
 
 // The Logs page: stored requests in a table, filtered and searched, one request's masked and unmasked
 // views, and "open in playground" carrying the conversation over.
 describe("console logs page in Chromium", () => {
-  let emulator: OpenaiEmulator;
-  let gateway: RunningGateway;
-  let browser: Browser;
-  let projectId: string;
-
-  const call = async (path: string, method: string, body?: unknown, key = MASTER) => {
-    const response = await fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    expect(response.status, path).toBeLessThan(300);
-    return (await response.json()) as Record<string, unknown>;
-  };
-
-  beforeAll(async () => {
-    if (!existsSync(new URL("../../console/dist/index.html", import.meta.url))) throw new Error("console/dist is missing: run `npm run build` first");
-    emulator = await startOpenaiEmulator();
-    gateway = await startGateway(
-      {
-        providers: { up: { type: "openai", base_url: emulator.baseURL, api_key: "none" } },
-        models: { chat: { routes: [{ provider: "up", model: "a" }] }, other: { routes: [{ provider: "up", model: "b" }] } },
-        guardrails: { input: { email: "mask" } },
-      },
-      { env: { SWITCHYARD_MASTER_KEY: MASTER } },
-    );
-    projectId = String((await call("/admin/projects", "POST", { name: "console-logs" })).id);
-    const key = String((await call("/admin/keys", "POST", { project_id: projectId })).key);
-    await call(`/admin/projects/${projectId}/logging`, "PUT", { store_requests: true, store_unmasked: true });
-    const ask = async (model: string, text: string) =>
-      call("/v1/chat/completions", "POST", { model, messages: [{ role: "system", content: "Reply briefly." }, { role: "user", content: text }] }, key);
-    await ask("chat", "Tell pat@example.com the walrus schedule.");
-    await ask("other", "An unrelated question about llamas.");
-    browser = await launchBrowser();
+  const ui = useConsoleHarness({
+    master: MASTER,
+    config: () => ({
+      models: { chat: { routes: [{ provider: "up", model: "a" }] }, other: { routes: [{ provider: "up", model: "b" }] } },
+      guardrails: { input: { email: "mask" } },
+    }),
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await emulator?.close();
+  beforeAll(async () => {
+    const projectId = String((await ui.call("POST", "/admin/projects", { name: "console-logs" })).id);
+    const key = String((await ui.call("POST", "/admin/keys", { project_id: projectId })).key);
+    await ui.call("PUT", `/admin/projects/${projectId}/logging`, { store_requests: true, store_unmasked: true });
+    const ask = async (model: string, text: string) =>
+      ui.call("POST", "/v1/chat/completions", { model, messages: [{ role: "system", content: "Reply briefly." }, { role: "user", content: text }] }, key);
+    await ask("chat", "Tell pat@example.com the walrus schedule.");
+    await ask("other", "An unrelated question about llamas.");
   });
 
   it("lists, searches, shows masked and unmasked views, and opens a request in the playground", async () => {
-    const page = await browser.newPage();
-    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(MASTER)})`);
-    await page.goto(`${gateway.url}/console/#logs`);
+    const page = await ui.open(MASTER, "#logs");
     const rows = page.locator("[data-testid=logs-table] tbody tr");
     await rows.nth(1).waitFor();
     expect(await rows.count()).toBe(2);
@@ -78,9 +52,7 @@ describe("console logs page in Chromium", () => {
   });
 
   it("filters by status and model", async () => {
-    const page = await browser.newPage();
-    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(MASTER)})`);
-    await page.goto(`${gateway.url}/console/#logs`);
+    const page = await ui.open(MASTER, "#logs");
     const rows = page.locator("[data-testid=logs-table] tbody tr");
     await rows.nth(1).waitFor();
     await page.locator("input[name=model]").fill("other");

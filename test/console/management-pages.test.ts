@@ -1,11 +1,8 @@
-import { existsSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { accessibilityViolations, keepScreenshot } from "../helpers/accessibility.js";
-import { launchBrowser } from "../helpers/browser.js";
-import { startGateway, type RunningGateway } from "../helpers/gateway.js";
 import { waitFor } from "../helpers/wait.js";
+import { useConsoleHarness } from "./console-harness.js";
 
 const MASTER = "console-manage-master";
 const HARBOUR = "The harbour master of Port Velin is Ada Quist. She has held the post since 2019.";
@@ -15,75 +12,46 @@ const BAKERY = "The bakery on Canal Street opens at six and sells rye bread bake
 // revoke, spend), deployments (versions, variants, roll back), knowledge bases (upload, search with citations),
 // the guardrail and admin audits; and what viewer, project admin and member keys are shown.
 describe("console management pages in Chromium", () => {
-  let emulator: OpenaiEmulator;
-  let gateway: RunningGateway;
-  let browser: Browser;
+  const ui = useConsoleHarness({
+    master: MASTER,
+    config: () => ({
+      control: { usage_flush_ms: 50 },
+      models: {
+        chat: { routes: [{ provider: "up", model: "a" }] },
+        "chat-b": { routes: [{ provider: "up", model: "b" }] },
+        embedder: { routes: [{ provider: "up", model: "text-embedding-3-small" }] },
+      },
+      // A price, so a call has a cost the spend columns can show.
+      pricing: { "up/a": { input: 1000, output: 1000 } },
+      guardrails: { input: { email: "mask" } },
+      deployments: { support: { model: "chat", system_prompt: "Answer as support." } },
+    }),
+  });
   let projectId: string;
   const keys: Record<"app" | "admin" | "viewer" | "member", string> = { app: "", admin: "", viewer: "", member: "" };
 
-  const call = async (method: string, path: string, body?: unknown, key = MASTER) => {
-    const response = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, json: (await response.json()) as any };
-  };
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const answer = await call(method, path, body);
-    expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.json)}`).toBeLessThan(300);
-    return answer.json;
-  };
-
   beforeAll(async () => {
-    if (!existsSync(new URL("../../console/dist/index.html", import.meta.url))) throw new Error("console/dist is missing: run `npm run build` first");
-    emulator = await startOpenaiEmulator();
-    gateway = await startGateway(
-      {
-        control: { usage_flush_ms: 50 },
-        providers: { up: { type: "openai", base_url: emulator.baseURL, api_key: "none" } },
-        models: {
-          chat: { routes: [{ provider: "up", model: "a" }] },
-          "chat-b": { routes: [{ provider: "up", model: "b" }] },
-          embedder: { routes: [{ provider: "up", model: "text-embedding-3-small" }] },
-        },
-        // A price, so a call has a cost the spend columns can show.
-        pricing: { "up/a": { input: 1000, output: 1000 } },
-        guardrails: { input: { email: "mask" } },
-        deployments: { support: { model: "chat", system_prompt: "Answer as support." } },
-      },
-      { env: { SWITCHYARD_MASTER_KEY: MASTER } },
-    );
-    projectId = (await admin("POST", "/admin/projects", { name: "acme", budgets: { daily_usd: 50 } })).id;
-    keys.app = (await admin("POST", "/admin/keys", { project_id: projectId, name: "app" })).key;
-    for (const role of ["admin", "viewer", "member"] as const) keys[role] = (await admin("POST", "/admin/keys", { project_id: projectId, name: `${role}-key`, role })).key;
+    projectId = (await ui.call("POST", "/admin/projects", { name: "acme", budgets: { daily_usd: 50 } })).id;
+    keys.app = (await ui.call("POST", "/admin/keys", { project_id: projectId, name: "app" })).key;
+    for (const role of ["admin", "viewer", "member"] as const) keys[role] = (await ui.call("POST", "/admin/keys", { project_id: projectId, name: `${role}-key`, role })).key;
     // A second version of the deployment: two weighted variants.
-    await admin("PUT", "/admin/deployments/support", {
+    await ui.call("PUT", "/admin/deployments/support", {
       variants: [
         { name: "a", model: "chat", weight: 3 },
         { name: "b", model: "chat-b", weight: 1 },
       ],
     });
     // A deployment of the project (two versions), which its keys administer or read.
-    await admin("PUT", `/admin/deployments/acme-bot?project_id=${projectId}`, { model: "chat" });
-    await admin("PUT", "/admin/deployments/acme-bot", { model: "chat-b" });
+    await ui.call("PUT", `/admin/deployments/acme-bot?project_id=${projectId}`, { model: "chat" });
+    await ui.call("PUT", "/admin/deployments/acme-bot", { model: "chat-b" });
     // One call that costs something and trips the email guardrail.
-    const chat = await call("POST", "/v1/chat/completions", { model: "chat", messages: [{ role: "user", content: "Mail pat@example.com the plan." }] }, keys.app);
+    const chat = await ui.request("POST", "/v1/chat/completions", { model: "chat", messages: [{ role: "user", content: "Mail pat@example.com the plan." }] }, keys.app);
     expect(chat.status).toBe(200);
-    await waitFor(async () => ((await admin("GET", `/admin/usage?group_by=key&project_id=${projectId}`)).data as Array<{ cost_usd: number }>).some((group) => group.cost_usd > 0), 10_000, "the call's usage row");
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await emulator?.close();
+    await waitFor(async () => ((await ui.call("GET", `/admin/usage?group_by=key&project_id=${projectId}`)).data as Array<{ cost_usd: number }>).some((group) => group.cost_usd > 0), 10_000, "the call's usage row");
   });
 
   const open = async (key: string, hash: string): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(key)})`);
-    await page.goto(`${gateway.url}/console/${hash}`);
+    const page = await ui.open(key, hash, { viewport: { width: 1280, height: 900 } });
     await page.getByTestId("access").waitFor({ timeout: 10_000 });
     return page;
   };
@@ -103,7 +71,7 @@ describe("console management pages in Chromium", () => {
     await page.getByRole("button", { name: "Create project" }).click();
     await page.getByRole("heading", { name: /^console-made/ }).waitFor();
     expect(await page.getByText("This month", { exact: true }).locator("..").textContent()).toContain("of $25.00");
-    const made = ((await admin("GET", "/admin/projects")).data as Array<{ id: string; name: string; budgets: { monthly_usd: number | null } }>).find((project) => project.name === "console-made");
+    const made = ((await ui.call("GET", "/admin/projects")).data as Array<{ id: string; name: string; budgets: { monthly_usd: number | null } }>).find((project) => project.name === "console-made");
     expect(made?.budgets.monthly_usd).toBe(25);
 
     await page.getByRole("button", { name: "New key" }).click();
@@ -124,8 +92,8 @@ describe("console management pages in Chromium", () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await keepScreenshot(page, "projects-key-secret");
     // The key works, for the one model it was given.
-    expect((await call("POST", "/v1/chat/completions", { model: "chat-b", messages: [{ role: "user", content: "hi" }] }, secret)).status).toBe(200);
-    expect((await call("POST", "/v1/chat/completions", { model: "chat", messages: [{ role: "user", content: "hi" }] }, secret)).status).toBe(403);
+    expect((await ui.request("POST", "/v1/chat/completions", { model: "chat-b", messages: [{ role: "user", content: "hi" }] }, secret)).status).toBe(200);
+    expect((await ui.request("POST", "/v1/chat/completions", { model: "chat", messages: [{ role: "user", content: "hi" }] }, secret)).status).toBe(403);
 
     await secretBox.getByRole("button", { name: "Done, I stored it" }).click();
     await secretBox.waitFor({ state: "detached" });
@@ -137,7 +105,7 @@ describe("console management pages in Chromium", () => {
     await page.getByRole("button", { name: "Revoke key ci" }).click();
     await page.getByRole("group", { name: "Confirm revoking key ci" }).getByRole("button", { name: "Yes, revoke" }).click();
     await page.getByLabel(/Show 1 revoked/).waitFor();
-    expect((await call("GET", "/v1/models", undefined, secret)).status).toBe(401);
+    expect((await ui.request("GET", "/v1/models", undefined, secret)).status).toBe(401);
     await page.getByLabel(/Show 1 revoked/).check();
     expect(await page.getByTestId("keys-table").getByRole("row", { name: /ci/ }).textContent()).toContain("revoked");
     // Reloading never brings the secret back.
@@ -169,7 +137,7 @@ describe("console management pages in Chromium", () => {
     await secret.waitFor();
     // The secret has the focus, selected for copying.
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe(await secret.getAttribute("id"));
-    expect((await call("GET", "/v1/models", undefined, await secret.inputValue())).status).toBe(200);
+    expect((await ui.request("GET", "/v1/models", undefined, await secret.inputValue())).status).toBe(200);
     await page.close();
   });
 
@@ -183,10 +151,10 @@ describe("console management pages in Chromium", () => {
     await form.getByLabel("Role").selectOption("viewer");
     await form.getByRole("button", { name: "Save key" }).click();
     await form.waitFor({ state: "detached" });
-    const keysList = (await admin("GET", `/admin/keys?project_id=${projectId}`)).data as Array<{ id: string; name: string; role: string }>;
+    const keysList = (await ui.call("GET", `/admin/keys?project_id=${projectId}`)).data as Array<{ id: string; name: string; role: string }>;
     const app = keysList.find((key) => key.name === "app")!;
     expect(app.role).toBe("viewer");
-    await admin("PATCH", `/admin/keys/${app.id}`, { role: "member" });
+    await ui.call("PATCH", `/admin/keys/${app.id}`, { role: "member" });
     await page.close();
   });
 
@@ -203,12 +171,12 @@ describe("console management pages in Chromium", () => {
 
     await detail.getByRole("button", { name: "Roll back to v1" }).click();
     await page.getByRole("status").filter({ hasText: "support now serves version 1." }).waitFor();
-    expect((await admin("GET", "/admin/deployments/support")).version).toBe(1);
+    expect((await ui.call("GET", "/admin/deployments/support")).version).toBe(1);
     expect(await detail.getByRole("heading", { name: /support/ }).textContent()).toContain("version 1 active");
     expect(await page.getByTestId("variants").count()).toBe(0);
     // Calls to the name follow the rollback: v1's system prompt is back.
-    await call("POST", "/v1/chat/completions", { model: "support", messages: [{ role: "user", content: "hello" }] });
-    expect(JSON.stringify(emulator.requests.at(-1)!.body.messages)).toContain("Answer as support.");
+    await ui.request("POST", "/v1/chat/completions", { model: "support", messages: [{ role: "user", content: "hello" }] });
+    expect(JSON.stringify(ui.emulator.requests.at(-1)!.body.messages)).toContain("Answer as support.");
     await page.close();
   });
 
@@ -251,6 +219,15 @@ describe("console management pages in Chromium", () => {
     expect(await table.getByRole("row", { name: /email/ }).first().textContent()).toContain("mask");
     expect(await accessibilityViolations(guardrails)).toEqual([]);
     await keepScreenshot(guardrails, "guardrail-audit");
+    // Filters apply on submit: an action nothing took, then the category and action the call tripped.
+    const filters = guardrails.getByRole("form", { name: "Filter guardrail actions" });
+    await filters.getByLabel("Action").selectOption("block");
+    await filters.getByRole("button", { name: "Filter" }).click();
+    await guardrails.getByText("No guardrail actions match.").waitFor();
+    await filters.getByLabel("Category").fill(" email ");
+    await filters.getByLabel("Action").selectOption("mask");
+    await filters.getByRole("button", { name: "Filter" }).click();
+    await table.getByRole("row", { name: /email/ }).first().waitFor();
     await guardrails.close();
 
     const audit = await open(MASTER, "#audit");
@@ -264,6 +241,13 @@ describe("console management pages in Chromium", () => {
     expect(await log.locator("details[open] pre").first().textContent()).toContain('"revoked_at": null');
     expect(await accessibilityViolations(audit)).toEqual([]);
     await keepScreenshot(audit, "admin-audit");
+    const auditFilters = audit.getByRole("form", { name: "Filter the audit log" });
+    await auditFilters.getByLabel("Key id").fill("no-such-key");
+    await auditFilters.getByRole("button", { name: "Filter" }).click();
+    await audit.getByText("No admin changes recorded.").waitFor();
+    await auditFilters.getByLabel("Key id").fill("master");
+    await auditFilters.getByRole("button", { name: "Filter" }).click();
+    await log.getByRole("row", { name: /POST \/admin\/projects/ }).first().waitFor();
     await audit.close();
   });
 
@@ -303,7 +287,7 @@ describe("console management pages in Chromium", () => {
     await page.getByRole("button", { name: "acme-bot" }).click();
     await page.getByRole("button", { name: "Roll back to v1" }).click();
     await page.getByRole("status").filter({ hasText: "acme-bot now serves version 1." }).waitFor();
-    expect((await admin("GET", "/admin/deployments/acme-bot")).spec.model).toBe("chat");
+    expect((await ui.call("GET", "/admin/deployments/acme-bot")).spec.model).toBe("chat");
     await page.close();
 
     const member = await open(keys.member, "#models");

@@ -1,10 +1,7 @@
-import { existsSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { accessibilityViolations, keepScreenshot } from "../helpers/accessibility.js";
-import { launchBrowser } from "../helpers/browser.js";
-import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+import { useConsoleHarness } from "./console-harness.js";
 
 const MASTER = "console-playground-master";
 const words = (text: string) => (text.match(/\S+/g) ?? []).length;
@@ -12,48 +9,29 @@ const words = (text: string) => (text.match(/\S+/g) ?? []).length;
 // The playground: parameters, JSON schema and tools sent with every column, per-answer figures (latency, first
 // token, speed, tokens, cost), up to four models side by side, and "save as a deployment".
 describe("console playground in Chromium", () => {
-  let emulator: OpenaiEmulator;
-  let gateway: RunningGateway;
-  let browser: Browser;
+  const ui = useConsoleHarness({
+    master: MASTER,
+    emulator: { eventDelayMs: 2 },
+    config: () => ({
+      models: {
+        "chat-4o": { routes: [{ provider: "up", model: "gpt-4o" }] },
+        "chat-mini": { routes: [{ provider: "up", model: "gpt-4o-mini" }] },
+        "house-model": { routes: [{ provider: "up", model: "house-v1" }] },
+      },
+    }),
+  });
   let viewerKey: string;
   let adminKey: string;
   let projectId: string;
 
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${gateway.url}${path}`, { method, headers: { authorization: `Bearer ${MASTER}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: response.status, json: (await response.json()) as Record<string, any> };
-  };
-
   beforeAll(async () => {
-    if (!existsSync(new URL("../../console/dist/index.html", import.meta.url))) throw new Error("console/dist is missing: run `npm run build` first");
-    emulator = await startOpenaiEmulator({ eventDelayMs: 2 });
-    gateway = await startGateway(
-      {
-        providers: { up: { type: "openai", base_url: emulator.baseURL, api_key: "none" } },
-        models: {
-          "chat-4o": { routes: [{ provider: "up", model: "gpt-4o" }] },
-          "chat-mini": { routes: [{ provider: "up", model: "gpt-4o-mini" }] },
-          "house-model": { routes: [{ provider: "up", model: "house-v1" }] },
-        },
-      },
-      { env: { SWITCHYARD_MASTER_KEY: MASTER } },
-    );
-    projectId = (await admin("POST", "/admin/projects", { name: "playground" })).json.id;
-    viewerKey = (await admin("POST", "/admin/keys", { project_id: projectId, role: "viewer" })).json.key;
-    adminKey = (await admin("POST", "/admin/keys", { project_id: projectId, role: "admin" })).json.key;
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await emulator?.close();
+    projectId = String((await ui.call("POST", "/admin/projects", { name: "playground" })).id);
+    viewerKey = String((await ui.call("POST", "/admin/keys", { project_id: projectId, role: "viewer" })).key);
+    adminKey = String((await ui.call("POST", "/admin/keys", { project_id: projectId, role: "admin" })).key);
   });
 
   const open = async (key: string, hash: string): Promise<Page> => {
-    const page = await browser.newPage();
-    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(key)})`);
-    await page.goto(`${gateway.url}/console/${hash}`);
+    const page = await ui.open(key, hash);
     await page.locator("[data-testid=column-1] select option").first().waitFor({ state: "attached", timeout: 10_000 });
     return page;
   };
@@ -74,11 +52,11 @@ describe("console playground in Chromium", () => {
     await page.getByLabel("Max tokens").fill("50");
     await page.getByLabel("Response format").selectOption("json_schema");
     await page.getByLabel("Message").fill("Rate this console");
-    emulator.requests.length = 0;
+    ui.emulator.requests.length = 0;
     await page.getByRole("button", { name: "Run" }).click();
     for (const index of [0, 1, 2]) await column(page, index).locator(".stats").waitFor({ timeout: 10_000 });
 
-    const sent = emulator.requests.filter((request) => request.body?.stream);
+    const sent = ui.emulator.requests.filter((request) => request.body?.stream);
     expect(sent.map((request) => request.body.model).sort()).toEqual(["gpt-4o", "gpt-4o-mini", "house-v1"]);
     for (const request of sent) {
       expect(request.body).toMatchObject({ temperature: 0.3, max_tokens: 50, response_format: { type: "json_schema", json_schema: { strict: true } } });
@@ -117,14 +95,14 @@ describe("console playground in Chromium", () => {
     await calls.waitFor({ timeout: 10_000 });
     expect(await calls.textContent()).toMatch(/^get_weather\(\{"city":".*"\}\)$/);
     await column(page, 1).locator(".stats").waitFor();
-    expect(emulator.requests.at(-1)?.body.tools[0].function.name).toBe("get_weather");
+    expect(ui.emulator.requests.at(-1)?.body.tools[0].function.name).toBe("get_weather");
 
-    const before = emulator.requests.length;
+    const before = ui.emulator.requests.length;
     await page.getByLabel("Response format").selectOption("json_schema");
     await page.getByRole("textbox", { name: "JSON schema" }).fill("{ not json");
     await page.getByRole("button", { name: "Run" }).click();
     await page.getByText("The JSON schema is not valid JSON").waitFor();
-    expect(emulator.requests.length).toBe(before);
+    expect(ui.emulator.requests.length).toBe(before);
     await page.close();
   });
 
@@ -136,7 +114,7 @@ describe("console playground in Chromium", () => {
     await page.getByLabel("From").selectOption("all");
     await page.getByRole("button", { name: "Save deployment" }).click();
     await page.getByRole("status").filter({ hasText: "Saved pirate-bot as version 1" }).waitFor({ timeout: 10_000 });
-    const stored = await admin("GET", "/admin/deployments/pirate-bot");
+    const stored = await ui.request("GET", "/admin/deployments/pirate-bot");
     expect(stored.json.spec).toMatchObject({
       system_prompt: "Answer like a pirate.",
       parameters: { temperature: 0.7 },
@@ -145,9 +123,9 @@ describe("console playground in Chromium", () => {
         { name: "column-2", model: expect.any(String), weight: 1 },
       ],
     });
-    const call = await admin("POST", "/v1/chat/completions", { model: "pirate-bot", messages: [{ role: "user", content: "ahoy" }] });
+    const call = await ui.request("POST", "/v1/chat/completions", { model: "pirate-bot", messages: [{ role: "user", content: "ahoy" }] });
     expect(call.status).toBe(200);
-    expect(emulator.requests.at(-1)?.body.messages[0]).toMatchObject({ role: "system", content: "Answer like a pirate." });
+    expect(ui.emulator.requests.at(-1)?.body.messages[0]).toMatchObject({ role: "system", content: "Answer like a pirate." });
     await page.close();
   });
 
@@ -157,7 +135,7 @@ describe("console playground in Chromium", () => {
     await page.getByLabel("Deployment name").fill("project-bot");
     await page.getByRole("button", { name: "Save deployment" }).click();
     await page.getByRole("status").filter({ hasText: "Saved project-bot as version 1" }).waitFor({ timeout: 10_000 });
-    const stored = await admin("GET", "/admin/deployments/project-bot");
+    const stored = await ui.request("GET", "/admin/deployments/project-bot");
     expect(stored.json).toMatchObject({ project_id: projectId, spec: { model: "chat-4o", parameters: { max_tokens: 64 } } });
     await page.close();
   });

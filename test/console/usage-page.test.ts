@@ -1,60 +1,32 @@
-import { existsSync, readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { accessibilityViolations, keepScreenshot } from "../helpers/accessibility.js";
-import { launchBrowser } from "../helpers/browser.js";
-import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+import { useConsoleHarness } from "./console-harness.js";
 
 const MASTER = "console-usage-master";
 
 // The usage page: a date range, day or hour, bars stacked by model or project (chart.js), totals, CSV export.
 describe("console usage page in Chromium", () => {
-  let emulator: OpenaiEmulator;
-  let gateway: RunningGateway;
-  let browser: Browser;
+  const ui = useConsoleHarness({
+    master: MASTER,
+    config: () => ({ models: { "big-model": { routes: [{ provider: "up", model: "gpt-4o" }] }, "small-model": { routes: [{ provider: "up", model: "gpt-4o-mini" }] } } }),
+  });
   const projects: Record<"north" | "south", { id: string; key: string }> = { north: { id: "", key: "" }, south: { id: "", key: "" } };
-
-  const post = async (path: string, body: unknown, key = MASTER) => {
-    const response = await fetch(`${gateway.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-    expect(response.status, path).toBeLessThan(300);
-    return (await response.json()) as Record<string, string>;
-  };
-  const chat = (key: string, model: string) => post("/v1/chat/completions", { model, messages: [{ role: "user", content: "count my tokens please" }] }, key);
+  const chat = (key: string, model: string) => ui.call("POST", "/v1/chat/completions", { model, messages: [{ role: "user", content: "count my tokens please" }] }, key);
 
   beforeAll(async () => {
-    if (!existsSync(new URL("../../console/dist/index.html", import.meta.url))) throw new Error("console/dist is missing: run `npm run build` first");
-    emulator = await startOpenaiEmulator();
-    gateway = await startGateway(
-      {
-        providers: { up: { type: "openai", base_url: emulator.baseURL, api_key: "none" } },
-        models: { "big-model": { routes: [{ provider: "up", model: "gpt-4o" }] }, "small-model": { routes: [{ provider: "up", model: "gpt-4o-mini" }] } },
-      },
-      { env: { SWITCHYARD_MASTER_KEY: MASTER } },
-    );
     for (const name of ["north", "south"] as const) {
-      projects[name].id = (await post("/admin/projects", { name })).id!;
-      projects[name].key = (await post("/admin/keys", { project_id: projects[name].id })).key!;
+      projects[name].id = String((await ui.call("POST", "/admin/projects", { name })).id);
+      projects[name].key = String((await ui.call("POST", "/admin/keys", { project_id: projects[name].id })).key);
     }
     await chat(projects.north.key, "big-model");
     await chat(projects.north.key, "small-model");
     await chat(projects.south.key, "small-model");
-    await gateway.control.ledger.flush();
-    browser = await launchBrowser();
+    await ui.gateway.control.ledger.flush();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await emulator?.close();
-  });
-
-  const open = async (key: string): Promise<Page> => {
-    const page = await browser.newPage({ acceptDownloads: true });
-    await page.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(key)})`);
-    await page.goto(`${gateway.url}/console/#usage`);
-    return page;
-  };
+  const open = (key: string) => ui.open(key, "#usage", { acceptDownloads: true });
   const table = (page: Page) => page.getByTestId("usage-table");
   const chartSeries = async (page: Page) => ((await page.getByTestId("usage-chart").getAttribute("data-series")) ?? "").split("\n").filter(Boolean);
   /** How many pixels the chart painted: a chart that draws nothing stays blank. */
@@ -94,7 +66,7 @@ describe("console usage page in Chromium", () => {
     const lines = readFileSync((await download.path())!, "utf8").trim().split("\r\n");
     expect(lines[0]).toBe("hour,project,requests,errors,input_tokens,cached_input_tokens,output_tokens,cost_usd");
     // The hours the ledger put the requests in (the run may straddle an hour).
-    const records = (await (await fetch(`${gateway.url}/v1/usage/records`, { headers: { authorization: `Bearer ${MASTER}` } })).json()) as { data: Array<{ created_at: number; project_id: string }> };
+    const records = (await (await fetch(`${ui.gateway.url}/v1/usage/records`, { headers: { authorization: `Bearer ${MASTER}` } })).json()) as { data: Array<{ created_at: number; project_id: string }> };
     const expected = new Map<string, number>();
     for (const record of records.data) {
       const key = `${new Date(Math.floor(record.created_at / 3_600_000) * 3_600_000).toISOString()},${record.project_id}`;

@@ -190,6 +190,8 @@ describe("the gate", () => {
     const model = (await as(MASTER, "GET", "/admin/models/smart")).json;
     expect(model.config.auto.weak).toBe("cheap");
     expect(model.config.auto.router).toBe(`stored:promotion-${done.id}`);
+    // A configured model serves every project; a project's own fine-tune would list its owner alone.
+    expect(done.applied!.auto_model).toMatchObject({ name: "smart", previous_weak: "old", tier_projects: null });
     expect((await as(MASTER, "GET", "/admin/routers")).json.data.map((router: { name: string }) => router.name)).toContain(`promotion-${done.id}`);
     // Served at once: an order question through the auto model now goes to the new weak tier.
     const answered = await chat(memberKey, "smart", "Where is my order 5555? I bought it on Monday.");

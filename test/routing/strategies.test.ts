@@ -143,4 +143,27 @@ describe("auto decision", () => {
     expect(Math.abs(share("small") - 0.3), `weak ${share("small")}`).toBeLessThan(0.1);
     expect(decideTier("auto", tiered, hard, { keyId: "k", budget: { remainingFraction: 0 } }).model).toBe("small");
   });
+
+  it("leaves tiers the caller cannot see out: the decision falls to the nearest visible tier below, else the weakest visible", () => {
+    const tiered: AutoEntry = { ...auto, targetStrong: 0.3, middle: [{ model: "mid", share: 0.4 }] };
+    const rows = syntheticRows(400, 77).map((row) => ({ model: "auto", messages: [{ role: "user" as const, content: [{ type: "text" as const, text: row.prompt }] }] }));
+    const all = rows.map((request) => decideTier("auto", tiered, request, { keyId: "k" }));
+    const without = (hidden: string) => rows.map((request) => decideTier("auto", tiered, request, { keyId: "k" }, (model) => model !== hidden));
+    // Keyed by the hidden tier, then by the tier decided with every tier visible.
+    const fallsTo: Record<string, Record<string, string>> = { big: { big: "mid" }, mid: { mid: "small" }, small: { small: "mid" } };
+    for (const hidden of ["big", "mid", "small"]) {
+      const decided = without(hidden);
+      decided.forEach((decision, index) => {
+        const expected = fallsTo[hidden]![all[index]!.model] ?? all[index]!.model;
+        expect(decision.model).toBe(expected);
+        expect(decision.tier).toBe(expected === "big" ? "strong" : expected === "mid" ? "middle" : "weak");
+        expect(decision.score).toBe(all[index]!.score);
+      });
+      expect(decided.some((decision) => decision.model === hidden)).toBe(false);
+    }
+    // Every tier moved somewhere in this sample, so each mapping above was exercised.
+    expect(new Set(all.map((decision) => decision.model))).toEqual(new Set(["big", "mid", "small"]));
+    // Under full budget pressure a hidden weak tier leaves the weakest visible one.
+    expect(decideTier("auto", tiered, hard, { keyId: "k", budget: { remainingFraction: 0 } }, (model) => model !== "small").model).toBe("mid");
+  });
 });

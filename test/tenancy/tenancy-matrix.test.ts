@@ -3,15 +3,17 @@
  * same 404 a missing id gets (never a hint that A's thing exists), and the catalog B sees lists
  * only what B may call. Each row fails if the resource stops filtering by project.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
+import { trainRouter } from "../../src/routing/auto/train.js";
 import { chatJsonl } from "../customization/datasets.js";
 import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
 import { startFineTuningEmulator, type FineTuningEmulator } from "../emulators/openai-fine-tuning/server.js";
+import { syntheticRows } from "../routing/synthetic-data.js";
 
 const MASTER = "sk-master-tenancy";
 const dataset = chatJsonl([
@@ -185,6 +187,50 @@ describe("tenancy: another project's key sees 404 for every resource and verb", 
     expect(asA.status).toBe(200);
     const asMaster = await call(MASTER, "POST", "/v1/chat/completions", { model: fineTuned, messages: [{ role: "user", content: "hi" }] });
     expect(asMaster.status).toBe(200);
+  });
+
+  it("an auto model whose tier is A's fine-tune (as a promotion makes it) serves B from a visible tier without naming A's; A is routed to it", async () => {
+    // A promotion names a fine-tune as a tier by its provider/model route; a fixed threshold of 1 sends every request to the weak tier.
+    const upstreamName = app.runtime.models.get(fineTuned)!.routes[0]!.model;
+    const routerPath = join(dataDir, "tenancy-router.json");
+    writeFileSync(routerPath, JSON.stringify(trainRouter(syntheticRows(120, 5), { strong: "strong", weak: "weak", targetStrong: 0.5, folds: 2 }).file));
+    const tiers = { router: routerPath, strong: "strong", weak: `openai/${upstreamName}` };
+    expect((await call(MASTER, "PUT", "/admin/models/weak-is-a", { type: "auto", auto: { ...tiers, threshold: 1 } })).status).toBe(200);
+    const onlyA = { router: routerPath, strong: `openai/${upstreamName}`, weak: `openai/${upstreamName}`, threshold: 1 };
+    expect((await call(MASTER, "PUT", "/admin/models/only-a", { type: "auto", auto: onlyA })).status).toBe(200);
+    const chatBody = (model: string) => ({ model, messages: [{ role: "user", content: "hi" }] });
+    const sentToA = () => chat.requests.filter((request) => request.body.model === upstreamName).length;
+
+    // B's request decided for the weak tier: that tier is no candidate for B, so the strong tier serves it and says so.
+    const hiddenBefore = sentToA();
+    const before = chat.requests.length;
+    const asB = await call(keyB, "POST", "/v1/chat/completions", chatBody("weak-is-a"));
+    expect(asB.status, asB.body).toBe(200);
+    expect(asB.headers.get("x-switchyard-route-decision")).toBe("strong");
+    expect(chat.requests.length).toBe(before + 1);
+    expect(chat.requests.at(-1)!.body.model).toBe("gpt-4o");
+    expect(sentToA()).toBe(hiddenBefore);
+    const answer = [asB.body, ...[...asB.headers.entries()].map(([name, value]) => `${name}: ${value}`)].join("\n");
+    expect(answer).not.toContain(upstreamName);
+    expect(answer).not.toContain(projectA);
+    expect(answer).not.toMatch(/tenant-a|ft:/i);
+
+    // With no tier B can see, the auto model answers B exactly like a name that does not exist.
+    const noneVisible = await call(keyB, "POST", "/v1/chat/completions", chatBody("only-a"));
+    const missing = await call(keyB, "POST", "/v1/chat/completions", chatBody("nobody-auto"));
+    expect(noneVisible.status).toBe(404);
+    const errorOf = (text: string) => (JSON.parse(text) as { error: { code: string; message: string } }).error;
+    expect(errorOf(noneVisible.body)).toEqual({ ...errorOf(missing.body), message: errorOf(missing.body).message.replace("nobody-auto", "only-a") });
+    expect(noneVisible.body).not.toContain(upstreamName);
+    expect(sentToA()).toBe(hiddenBefore);
+
+    // A's own fine-tune is A's to use as a tier, and the operator's.
+    for (const key of [keyA, MASTER]) {
+      const routed = await call(key, "POST", "/v1/chat/completions", chatBody("weak-is-a"));
+      expect(routed.status, routed.body).toBe(200);
+      expect(routed.headers.get("x-switchyard-route-decision")).toBe("weak");
+      expect(chat.requests.at(-1)!.body.model).toBe(upstreamName);
+    }
   });
 
   it("the catalog a limited key sees is its allow-list, and the allow-list applies to a deployment's model", async () => {

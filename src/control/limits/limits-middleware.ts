@@ -121,28 +121,43 @@ function remainingFraction(plan: LimitPlan, remaining: number[]): number | undef
   return fraction;
 }
 
+const RATE_HEADERS = {
+  requests: ["x-ratelimit-limit-requests", "x-ratelimit-remaining-requests"],
+  tokens: ["x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens"],
+} as const;
+
+/** The headers every limited answer carries: the tightest rate per unit and the tightest budget. Index loops: it runs per request. */
 function limitHeaders(plan: LimitPlan, decision: Extract<AcquireResult, { ok: true }>): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const unit of ["requests", "tokens"] as const) {
-    let best: { limit: number; remaining: number } | undefined;
-    for (const [index, line] of plan.rateLines.entries()) {
+    let limit = 0;
+    let least = -1;
+    for (let index = 0; index < plan.rateLines.length; index++) {
+      const line = plan.rateLines[index]!;
       if (line.unit !== unit) continue;
       const remaining = Math.max(0, Math.floor(decision.rateRemaining[index]!));
-      if (!best || remaining < best.remaining) best = { limit: line.perMinute, remaining };
+      if (least < 0 || remaining < least) {
+        limit = line.perMinute;
+        least = remaining;
+      }
     }
-    if (best) {
-      headers[`x-ratelimit-limit-${unit}`] = String(best.limit);
-      headers[`x-ratelimit-remaining-${unit}`] = String(best.remaining);
+    if (least >= 0) {
+      headers[RATE_HEADERS[unit][0]] = String(limit);
+      headers[RATE_HEADERS[unit][1]] = String(least);
     }
   }
-  let tightest: { limit: number; remaining: number } | undefined;
-  for (const [index, line] of plan.budgetLines.entries()) {
+  let tightestLimit = 0;
+  let tightest = -1;
+  for (let index = 0; index < plan.budgetLines.length; index++) {
     const remaining = Math.max(0, decision.budgetRemaining[index]! / NANO);
-    if (!tightest || remaining < tightest.remaining) tightest = { limit: line.limitUsd, remaining };
+    if (tightest < 0 || remaining < tightest) {
+      tightestLimit = plan.budgetLines[index]!.limitUsd;
+      tightest = remaining;
+    }
   }
-  if (tightest) {
-    headers["x-switchyard-budget-limit-usd"] = tightest.limit.toFixed(6);
-    headers["x-switchyard-budget-remaining-usd"] = tightest.remaining.toFixed(6);
+  if (tightest >= 0) {
+    headers["x-switchyard-budget-limit-usd"] = tightestLimit.toFixed(6);
+    headers["x-switchyard-budget-remaining-usd"] = tightest.toFixed(6);
   }
   return headers;
 }

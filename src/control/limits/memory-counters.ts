@@ -28,18 +28,23 @@ export class MemoryCounters implements CounterStore {
     return this.decide(request, Date.now());
   }
 
+  /** Runs per request: index loops, no iterators or intermediate arrays beyond the answer's. */
   private decide(request: AcquireRequest, now: number): AcquireResult {
-    const states = request.budgets.map((budget) => this.budgets.get(budget.key)!);
-    for (const [index, budget] of request.budgets.entries()) {
-      const state = states[index]!;
-      if (state.spent + state.reserved + request.estimateNano > budget.limitNano) return { ok: false, kind: "budget", index, spentNano: state.spent };
+    const { budgets, rates } = request;
+    const states: Budget[] = new Array(budgets.length);
+    for (let index = 0; index < budgets.length; index++) {
+      const state = this.budgets.get(budgets[index]!.key)!;
+      states[index] = state;
+      if (state.spent + state.reserved + request.estimateNano > budgets[index]!.limitNano) return { ok: false, kind: "budget", index, spentNano: state.spent };
     }
-    const refilled = request.rates.map((rate) => {
+    const refilled: number[] = new Array(rates.length);
+    for (let index = 0; index < rates.length; index++) {
+      const rate = rates[index]!;
       const bucket = this.buckets.get(rate.key);
-      if (!bucket) return rate.capacity;
-      return Math.min(rate.capacity, bucket.tokens + (now - bucket.at) * perMs(rate.capacity));
-    });
-    for (const [index, rate] of request.rates.entries()) {
+      refilled[index] = bucket ? Math.min(rate.capacity, bucket.tokens + (now - bucket.at) * perMs(rate.capacity)) : rate.capacity;
+    }
+    for (let index = 0; index < rates.length; index++) {
+      const rate = rates[index]!;
       const need = Math.min(rate.cost, rate.capacity);
       const tokens = refilled[index]!;
       if (tokens < need) return { ok: false, kind: "rate", index, retryAfterMs: (need - tokens) / perMs(rate.capacity) };
@@ -47,18 +52,20 @@ export class MemoryCounters implements CounterStore {
     if (request.parallel && (this.parallel.get(request.parallel.key) ?? 0) >= request.parallel.limit) return { ok: false, kind: "parallel" };
 
     for (const state of states) state.reserved += request.estimateNano;
-    const rateRemaining = request.rates.map((rate, index) => {
-      const tokens = refilled[index]! - rate.cost;
-      this.buckets.set(rate.key, { tokens, at: now });
-      return tokens;
-    });
+    for (let index = 0; index < rates.length; index++) {
+      const tokens = refilled[index]! - rates[index]!.cost;
+      refilled[index] = tokens;
+      const bucket = this.buckets.get(rates[index]!.key);
+      if (bucket) {
+        bucket.tokens = tokens;
+        bucket.at = now;
+      } else this.buckets.set(rates[index]!.key, { tokens, at: now });
+    }
     if (request.parallel) this.parallel.set(request.parallel.key, (this.parallel.get(request.parallel.key) ?? 0) + 1);
     this.sweep(now);
-    return {
-      ok: true,
-      budgetRemaining: request.budgets.map((budget, index) => budget.limitNano - states[index]!.spent - states[index]!.reserved),
-      rateRemaining,
-    };
+    const budgetRemaining: number[] = new Array(budgets.length);
+    for (let index = 0; index < budgets.length; index++) budgetRemaining[index] = budgets[index]!.limitNano - states[index]!.spent - states[index]!.reserved;
+    return { ok: true, budgetRemaining, rateRemaining: refilled };
   }
 
   async settle(request: SettleRequest): Promise<void> {

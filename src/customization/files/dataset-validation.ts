@@ -15,6 +15,11 @@ export interface LineIssue {
 
 export interface DatasetStatistics {
   examples: number;
+  /**
+   * Chat files: the messages of all examples (the local estimate adds the chat format's tokens per
+   * message). Absent for completion files, and on files validated before it was counted.
+   */
+  messages?: number;
   totalTokens: number;
   minTokensPerExample: number;
   maxTokensPerExample: number;
@@ -121,6 +126,7 @@ export function validateDataset(content: string, options: ValidationOptions): Da
   let format: DatasetFormat | null = null;
   const texts: string[] = [];
   const tokenCounts: number[] = [];
+  let messages = 0;
   const lines = content.split(/\r?\n/);
   lines.forEach((raw, index) => {
     const line = index + 1;
@@ -143,6 +149,7 @@ export function validateDataset(content: string, options: ValidationOptions): Da
       return;
     }
     let text: string;
+    let length = 0;
     if (lineFormat === "chat") {
       const parsed = chatExampleSchema.safeParse(value);
       if (!parsed.success) {
@@ -155,6 +162,7 @@ export function validateDataset(content: string, options: ValidationOptions): Da
         return;
       }
       text = chatText(parsed.data.messages);
+      length = parsed.data.messages.length;
     } else {
       const parsed = completionExampleSchema.safeParse(value);
       if (!parsed.success) {
@@ -170,6 +178,7 @@ export function validateDataset(content: string, options: ValidationOptions): Da
     }
     texts.push(text);
     tokenCounts.push(tokens);
+    messages += length;
   });
   if (texts.length === 0 && errorCount === 0) report(0, "the file has no examples");
   const total = tokenCounts.reduce((sum, count) => sum + count, 0);
@@ -182,6 +191,7 @@ export function validateDataset(content: string, options: ValidationOptions): Da
     errors,
     statistics: {
       examples: tokenCounts.length,
+      ...(format === "chat" && { messages }),
       totalTokens: total,
       minTokensPerExample: tokenCounts.length > 0 ? Math.min(...tokenCounts) : 0,
       maxTokensPerExample: tokenCounts.length > 0 ? Math.max(...tokenCounts) : 0,

@@ -22,6 +22,7 @@ import type { DatasetStatistics } from "../files/dataset-validation.js";
 import type { FineTuningConfig } from "../config-schema.js";
 import { chatExamplesOf, chatTrainingSequences } from "../trainer/chat-training-tokens.js";
 import type { TrainMessage, TrainProcessInput } from "../trainer/train-process.js";
+import { ChatTemplateOverheads } from "./chat-template-overhead.js";
 import { DEFAULT_MODEL_TOKENS_PER_SECOND_PER_THREAD, ModelShapes, trainingWindow, windowTokens, type ModelShape, type SpeedBasis } from "./local-estimate.js";
 import { tokensPerSecond, trainingCost } from "./training-cost.js";
 import { wasCancelled, type Checkpoint, type Estimate, type EstimateTarget, type FineTuningBackend, type JobRecord, type RunHooks, type RunResult } from "./types.js";
@@ -60,6 +61,7 @@ export class LocalBackend implements FineTuningBackend {
   /** Settles when the last run in line has ended; never rejects. */
   private queue: Promise<void> = Promise.resolve();
   private readonly shapes = new ModelShapes();
+  private readonly overheads = new ChatTemplateOverheads();
 
   constructor(
     private readonly dependencies: LocalBackendDependencies,
@@ -95,8 +97,11 @@ export class LocalBackend implements FineTuningBackend {
 
   async estimate(statistics: DatasetStatistics, epochs: number, target?: EstimateTarget): Promise<Estimate> {
     const window = trainingWindow(this.config.context_size);
-    const trained = windowTokens(statistics, epochs, window);
-    const speed = await this.speed(window, target);
+    const base = target ? await this.baseModel(target.model) : undefined;
+    // Only a file whose header reads as a GGUF is loaded: a malformed one can abort llama.cpp's process.
+    const overhead = base && statistics.messages !== undefined ? await this.overheads.read(base.path).catch(() => undefined) : undefined;
+    const trained = windowTokens(statistics, epochs, window, overhead);
+    const speed = this.speed(window, target, base?.shape);
     return {
       backend: "local",
       trained_tokens: trained,
@@ -108,23 +113,22 @@ export class LocalBackend implements FineTuningBackend {
   }
 
   /** Training tokens per second on this node's threads for the target's base model and policy. */
-  private async speed(window: number, target: EstimateTarget | undefined): Promise<{ tokensPerSecond: number; basis: SpeedBasis }> {
+  private speed(window: number, target: EstimateTarget | undefined, shape: ModelShape | undefined): { tokensPerSecond: number; basis: SpeedBasis } {
     const threads = this.threads();
     if (this.config.tokens_per_second !== undefined) return { tokensPerSecond: this.config.tokens_per_second * threads, basis: "configured" };
-    const shape = target ? await this.baseShape(target.model) : undefined;
     if (!target || !shape) return { tokensPerSecond: DEFAULT_MODEL_TOKENS_PER_SECOND_PER_THREAD * threads, basis: "default" };
     // Jobs stored before the policy existed trained every tensor, as their run does.
     const cost = trainingCost(shape.tensors, shape.blockCount, target.trainable ?? "all", window);
     return { tokensPerSecond: tokensPerSecond(cost, threads), basis: "model" };
   }
 
-  /** The base model's shape, or nothing when its file is not on this node (not pulled yet) or not a readable GGUF. */
-  private async baseShape(model: string): Promise<ModelShape | undefined> {
+  /** The base model's file and shape, or nothing when it is not on this node (not pulled yet) or not a readable GGUF. */
+  private async baseModel(model: string): Promise<{ path: string; shape: ModelShape } | undefined> {
     try {
       const route = this.localRoute(model);
       const base = this.providerSettings(route.provider);
       const settings = await resolveLocalModel(route.model, base.config, base.modelsDir);
-      return await this.shapes.read(settings.path);
+      return { path: settings.path, shape: await this.shapes.read(settings.path) };
     } catch {
       return undefined;
     }

@@ -6,6 +6,7 @@
 import { stat } from "node:fs/promises";
 import { readGgufLayout } from "../trainer/gguf-dequantize.js";
 import type { DatasetStatistics } from "../files/dataset-validation.js";
+import type { ChatTemplateOverhead } from "./chat-template-overhead.js";
 import type { TensorShape } from "./training-cost.js";
 
 /**
@@ -22,12 +23,18 @@ export type SpeedBasis = "configured" | "model" | "default";
 export const trainingWindow = (contextSize: number) => Math.ceil(contextSize / 256) * 256;
 
 /**
- * Tokens the trainer runs through for a dataset: its examples become one stream (BOS + text + EOS each),
- * repeated up to one window when shorter, cut into half-overlapping windows, so every token is trained
- * about twice per epoch and even a tiny dataset costs a whole window.
+ * Tokens the trainer runs through for a dataset: its examples become one stream (BOS + text + EOS each;
+ * a chat example as the base model's chat format renders it, when that format's `overhead` is known
+ * and the statistics count the messages), repeated up to one window when shorter, cut into
+ * half-overlapping windows, so every token is trained about twice per epoch and even a tiny dataset
+ * costs a whole window.
  */
-export function windowTokens(statistics: DatasetStatistics, epochs: number, window: number): number {
-  const stream = Math.max(1, statistics.totalTokens + 2 * statistics.examples);
+export function windowTokens(statistics: DatasetStatistics, epochs: number, window: number, overhead?: ChatTemplateOverhead): number {
+  const framing =
+    overhead && statistics.messages !== undefined
+      ? statistics.examples * overhead.perExample + statistics.messages * overhead.perMessage
+      : 2 * statistics.examples;
+  const stream = Math.max(1, Math.round(statistics.totalTokens + framing));
   const padded = stream < window + 1 ? stream * Math.ceil((window + 1) / stream) : stream;
   const stride = Math.max(1, Math.floor(window / 2));
   const windows = Math.floor((padded - window - 1) / stride) + 1;

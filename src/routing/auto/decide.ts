@@ -35,11 +35,23 @@ export function tierThresholds(auto: AutoEntry): Tier[] {
   return tiers;
 }
 
-export function decideTier(autoModel: string, auto: AutoEntry, request: ChatRequest, principal: Principal): RouteDecision {
+/**
+ * The tier for a request. Tiers `visible` rejects (another project's own model, for this caller) are
+ * no candidates: the decision is the one an auto model without them would make, so it falls to the
+ * nearest visible tier below, or, when the weak tier is hidden, to the weakest visible one. The
+ * caller checks that at least one tier is visible.
+ */
+export function decideTier(
+  autoModel: string,
+  auto: AutoEntry,
+  request: ChatRequest,
+  principal: Principal,
+  visible: (model: string) => boolean = () => true,
+): RouteDecision {
   const { text, turns } = routingText(request);
   const score = auto.router.score(text, turns);
   const pressure = budgetPressure(principal, auto.budgetFloor);
-  const tiers = tierThresholds(auto);
+  const tiers = tierThresholds(auto).filter((candidate) => visible(candidate.model));
   let lowest = 1;
   for (const candidate of tiers) {
     // Budget pressure moves every threshold toward 1 ("weak only" at full pressure).
@@ -47,6 +59,8 @@ export function decideTier(autoModel: string, auto: AutoEntry, request: ChatRequ
     lowest = threshold;
     if (pressure < 1 && score > threshold) return { autoModel, tier: candidate.tier, model: candidate.model, score, threshold };
   }
+  const floor = tiers.at(-1);
+  if (!visible(auto.weak) && floor) return { autoModel, tier: floor.tier, model: floor.model, score, threshold: lowest };
   return { autoModel, tier: "weak", model: auto.weak, score, threshold: lowest };
 }
 

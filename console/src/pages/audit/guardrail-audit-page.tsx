@@ -1,7 +1,7 @@
-import { useEffect, useId, useState, type FormEvent } from "react";
-import { ApiError, getJson } from "../../api";
+import { ApiError } from "../../api";
 import { ErrorNote } from "../../components/error-note";
-import { isoFromLocal, shortTime } from "./time-filter";
+import { AuditFilterForm, AuditTable, useAuditLog } from "./audit-log";
+import { shortTime } from "./time-filter";
 import "../manage.css";
 
 interface GuardrailEntry {
@@ -20,41 +20,14 @@ interface GuardrailEntry {
 
 const actions = ["mask", "redact", "block", "score", "route_local"];
 const EMPTY = { category: "", action: "", request_id: "", since: "" };
+const COLUMNS = ["Time (UTC)", "Request", "Model", "Direction", "Category", "Action", "Found", "Key"];
 
 /** What the guardrails did (`GET /admin/guardrails/audit`): per request, category and action; never the text itself. */
 export function GuardrailAuditPage() {
-  const id = useId();
-  const [draft, setDraft] = useState(EMPTY);
-  const [filters, setFilters] = useState(EMPTY);
-  const [entries, setEntries] = useState<GuardrailEntry[]>();
-  const [off, setOff] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const log = useAuditLog<GuardrailEntry, typeof EMPTY>("/admin/guardrails/audit", EMPTY);
 
-  useEffect(() => {
-    const query = new URLSearchParams({ limit: "200" });
-    if (filters.category.trim()) query.set("category", filters.category.trim());
-    if (filters.action) query.set("action", filters.action);
-    if (filters.request_id.trim()) query.set("request_id", filters.request_id.trim());
-    const since = isoFromLocal(filters.since);
-    if (since) query.set("since", since);
-    setError(undefined);
-    getJson<{ data: GuardrailEntry[] }>(`/admin/guardrails/audit?${query}`).then(
-      (answer) => setEntries(answer.data),
-      (failure: unknown) => {
-        // The route exists only when the config has a guardrails: section.
-        if (failure instanceof ApiError && failure.status === 404) setOff(true);
-        else setError(failure);
-      },
-    );
-  }, [filters]);
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setFilters(draft);
-  };
-  const field = (name: keyof typeof EMPTY) => ({ id: `${id}-${name}`, name, value: draft[name], onChange: (event: { target: { value: string } }) => setDraft({ ...draft, [name]: event.target.value }) });
-
-  if (off) {
+  // The route exists only when the config has a guardrails: section.
+  if (log.error instanceof ApiError && log.error.status === 404) {
     return (
       <section className="manage">
         <h1>Guardrail audit</h1>
@@ -66,14 +39,14 @@ export function GuardrailAuditPage() {
     <section className="manage">
       <h1>Guardrail audit</h1>
       <p className="muted">Each row is one guardrail action on one request: what was found (category, count, score) and what was done. The text itself is never stored here.</p>
-      <form className="form-row filters" onSubmit={submit} aria-label="Filter guardrail actions">
-        <label htmlFor={`${id}-category`}>
+      <AuditFilterForm log={log} label="Filter guardrail actions">
+        <label htmlFor={`${log.id}-category`}>
           Category
-          <input {...field("category")} placeholder="e.g. email, prompt_injection" />
+          <input {...log.field("category")} placeholder="e.g. email, prompt_injection" />
         </label>
-        <label htmlFor={`${id}-action`}>
+        <label htmlFor={`${log.id}-action`}>
           Action
-          <select {...field("action")}>
+          <select {...log.field("action")}>
             <option value="">any</option>
             {actions.map((action) => (
               <option key={action} value={action}>
@@ -82,54 +55,36 @@ export function GuardrailAuditPage() {
             ))}
           </select>
         </label>
-        <label htmlFor={`${id}-request_id`}>
+        <label htmlFor={`${log.id}-request_id`}>
           Request id
-          <input {...field("request_id")} />
+          <input {...log.field("request_id")} />
         </label>
-        <label htmlFor={`${id}-since`}>
-          Since
-          <input type="datetime-local" {...field("since")} />
-        </label>
-        <button type="submit">Filter</button>
-      </form>
-      <ErrorNote error={error} />
-      {entries && entries.length === 0 && <p className="muted">No guardrail actions match.</p>}
-      {entries && entries.length > 0 && (
-        <table data-testid="guardrail-audit">
-          <caption className="visually-hidden">Guardrail actions, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time (UTC)</th>
-              <th scope="col">Request</th>
-              <th scope="col">Model</th>
-              <th scope="col">Direction</th>
-              <th scope="col">Category</th>
-              <th scope="col">Action</th>
-              <th scope="col">Found</th>
-              <th scope="col">Key</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => (
-              <tr key={entry.id}>
-                <td>{shortTime(entry.at)}</td>
-                <td className="mono details">{entry.request_id}</td>
-                <td className="mono">{entry.model}</td>
-                <td>{entry.direction}</td>
-                <td>{entry.category}</td>
-                <td>
-                  <span className={`badge action-${entry.action}`}>{entry.action}</span>
-                </td>
-                <td>
-                  {entry.count}
-                  {entry.score !== null && <span className="details"> · score {entry.score.toFixed(2)}</span>}
-                </td>
-                <td className="mono details">{entry.key_id}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      </AuditFilterForm>
+      <ErrorNote error={log.error} />
+      <AuditTable
+        testId="guardrail-audit"
+        caption="Guardrail actions, newest first"
+        columns={COLUMNS}
+        entries={log.entries}
+        none="No guardrail actions match."
+        cells={(entry) => (
+          <>
+            <td>{shortTime(entry.at)}</td>
+            <td className="mono details">{entry.request_id}</td>
+            <td className="mono">{entry.model}</td>
+            <td>{entry.direction}</td>
+            <td>{entry.category}</td>
+            <td>
+              <span className={`badge action-${entry.action}`}>{entry.action}</span>
+            </td>
+            <td>
+              {entry.count}
+              {entry.score !== null && <span className="details"> · score {entry.score.toFixed(2)}</span>}
+            </td>
+            <td className="mono details">{entry.key_id}</td>
+          </>
+        )}
+      />
     </section>
   );
 }

@@ -1,55 +1,10 @@
-/** The shapes `/admin/evaluations` answers with (src/evaluations/types.ts on the server). */
-export interface Interval {
-  mean: number;
-  low: number;
-  high: number;
-  method: "wilson" | "bootstrap" | "none";
-  count: number;
-}
+/**
+ * The shapes `/admin/evaluations` answers with are the server's own (src/evaluations/types.ts names its
+ * fields as the API does): imported as types only, so nothing of the server reaches the bundle.
+ */
+import type { EvaluationRecord } from "../../../../src/evaluations/types";
 
-export interface ModelSummary {
-  model: string;
-  rows: number;
-  errors: number;
-  quality: Interval;
-  scores: Record<string, Interval>;
-  win_rate?: Interval & { wins: number; ties: number; losses: number };
-  cost: { total_usd: number; per_request_usd: number };
-  latency: { p50_ms: number; p90_ms: number };
-  tokens: { input: number; output: number };
-}
-
-export interface EvaluationRecord {
-  id: string;
-  project_id: string;
-  name: string | null;
-  status: "queued" | "running" | "completed" | "failed" | "cancelled";
-  created_at: number;
-  finished_at: number | null;
-  progress: { done: number; total: number };
-  spec: { models: string[]; scorers: Array<{ type: string; name?: string; model?: string; mode?: string }>; baseline?: string; confidence: number };
-  summary: {
-    rows: number;
-    confidence: number;
-    baseline?: string;
-    models: ModelSummary[];
-    judge: { calls: number; errors: number; cost_usd: number };
-  } | null;
-  error: { code: string; message: string } | null;
-}
-
-export interface ResultRow {
-  row: number;
-  model: string;
-  request_id: string;
-  output: string | null;
-  error: { code: string; message: string } | null;
-  latency_ms: number;
-  cost_usd: number;
-  scores: Record<string, number | null>;
-  quality: number | null;
-  win: number | null;
-}
+export type { EvaluationRecord, Interval, ModelSummary, EvaluationResultRow as ResultRow } from "../../../../src/evaluations/types";
 
 export const isRunning = (record: EvaluationRecord) => record.status === "queued" || record.status === "running";
 

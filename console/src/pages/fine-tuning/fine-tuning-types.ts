@@ -1,4 +1,6 @@
 /** `/v1/files` and `/v1/fine_tuning/*` objects as the console reads them. */
+import type { Estimate as BackendEstimate } from "../../../../src/customization/fine-tuning/types";
+
 export interface DatasetStatistics {
   examples: number;
   totalTokens: number;
@@ -66,13 +68,8 @@ export interface Checkpoint {
   metrics: { train_loss: number; valid_loss?: number };
 }
 
-export interface Estimate {
-  backend: string;
-  trained_tokens: number;
-  cost_usd: number;
-  seconds: number;
-  statistics: DatasetStatistics;
-}
+/** `POST /v1/fine_tuning/estimates`: the backend's estimate (the server's own shape) with the dataset's statistics. */
+export type Estimate = BackendEstimate & { statistics: DatasetStatistics };
 
 export const finished = (status: JobStatus) => status === "succeeded" || status === "failed" || status === "cancelled";
 

@@ -38,6 +38,26 @@ export function JobEstimate({ request }: { request: Record<string, unknown> | un
       <dd>{estimate.cost_usd === 0 ? "$0 (runs here)" : `about $${estimate.cost_usd.toFixed(2)}`}</dd>
       <dt>Time</dt>
       <dd>about {duration(estimate.seconds)}</dd>
+      {estimate.tokens_per_second !== undefined && (
+        <>
+          <dt>Speed</dt>
+          <dd>{speedText(estimate.tokens_per_second, estimate.speed_basis)}</dd>
+        </>
+      )}
     </dl>
   );
+}
+
+/** Where the local backend's speed came from, in the words a user would use (local-estimate.ts, `SpeedBasis`). */
+const speedSources: Record<NonNullable<Estimate["speed_basis"]>, string> = {
+  model: "from the model's size",
+  configured: "from your config",
+  default: "a default: the model file isn't on this node yet",
+};
+
+/** "about 9 tokens/s on this machine, from the model's size": the speed the time assumes, and why. */
+export function speedText(tokensPerSecond: number, basis: Estimate["speed_basis"]): string {
+  const rate = tokensPerSecond < 10 ? Number(tokensPerSecond.toFixed(1)) : Math.round(tokensPerSecond);
+  const source = basis === undefined ? "" : `, ${speedSources[basis]}`;
+  return `about ${rate.toLocaleString("en")} tokens/s on this machine${source}`;
 }

@@ -109,8 +109,8 @@ export function BeforeAfterCard({ scope, promotion }: { scope: FlywheelScope; pr
                     {usdPerRequest(live.after.costPerRequest)} over {live.after.requests} requests (since)
                   </td>
                 </tr>
-                <tr>
-                  <th scope="row">live rating on {target}</th>
+                <tr data-testid="live-rating">
+                  <th scope="row">live rating on {target} (ratings given)</th>
                   <td>{rating(live.before)}</td>
                   <td>{rating(live.after)}</td>
                 </tr>

@@ -12,8 +12,11 @@ import { FineTuneStep, latestJobFor } from "./fine-tune-step";
 import { projectQuery, type BuiltDataset, type FlywheelScope, type Promotion } from "./flywheel-types";
 import { LogsStep } from "./logs-step";
 import { PromotionStep } from "./promotion-step";
+import { recall, remember, scopeFor } from "./flywheel-memory";
 import { ScopeForm } from "./scope-form";
 import "../manage.css";
+
+const DEFAULT_QUERY = { model: "", q: "", lastDays: 7, minScore: "", validationFraction: 0.2, seed: 0 };
 
 /**
  * The loop on one page (admin and viewer keys): logged traffic -> dataset -> fine-tune -> evaluation -> gated
@@ -24,16 +27,7 @@ export function FlywheelPage(_props: PageProps) {
   const access = useAccess();
   const canAct = canAdminister(access);
   const global = access.admin === "master";
-  const [scope, setScope] = useState<FlywheelScope>(() => ({
-    projectId: access.projectId ?? "default",
-    global,
-    model: "",
-    q: "",
-    lastDays: 7,
-    minScore: "",
-    validationFraction: 0.2,
-    seed: 0,
-  }));
+  const [scope, setScope] = useState<FlywheelScope>(() => scopeFor(access.projectId ?? "default", global, DEFAULT_QUERY));
   const [models, setModels] = useState<string[]>([]);
   const [dataset, setDataset] = useState<BuiltDataset>();
   const [job, setJob] = useState<Job>();
@@ -51,8 +45,9 @@ export function FlywheelPage(_props: PageProps) {
 
   // Where the project stands already: its newest promotion and flywheel evaluation, and the key's newest job.
   useEffect(() => {
-    setDataset(undefined);
+    setDataset(recall(scope.projectId).dataset);
     setPromotion(undefined);
+    setJob(undefined);
     getJson<{ data: Promotion[] }>(`/admin/promotions?${projectQuery(scope, { limit: "1" })}`).then((list) => setPromotionId(list.data[0]?.id), setError);
     getJson<{ data: EvaluationRecord[] }>(`/admin/evaluations?${projectQuery(scope, { limit: "20" })}`).then(
       (list) => setEvaluationId(list.data.find((record) => record.name?.startsWith("flywheel:"))?.id),
@@ -71,6 +66,15 @@ export function FlywheelPage(_props: PageProps) {
     setPromotion(next);
     setPromotionId(next.id);
   }, []);
+  const apply = (next: FlywheelScope) => {
+    const { projectId, global: _global, ...query } = next;
+    remember(projectId, { query });
+    setScope({ ...next });
+  };
+  const onBuilt = (built: BuiltDataset) => {
+    remember(scope.projectId, { dataset: built });
+    setDataset(built);
+  };
   const candidate = job?.status === "succeeded" && job.fine_tuned_model ? job.fine_tuned_model : "";
 
   return (
@@ -78,10 +82,10 @@ export function FlywheelPage(_props: PageProps) {
       <h1>Flywheel</h1>
       <p className="muted">Your own traffic makes your own cheaper model, safely: each step below reads and acts through the gateway&apos;s API (docs/flywheel.md).</p>
       {!canAct && <p className="hint">Read-only: this key sees every step; an admin key acts.</p>}
-      <ScopeForm scope={scope} models={models} onApply={(next) => setScope({ ...next })} />
+      <ScopeForm scope={scope} models={models} onApply={apply} />
       <ErrorNote error={error} />
       <LogsStep scope={scope} canAct={canAct} />
-      <DatasetStep scope={scope} canAct={canAct} dataset={dataset} onBuilt={setDataset} />
+      <DatasetStep scope={scope} canAct={canAct} dataset={dataset} onBuilt={onBuilt} />
       <FineTuneStep scope={scope} canAct={canAct} ownProject={ownProject} dataset={dataset} models={models} jobId={jobId} onJob={onJob} />
       <EvaluationStep scope={scope} canAct={canAct} dataset={dataset} candidate={candidate} evaluationId={evaluationId} onEvaluation={(record) => setEvaluationId(record.id)} />
       <PromotionStep scope={scope} canAct={canAct} candidate={candidate} promotionId={promotionId} onPromotion={onPromotion} />

@@ -1,4 +1,8 @@
-/** The shapes the Flywheel page reads (server: src/logs, src/promotion, src/control/usage) and its small helpers. */
+/**
+ * The shapes the Flywheel page reads (server: src/logs, src/promotion, src/control/usage) and its small helpers.
+ * Written out here rather than imported as types like the evaluation types: the server modules that declare them
+ * (the dataset builder, promotion types) reach Fastify's request augmentation, which the console's build does not see.
+ */
 import type { Interval } from "../evaluations/evaluation-types";
 
 /** Which project's loop the page walks, and the log query every step shares. */

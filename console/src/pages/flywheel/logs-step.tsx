@@ -6,6 +6,14 @@ import { StepCard } from "./step-card";
 
 const PAGE = 500;
 
+/** One model's row of `GET /admin/routing/health`: how it answered in the last hour. */
+interface ModelHealth {
+  model: string;
+  requests: number;
+  error_rate: number | null;
+  latency_ms_avg: number | null;
+}
+
 interface LogPage {
   data: Array<{ id: string; model: string; prompt_preview: string; answer_preview: string; feedback: { score: number } | null }>;
   has_more: boolean;
@@ -25,6 +33,7 @@ function logListQuery(scope: FlywheelScope): string {
 export function LogsStep({ scope, canAct }: { scope: FlywheelScope; canAct: boolean }) {
   const [settings, setSettings] = useState<LoggingSettings>();
   const [page, setPage] = useState<LogPage>();
+  const [health, setHealth] = useState<ModelHealth>();
   const [error, setError] = useState<unknown>();
   const [round, setRound] = useState(0);
 
@@ -32,6 +41,11 @@ export function LogsStep({ scope, canAct }: { scope: FlywheelScope; canAct: bool
     setError(undefined);
     getJson<LoggingSettings>(`/admin/projects/${encodeURIComponent(scope.projectId)}/logging`).then(setSettings, setError);
     getJson<LogPage>(`/admin/logs?${logListQuery(scope)}`).then(setPage, setError);
+    setHealth(undefined);
+    const teacher = scope.model.trim();
+    if (teacher !== "") {
+      getJson<{ data: ModelHealth[] }>(`/admin/routing/health?${projectQuery(scope, { model: teacher })}`).then((list) => setHealth(list.data.find((row) => row.model === teacher)), setError);
+    }
   }, [scope, round]);
 
   const turnOn = () => {
@@ -57,6 +71,16 @@ export function LogsStep({ scope, canAct }: { scope: FlywheelScope; canAct: bool
             {matching} stored request{matching === "1" ? "" : "s"}
             {page?.has_more && ` (counted up to ${PAGE})`} <a href="#logs">open the Logs page</a>
           </dd>
+          {health && (
+            <>
+              <dt>Teacher in the last hour</dt>
+              <dd data-testid="teacher-health">
+                {health.model}: {health.requests} requests
+                {health.error_rate !== null && `, ${(health.error_rate * 100).toFixed(1)}% errors`}
+                {health.latency_ms_avg !== null && `, ${Math.round(health.latency_ms_avg)} ms mean latency`}
+              </dd>
+            </>
+          )}
         </dl>
       )}
       {settings && !settings.store_requests && (

@@ -4,6 +4,12 @@ import { ErrorNote } from "../../components/error-note";
 import type { DeploymentVersion } from "../deployments/deployment-types";
 import { logQueryBody, type FlywheelScope, type Promotion } from "./flywheel-types";
 
+interface AutoModel {
+  name: string;
+  strong: string;
+  weak: string;
+}
+
 /**
  * `POST /admin/promotions`: the candidate, where it goes (a deployment of the project as a canary, or, with the master
  * key, an auto model's weak tier), and the gate. The held-out set is the page's log query with the same seed and split.
@@ -13,6 +19,7 @@ export function PromotionForm(props: { scope: FlywheelScope; candidate: string; 
   const [candidate, setCandidate] = useState(props.candidate);
   const [deployments, setDeployments] = useState<DeploymentVersion[]>([]);
   const [deployment, setDeployment] = useState("");
+  const [autoModels, setAutoModels] = useState<AutoModel[]>([]);
   const [autoModel, setAutoModel] = useState("");
   const [canary, setCanary] = useState("0.1");
   const [share, setShare] = useState("0.9");
@@ -30,6 +37,18 @@ export function PromotionForm(props: { scope: FlywheelScope; candidate: string; 
       setDeployment((current) => current || usable[0]?.name || "");
     }, setError);
   }, [scope.projectId, scope.global]);
+  // Auto models serve every project: only the master key promotes into one, and only it may list the config.
+  useEffect(() => {
+    if (!scope.global) return;
+    getJson<{ data: Array<{ name: string; config: Record<string, unknown> }> }>("/admin/models").then((answer) => {
+      setAutoModels(
+        answer.data.flatMap((entry) => {
+          const auto = entry.config.auto as { strong?: unknown; weak?: unknown } | undefined;
+          return entry.config.type === "auto" && auto ? [{ name: entry.name, strong: String(auto.strong), weak: String(auto.weak) }] : [];
+        }),
+      );
+    }, setError);
+  }, [scope.global]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -55,7 +74,7 @@ export function PromotionForm(props: { scope: FlywheelScope; candidate: string; 
       <div className="field-grid">
         <label>
           Candidate model
-          <input name="candidate" value={candidate} onChange={(event) => setCandidate(event.target.value)} placeholder="ft:... or a configured model" />
+          <input name="candidate" list="flywheel-models" value={candidate} onChange={(event) => setCandidate(event.target.value)} placeholder="ft:... or a configured model" />
         </label>
         <label>
           Deployment (canary)
@@ -74,8 +93,15 @@ export function PromotionForm(props: { scope: FlywheelScope; candidate: string; 
         </label>
         {scope.global && (
           <label>
-            Auto model (weak tier; master key)
-            <input name="auto_model" value={autoModel} onChange={(event) => setAutoModel(event.target.value)} placeholder="optional" />
+            Auto model whose weak tier it becomes
+            <select name="auto_model" value={autoModel} onChange={(event) => setAutoModel(event.target.value)}>
+              <option value="">none</option>
+              {autoModels.map((entry) => (
+                <option key={entry.name} value={entry.name}>
+                  {entry.name} (weak {entry.weak}, strong {entry.strong})
+                </option>
+              ))}
+            </select>
           </label>
         )}
         <label>

@@ -70,7 +70,9 @@ export function PromotionStep(props: { scope: FlywheelScope; canAct: boolean; ca
         <>
           <dl className="facts" data-testid="promotion-facts">
             <dt>Promotion</dt>
-            <dd className="mono">{promotion.id}</dd>
+            <dd className="mono" data-testid="promotion-id">
+              {promotion.id}
+            </dd>
             <dt>Candidate</dt>
             <dd>
               {promotion.candidate} → <Target promotion={promotion} />
@@ -121,7 +123,7 @@ export function PromotionStep(props: { scope: FlywheelScope; canAct: boolean; ca
           </dl>
           {promotion.refusal && (
             <p className="error" role="status" data-testid="refusal">
-              Refused: {promotion.refusal.message}
+              {promotion.refusal.message}
             </p>
           )}
           <GateTable promotion={promotion} />

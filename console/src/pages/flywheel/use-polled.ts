@@ -11,10 +11,9 @@ export function usePolled<T>(path: string | undefined, again: (value: T) => bool
   const [round, setRound] = useState(0);
   useEffect(() => {
     setError(undefined);
-    if (path === undefined) {
-      setValue(undefined);
-      return;
-    }
+    // A new path shows nothing until it is read, never the previous record under the new one's name.
+    setValue(undefined);
+    if (path === undefined) return;
     let current = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const load = () =>
