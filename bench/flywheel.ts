@@ -59,7 +59,7 @@ try {
   console.log(`untuned candidate: ${result.refused.status} (${result.refused.refusal?.message ?? ""})`);
   console.log(`fine-tuned candidate: ${result.promotion.status}; held-out quality ${promoted.candidate?.quality.mean.toFixed(2)} vs strong ${promoted.strong?.quality.mean.toFixed(2)}, weak ${promoted.weak?.quality.mean.toFixed(2) ?? "-"}`);
   console.log("");
-  console.log(`held-out set: ${heldOut} order questions + ${heldOut} sums, never logged; exact match, temperature 0`);
+  console.log(`held-out set: ${heldOut} order questions + ${heldOut} sums, none in the traffic; exact match, temperature 0`);
   console.log("| | quality | cost per request (micro-USD) | answered by |");
   console.log("|---|---|---|---|");
   console.log(row("before: routed (`smart`)", result.before.routed));

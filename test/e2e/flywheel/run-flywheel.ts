@@ -28,7 +28,7 @@ export interface FlywheelOptions {
   dataDir: string;
   /** Logged traffic to the strong model, per family. */
   traffic: { orders: number; sums: number };
-  /** The held-out set measured before and after (prompts never logged). */
+  /** The held-out set measured before and after (prompts not in the traffic). */
   heldOut: { orders: number; sums: number };
   epochs: number;
   learningRateMultiplier: number;
@@ -128,11 +128,13 @@ export async function runFlywheel(options: FlywheelOptions): Promise<FlywheelRes
   const client = new GatewayClient(gateway.url);
   try {
     const project = (await client.ok(MASTER, "POST", "/admin/projects", { name: "desk" })).id as string;
-    const key = (await client.ok(MASTER, "POST", "/admin/keys", { project_id: project })).key as string;
-    // Measuring requests are logged in a project of their own, so no held-out prompt reaches the desk's dataset.
-    const measuring = (await client.ok(MASTER, "POST", "/admin/projects", { name: "measure" })).id as string;
-    const measureKey = (await client.ok(MASTER, "POST", "/admin/keys", { project_id: measuring })).key as string;
-    for (const id of [project, measuring]) await client.ok(MASTER, "PUT", `/admin/projects/${id}/logging`, { store_requests: true });
+    // The desk's application sends the traffic; a second key of the same project measures. The log query
+    // names the application's key, so no measured (held-out) prompt reaches the dataset. Measuring in the
+    // desk's own project matters: its fine-tuned model serves that project only.
+    const app = await client.ok(MASTER, "POST", "/admin/keys", { project_id: project, name: "app" });
+    const key = app.key as string;
+    const measureKey = (await client.ok(MASTER, "POST", "/admin/keys", { project_id: project, name: "measure" })).key as string;
+    await client.ok(MASTER, "PUT", `/admin/projects/${project}/logging`, { store_requests: true });
 
     const heldOut: TaskExample[] = interleave(examples("orders", options.heldOut.orders, options.seed + 100), examples("sums", options.heldOut.sums, options.seed + 101));
     const trafficPrompts = interleave(examples("orders", options.traffic.orders, options.seed + 200), examples("sums", options.traffic.sums, options.seed + 201));
@@ -156,7 +158,7 @@ export async function runFlywheel(options: FlywheelOptions): Promise<FlywheelRes
       // Ratings and log rows are written off the request path: wait until the log query sees them all.
       await waitFor(
         async () => {
-          const listed = await client.call(MASTER, "GET", `/admin/logs?project_id=${project}&limit=500`);
+          const listed = await client.call(MASTER, "GET", `/admin/logs?project_id=${project}&key_id=${app.id}&limit=500`);
           const rows = (listed.json?.data ?? []) as Array<{ feedback: unknown }>;
           return rows.length === traffic.length && rows.every((row) => row.feedback !== null);
         },
@@ -166,7 +168,7 @@ export async function runFlywheel(options: FlywheelOptions): Promise<FlywheelRes
       );
     });
 
-    const query = { model: "strong", q: "order", min_score: 0.8, validation_fraction: options.validationFraction, seed: options.seed };
+    const query = { model: "strong", key_id: app.id as string, q: "order", min_score: 0.8, validation_fraction: options.validationFraction, seed: options.seed };
     const dataset = await timed("dataset from logs", () => client.ok(MASTER, "POST", "/admin/datasets/from-logs", { project_id: project, name: "orders", ...query }));
 
     const job = await timed("fine-tune", async () => {
@@ -201,7 +203,7 @@ export async function runFlywheel(options: FlywheelOptions): Promise<FlywheelRes
       candidate,
       auto_model: "smart",
       held_out: { ...query, split: "validation" },
-      router_set: { model: "strong", min_score: 0.8, split: "all" },
+      router_set: { model: "strong", key_id: app.id as string, min_score: 0.8, split: "all" },
       parameters: { temperature: 0, max_tokens: options.maxTokens },
       gate: { min_quality_share: options.minQualityShare, min_rows: 3 },
       // Live ratings are not part of this run: the automatic rollback would need far more of them.
@@ -232,8 +234,7 @@ export async function runFlywheel(options: FlywheelOptions): Promise<FlywheelRes
 
     const after = await timed("measure after", async () => ({
       routed: await measure(measuringOptions, "smart", heldOut),
-      // The `ft:` model belongs to the desk's project: only its keys may call it by name (the dataset is built by now).
-      candidate: await measure({ ...measuringOptions, key }, job.fine_tuned_model, heldOut),
+      candidate: await measure(measuringOptions, job.fine_tuned_model, heldOut),
     }));
     return { before, after, dataset, job, candidateSample, candidateRows, refused, promotion, autoModelBefore, autoModelAfterRefusal, autoModelAfter, seconds };
   } finally {
