@@ -15,8 +15,11 @@ import { startGateway, type RunningGateway } from "../helpers/gateway.js";
 export type JsonAnswer = Record<string, any>;
 
 export interface ConsoleHarnessOptions {
-  /** The gateway's master key (also the key `call` and `request` use unless told another). */
-  master: string;
+  /**
+   * The gateway's master key (also the key `call` and `request` use unless told another). Omitted: a
+   * gateway without keys, open to every caller, as a fresh install runs.
+   */
+  master?: string;
   /** The gateway's config besides the `up` provider, which the harness adds; may read the started emulator. */
   config: (emulator: OpenaiEmulator) => Record<string, unknown>;
   emulator?: OpenaiEmulatorOptions;
@@ -30,8 +33,8 @@ export interface ConsoleHarness {
   request(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; json: JsonAnswer }>;
   /** Like `request`, for setup that must work: a status of 300 or more fails the test, naming the call. */
   call(method: string, path: string, body?: unknown, key?: string): Promise<JsonAnswer>;
-  /** A new page whose stored console key is `key`, at `/console/<hash>`. */
-  open(key: string, hash?: string, page?: Parameters<Browser["newPage"]>[0]): Promise<Page>;
+  /** A new page whose stored console key is `key` (none stored when undefined), at `/console/<hash>`. */
+  open(key: string | undefined, hash?: string, page?: Parameters<Browser["newPage"]>[0]): Promise<Page>;
 }
 
 export function useConsoleHarness(options: ConsoleHarnessOptions): ConsoleHarness {
@@ -54,7 +57,7 @@ export function useConsoleHarness(options: ConsoleHarnessOptions): ConsoleHarnes
     async request(method, path, body, key = options.master) {
       const response = await fetch(`${harness.gateway.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { "content-type": "application/json" }) },
+        headers: { ...(key !== undefined && { authorization: `Bearer ${key}` }), ...(body !== undefined && { "content-type": "application/json" }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: response.status, json: (await response.json()) as JsonAnswer };
@@ -66,7 +69,7 @@ export function useConsoleHarness(options: ConsoleHarnessOptions): ConsoleHarnes
     },
     async open(key, hash = "", page) {
       const opened = await harness.browser.newPage(page);
-      await opened.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(key)})`);
+      if (key !== undefined) await opened.addInitScript(`localStorage.setItem("switchyard.apiKey", ${JSON.stringify(key)})`);
       await opened.goto(`${harness.gateway.url}/console/${hash}`);
       return opened;
     },
@@ -77,7 +80,7 @@ export function useConsoleHarness(options: ConsoleHarnessOptions): ConsoleHarnes
     started.emulator = await startOpenaiEmulator(options.emulator);
     const config = options.config(started.emulator);
     const providers = { up: { type: "openai", base_url: started.emulator.baseURL, api_key: "none" }, ...(config.providers as Record<string, unknown> | undefined) };
-    started.gateway = await startGateway({ ...config, providers }, { env: { SWITCHYARD_MASTER_KEY: options.master } });
+    started.gateway = await startGateway({ ...config, providers }, options.master === undefined ? {} : { env: { SWITCHYARD_MASTER_KEY: options.master } });
     started.browser = await launchBrowser();
   });
 

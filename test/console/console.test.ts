@@ -1,50 +1,32 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOpenaiEmulator, type OpenaiEmulator } from "../emulators/openai/server.js";
-import { chromiumAvailable, launchBrowser } from "../helpers/browser.js";
-import { startGateway, type RunningGateway } from "../helpers/gateway.js";
+import { describe, expect, it } from "vitest";
+import { keepScreenshot } from "../helpers/accessibility.js";
+import { useConsoleHarness } from "./console-harness.js";
 
-const built = existsSync(new URL("../../console/dist/index.html", import.meta.url));
-
-// The console in a real browser: the catalog lists models, the playground streams two models side by side.
-describe.runIf(chromiumAvailable() && built)("web console in Chromium", () => {
-  let emulator: OpenaiEmulator;
-  let gateway: RunningGateway;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    emulator = await startOpenaiEmulator({ eventDelayMs: 5 });
-    gateway = await startGateway({
+// The console in a real browser, on a gateway without keys (as a fresh install runs): the catalog lists models,
+// the playground streams two models side by side.
+describe("web console in Chromium", () => {
+  const ui = useConsoleHarness({
+    emulator: { eventDelayMs: 5 },
+    config: () => ({
       control: { usage_flush_ms: 50 },
-      providers: { up: { type: "openai", base_url: emulator.baseURL, api_key: "none" } },
       models: {
         "model-a": { routes: [{ provider: "up", model: "a" }] },
         "model-b": { routes: [{ provider: "up", model: "b" }] },
       },
-    });
-    browser = await launchBrowser();
+    }),
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await emulator?.close();
-  });
-
-  it("lists the model catalog", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${gateway.url}/`);
+  it("lists the model catalog, and the gateway's root leads to it", async () => {
+    const page = await ui.open(undefined);
+    await page.goto(`${ui.gateway.url}/`);
+    expect(new URL(page.url()).pathname).toBe("/console/");
     await page.getByRole("rowheader", { name: "model-a" }).waitFor();
     expect(await page.getByRole("rowheader", { name: "model-b" }).count()).toBe(1);
     await page.close();
   });
 
   it("compares two models side by side in the playground", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${gateway.url}/console/#playground`);
+    const page = await ui.open(undefined, "#playground");
     await page.getByPlaceholder("Ask something…").fill("compare us");
     await page.locator("[data-testid=column-1] select").selectOption("model-b");
     await page.getByRole("button", { name: "Run" }).click();
@@ -52,15 +34,14 @@ describe.runIf(chromiumAvailable() && built)("web console in Chromium", () => {
       await page.locator(`[data-testid=${column}] .stats`).waitFor();
       expect(await page.locator(`[data-testid=${column}] .output`).textContent()).toBe("You said: compare us");
     }
-    const models = emulator.requests.filter((request) => request.body?.stream).map((request) => request.body.model);
+    const models = ui.emulator.requests.filter((request) => request.body?.stream).map((request) => request.body.model);
     expect(models.sort()).toEqual(["a", "b"]);
-    await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), "swy-shot-")), "playground.png") });
+    await keepScreenshot(page, "playground-two-models");
     await page.close();
   });
 
   it("charts usage by model after the playground run", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${gateway.url}/console/#usage`);
+    const page = await ui.open(undefined, "#usage");
     await page.getByLabel("Stack by").selectOption("model");
     await page.getByRole("rowheader", { name: "model-b" }).waitFor();
     expect(await page.getByTestId("usage-chart").getAttribute("data-series")).toBe("model-a\nmodel-b");
@@ -68,8 +49,7 @@ describe.runIf(chromiumAvailable() && built)("web console in Chromium", () => {
   });
 
   it("uploads a dataset with no code and shows a bad file's report", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${gateway.url}/console/#data`);
+    const page = await ui.open(undefined, "#data");
     const good = [
       { messages: [{ role: "user", content: "Who is Zorblax?" }, { role: "assistant", content: "A small green dragon." }] },
       { messages: [{ role: "user", content: "Where does Zorblax live?" }, { role: "assistant", content: "In a cave by the sea." }] },

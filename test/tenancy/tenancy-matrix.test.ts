@@ -233,6 +233,43 @@ describe("tenancy: another project's key sees 404 for every resource and verb", 
     }
   });
 
+  it("a promotion of A's fine-tune into a shared auto model records that its tier serves A only; B is served by the strong tier", async () => {
+    const upstreamName = app.runtime.models.get(fineTuned)!.routes[0]!.model;
+    const routerPath = join(dataDir, "shared-router.json");
+    writeFileSync(routerPath, JSON.stringify(trainRouter(syntheticRows(120, 9), { strong: "strong", weak: "weak", targetStrong: 0.5, folds: 2 }).file));
+    expect((await call(MASTER, "PUT", "/admin/models/shared-auto", { type: "auto", auto: { router: routerPath, strong: "strong", weak: "cheap" } })).status).toBe(200);
+    // A's logged answers of the strong model are the held-out set (the emulator answers every model alike, so the fine-tune matches them).
+    expect((await call(MASTER, "PUT", `/admin/projects/${projectA}/logging`, { store_requests: true })).status).toBe(200);
+    for (let index = 0; index < 6; index++) {
+      expect((await call(keyA, "POST", "/v1/chat/completions", { model: "strong", messages: [{ role: "user", content: `A's question ${index}` }] })).status).toBe(200);
+    }
+    const created = await call(MASTER, "POST", "/admin/promotions", { project_id: projectA, candidate: fineTuned, auto_model: "shared-auto", held_out: { model: "strong", split: "all" } });
+    expect(created.status, created.body).toBe(200);
+    const id = JSON.parse(created.body).id as string;
+    await app.promotions.service.idle();
+    const promotion = JSON.parse((await call(MASTER, "GET", `/admin/promotions/${id}`)).body);
+    expect(promotion.status, JSON.stringify(promotion.refusal ?? promotion.events)).toBe("promoted");
+    expect(promotion.applied.auto_model).toMatchObject({ name: "shared-auto", previous_weak: "cheap", tier_projects: [projectA] });
+    expect(promotion.events.find((event: { step: string }) => event.step === "applied").message).toContain(`serving project ${projectA} only`);
+
+    // Every request of B goes to the strong tier, whatever the router scores it; the fine-tune's upstream hears none of them.
+    const sentToA = () => chat.requests.filter((request) => request.body.model === upstreamName).length;
+    const prompts = ["hi", "thanks", "What is 2 + 2?", "Summarise the history of the Roman Empire in three paragraphs, with dates."];
+    const before = sentToA();
+    for (const prompt of prompts) {
+      const asB = await call(keyB, "POST", "/v1/chat/completions", { model: "shared-auto", messages: [{ role: "user", content: prompt }] });
+      expect(asB.status, asB.body).toBe(200);
+      expect(asB.headers.get("x-switchyard-route-decision")).toBe("strong");
+      expect(chat.requests.at(-1)!.body.model).toBe("gpt-4o");
+    }
+    expect(sentToA()).toBe(before);
+    // The same prompts from the owner: some of them the router does send to the fine-tune.
+    const decisions: Array<string | null> = [];
+    for (const prompt of prompts) decisions.push((await call(keyA, "POST", "/v1/chat/completions", { model: "shared-auto", messages: [{ role: "user", content: prompt }] })).headers.get("x-switchyard-route-decision"));
+    expect(decisions).toContain("weak");
+    expect(sentToA()).toBe(before + decisions.filter((decision) => decision === "weak").length);
+  });
+
   it("the catalog a limited key sees is its allow-list, and the allow-list applies to a deployment's model", async () => {
     const listed = (await client(limitedB).models.list()).data.map((model) => model.id).sort();
     expect(listed).toEqual(["cheap", "cheap-bot"]);
