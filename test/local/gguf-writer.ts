@@ -217,6 +217,8 @@ export interface TinyLlamaOptions {
   withoutByteTokens?: boolean;
   /** How the matrices are stored (norms stay F32, as in downloaded GGUF files); default f32. */
   matrixType?: TensorType;
+  /** More whole-word tokens (`▁word`), so text made of them tokenizes short. */
+  words?: string[];
 }
 
 /** ChatML: a template llama.cpp and node-llama-cpp both recognise. */
@@ -225,7 +227,7 @@ export const CHATML_TEMPLATE =
 
 const WORDS = ["the", "a", "cat", "dog", "sat", "on", "mat", "once", "upon", "time", "yes", "no", "and", "was", "big", "red"];
 
-function vocabulary(withChatTokens: boolean, byteTokens: boolean) {
+function vocabulary(withChatTokens: boolean, byteTokens: boolean, extraWords: string[] = []) {
   const tokens: string[] = ["<unk>", "<s>", "</s>"];
   const types: number[] = [2, 3, 3];
   if (withChatTokens) {
@@ -236,7 +238,7 @@ function vocabulary(withChatTokens: boolean, byteTokens: boolean) {
     tokens.push(`<0x${byte.toString(16).toUpperCase().padStart(2, "0")}>`);
     types.push(6);
   }
-  for (const piece of ["▁", ..."abcdefghijklmnopqrstuvwxyz{}\":,".split(""), ...WORDS.map((word) => `▁${word}`)]) {
+  for (const piece of ["▁", ..."abcdefghijklmnopqrstuvwxyz{}\":,".split(""), ...[...new Set([...WORDS, ...extraWords])].map((word) => `▁${word}`)]) {
     tokens.push(piece);
     types.push(1);
   }
@@ -251,7 +253,7 @@ export function tinyLlamaGguf(options: TinyLlamaOptions = {}): Buffer {
   const heads = options.heads ?? 4;
   const feedForward = dim * 2;
   const next = random(options.seed ?? 42);
-  const { tokens, types, scores } = vocabulary(options.chatTemplate !== undefined, !options.withoutByteTokens);
+  const { tokens, types, scores } = vocabulary(options.chatTemplate !== undefined, !options.withoutByteTokens, options.words);
   const vocab = tokens.length;
   const tensor = (name: string, dims: number[], fill?: number): GgufTensor => {
     const size = dims.reduce((product, dimension) => product * dimension, 1);

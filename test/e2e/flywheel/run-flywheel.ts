@@ -63,6 +63,9 @@ export interface FlywheelResult {
   autoModelBefore: unknown;
   autoModelAfterRefusal: unknown;
   autoModelAfter: any;
+  /** Another promotion into the auto model while the fine-tune is in force. */
+  secondAttempt: { status: number; body: any };
+  autoModelAfterSecondAttempt: unknown;
   seconds: Record<string, number>;
 }
 
@@ -227,6 +230,9 @@ export async function runFlywheel(options: FlywheelOptions): Promise<FlywheelRes
     const autoModelAfterRefusal = await client.ok(MASTER, "GET", "/admin/models/smart");
     const promotion = await timed("promotion of the fine-tuned model", () => promote(job.fine_tuned_model));
     const autoModelAfter = await client.ok(MASTER, "GET", "/admin/models/smart");
+    // With the fine-tune in force, another promotion into the same auto model is refused at once.
+    const secondAttempt = await client.call(MASTER, "POST", "/admin/promotions", promotionBody("untuned"));
+    const autoModelAfterSecondAttempt = await client.ok(MASTER, "GET", "/admin/models/smart");
     const evaluationId = (promotion.evaluation as { evaluation_id?: string } | null)?.evaluation_id;
     const candidateRows = evaluationId
       ? ((await client.ok(MASTER, "GET", `/admin/evaluations/${evaluationId}/rows?model=${encodeURIComponent(job.fine_tuned_model)}&limit=5&project_id=${project}`)).data as Array<{ output: string | null; quality: number | null }>)
@@ -236,7 +242,7 @@ export async function runFlywheel(options: FlywheelOptions): Promise<FlywheelRes
       routed: await measure(measuringOptions, "smart", heldOut),
       candidate: await measure(measuringOptions, job.fine_tuned_model, heldOut),
     }));
-    return { before, after, dataset, job, candidateSample, candidateRows, refused, promotion, autoModelBefore, autoModelAfterRefusal, autoModelAfter, seconds };
+    return { before, after, dataset, job, candidateSample, candidateRows, refused, promotion, autoModelBefore, autoModelAfterRefusal, autoModelAfter, secondAttempt: { status: secondAttempt.status, body: secondAttempt.json }, autoModelAfterSecondAttempt, seconds };
   } finally {
     await gateway.close();
     await upstream.close();

@@ -57,3 +57,12 @@ export function solve(prompt: string): string | undefined {
   if (/\border \d+/i.test(prompt)) return ORDER_ANSWER;
   return undefined;
 }
+
+/**
+ * The words of both families' prompts and answers, and of the general chat format: the vocabulary of
+ * the tiny random model the flywheel test falls back to, so its text tokenizes into words, not bytes.
+ */
+export function familyWords(): string[] {
+  const texts = [...examples("orders", 200, 1), ...examples("sums", 20, 1)].flatMap((example) => [example.prompt, example.answer]);
+  return [...new Set([...texts, "Human Assistant"].flatMap((text) => text.split(/[^A-Za-z]+/)).filter((word) => word.length > 0))];
+}
