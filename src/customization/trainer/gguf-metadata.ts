@@ -1,7 +1,8 @@
 /**
  * llama.cpp's `llama_model_save_to_file` writes only the metadata llama.cpp itself loads a model with:
- * `tokenizer.chat_template` (and the named `tokenizer.chat_template.*` ones), `general.basename`,
- * `general.size_label`, tags, licence and the like are dropped. A fine-tuned model without its base's
+ * `tokenizer.chat_template` (and the named `tokenizer.chat_template.*` ones), the `general.sampling.*`
+ * defaults, `general.file_type`, `general.basename`, author, licence, tags and the like are dropped
+ * (llama-model-saver.cpp of this build). A fine-tuned model without its base's
  * chat template is served with another chat format than the base (node-llama-cpp guesses one from the
  * architecture), so everything the base had and the saved file lacks is copied back into it.
  *
