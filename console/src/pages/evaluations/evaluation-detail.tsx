@@ -26,7 +26,7 @@ export function EvaluationDetail({ id }: { id: string }) {
       getJson<EvaluationRecord>(`/admin/evaluations/${encodeURIComponent(id)}`).then((value) => {
         if (!current) return;
         setRecord(value);
-        if (isRunning(value)) timer = setTimeout(load, 1000);
+        if (isRunning(value)) timer = setTimeout(() => void load(), 1000);
         else void getJson<{ data: ResultRow[] }>(`/admin/evaluations/${encodeURIComponent(id)}/rows?limit=200`).then((page) => current && setRows(page.data), setError);
       }, setError);
     void load();

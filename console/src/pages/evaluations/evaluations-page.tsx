@@ -20,7 +20,7 @@ export function EvaluationsPage({ subpath }: PageProps) {
         if (!current) return;
         setRecords(page.data);
         // Progress of running ones refreshes on its own.
-        if (page.data.some(isRunning)) timer = setTimeout(load, 1500);
+        if (page.data.some(isRunning)) timer = setTimeout(() => void load(), 1500);
       }, setError);
     void load();
     return () => {

@@ -22,7 +22,7 @@ export function usePolled<T>(path: string | undefined, again: (value: T) => bool
           if (!current) return;
           setValue(answer);
           setError(undefined);
-          if (again(answer)) timer = setTimeout(load, everyMs);
+          if (again(answer)) timer = setTimeout(() => void load(), everyMs);
         },
         (failure: unknown) => current && setError(failure),
       );
