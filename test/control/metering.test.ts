@@ -103,8 +103,14 @@ describe("metering", () => {
       fx.emulator.options.eventDelayMs = 0;
       fx.emulator.options.chunkSize = undefined;
     }
-    await fx.gateway.control.ledger.flush();
-    const rows = (await fx.admin("GET", `/admin/usage/records?key_id=${keyId}`)).json.data as Array<Record<string, unknown>>;
+    // The hang-up's row is written once the gateway has finished the request, which may be just after
+    // the upstream saw its request end: read (flushing first) until both rows are there, with a deadline.
+    let rows: Array<Record<string, unknown>> = [];
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+      await fx.gateway.control.ledger.flush();
+      rows = (await fx.admin("GET", `/admin/usage/records?key_id=${keyId}`)).json.data as Array<Record<string, unknown>>;
+      if (rows.length >= 2) break;
+    }
     expect(rows.map((row) => row.status).sort()).toEqual(["aborted", "error"]);
     expect(rows.find((row) => row.status === "error")).toMatchObject({ stream: true, provider: "up" });
     expect(rows.find((row) => row.status === "aborted")).toMatchObject({ http_status: 499 });
