@@ -7,6 +7,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { SwitchyardError } from "../../core/errors.js";
+import { ggufHeader } from "./gguf-header.js";
 
 const GGML_F32 = 0;
 const GGML_F16 = 1;
@@ -20,7 +21,7 @@ const fixedSizes: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4,
 const GGUF_STRING = 8;
 const GGUF_ARRAY = 9;
 
-interface TensorEntry {
+export interface TensorEntry {
   name: string;
   dims: bigint[];
   type: number;
@@ -184,13 +185,7 @@ export function dequantizeTrainable(input: string, output: string, trains: (name
       offset += Math.ceil(size / layout.alignment) * layout.alignment;
       return entry;
     });
-    const header: Buffer[] = [Buffer.from("GGUF", "ascii"), u32(layout.version), u64(BigInt(entries.length)), u64(layout.metadataCount), layout.metadata];
-    for (const entry of entries) {
-      const name = Buffer.from(entry.name, "utf8");
-      header.push(u64(BigInt(name.length)), name, u32(entry.dims.length), ...entry.dims.map(u64), u32(entry.type), u64(entry.offset));
-    }
-    let head = Buffer.concat(header);
-    head = Buffer.concat([head, Buffer.alloc((layout.alignment - (head.length % layout.alignment)) % layout.alignment)]);
+    const head = ggufHeader(layout, [layout.metadata], layout.metadataCount, entries);
     writeSync(target, head);
     for (const [index, entry] of entries.entries()) {
       const original = layout.tensors[index]!;
@@ -209,14 +204,3 @@ export function dequantizeTrainable(input: string, output: string, trains: (name
   return chosen.size;
 }
 
-function u32(value: number): Buffer {
-  const buffer = Buffer.alloc(4);
-  buffer.writeUInt32LE(value);
-  return buffer;
-}
-
-function u64(value: bigint): Buffer {
-  const buffer = Buffer.alloc(8);
-  buffer.writeBigUInt64LE(value);
-  return buffer;
-}

@@ -13,6 +13,7 @@
 import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { SwitchyardError } from "../../core/errors.js";
 import { readGgufLayout } from "./gguf-dequantize.js";
+import { ggufHeader } from "./gguf-header.js";
 
 const GGUF_STRING = 8;
 const GGUF_ARRAY = 9;
@@ -78,22 +79,13 @@ export function restoreBaseMetadata(base: string, tuned: string): string[] {
   );
   if (missing.length === 0) return [];
 
-  const { alignment } = tunedLayout;
-  const head: Buffer[] = [
-    Buffer.from("GGUF", "ascii"),
-    u32(tunedLayout.version),
-    u64(BigInt(tunedLayout.tensors.length)),
-    u64(tunedLayout.metadataCount + BigInt(missing.length)),
-    tunedLayout.metadata,
-    ...missing.map((entry) => entry.bytes),
-  ];
   // Tensor offsets are relative to the start of the data, which moves as a whole: they stay as they are.
-  for (const tensor of tunedLayout.tensors) {
-    const name = Buffer.from(tensor.name, "utf8");
-    head.push(u64(BigInt(name.length)), name, u32(tensor.dims.length), ...tensor.dims.map(u64), u32(tensor.type), u64(tensor.offset));
-  }
-  const header = Buffer.concat(head);
-  const padded = Buffer.concat([header, Buffer.alloc((alignment - (header.length % alignment)) % alignment)]);
+  const padded = ggufHeader(
+    tunedLayout,
+    [tunedLayout.metadata, ...missing.map((entry) => entry.bytes)],
+    tunedLayout.metadataCount + BigInt(missing.length),
+    tunedLayout.tensors,
+  );
 
   const temporary = `${tuned}.metadata`;
   const source = openSync(tuned, "r");
@@ -119,14 +111,3 @@ export function restoreBaseMetadata(base: string, tuned: string): string[] {
   return missing.map((entry) => entry.key);
 }
 
-function u32(value: number): Buffer {
-  const buffer = Buffer.alloc(4);
-  buffer.writeUInt32LE(value);
-  return buffer;
-}
-
-function u64(value: bigint): Buffer {
-  const buffer = Buffer.alloc(8);
-  buffer.writeBigUInt64LE(value);
-  return buffer;
-}
