@@ -144,6 +144,15 @@ describe("bad input answers 4xx in OpenAI's error format and records nothing", (
     expect(noTarget.json.error.type).toBe("invalid_request_error");
   });
 
+  it("sampling parameters out of range or unknown", async () => {
+    const hot = await as(MASTER, "POST", "/admin/promotions", { project_id: project, candidate: "cheap", auto_model: "smart", held_out: heldOut, parameters: { temperature: 5 } });
+    expect(hot.status, hot.body).toBe(400);
+    expect(hot.json.error).toMatchObject({ type: "invalid_request_error", param: "parameters.temperature" });
+    const unknown = await as(MASTER, "POST", "/admin/promotions", { project_id: project, candidate: "cheap", auto_model: "smart", held_out: heldOut, parameters: { top_k: 3 } });
+    expect(unknown.status, unknown.body).toBe(400);
+    expect(unknown.json.error.type).toBe("invalid_request_error");
+  });
+
   it("a project key cannot promote into what every project shares: an auto model, a config-file deployment", async () => {
     const auto = await as(adminKey, "POST", "/admin/promotions", { candidate: "cheap", auto_model: "smart", held_out: heldOut });
     expect(auto.status).toBe(403);
