@@ -70,7 +70,8 @@ describe("console management pages in Chromium", () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByRole("button", { name: "Create project" }).click();
     await page.getByRole("heading", { name: /^console-made/ }).waitFor();
-    expect(await page.getByText("This month", { exact: true }).locator("..").textContent()).toContain("of $25.00");
+    // The project's figures load after its heading: wait for them (with a deadline) rather than reading at once.
+    await page.getByText("This month", { exact: true }).locator("..").filter({ hasText: "of $25.00" }).waitFor({ timeout: 15_000 });
     const made = ((await ui.call("GET", "/admin/projects")).data as Array<{ id: string; name: string; budgets: { monthly_usd: number | null } }>).find((project) => project.name === "console-made");
     expect(made?.budgets.monthly_usd).toBe(25);
 
@@ -99,15 +100,14 @@ describe("console management pages in Chromium", () => {
     await secretBox.waitFor({ state: "detached" });
     expect(await page.content()).not.toContain(secret);
     const row = page.getByTestId("keys-table").getByRole("row", { name: /ci/ });
-    expect(await row.textContent()).toContain("chat-b");
-    expect(await row.textContent()).toContain("30 RPM");
+    await row.filter({ hasText: "chat-b" }).filter({ hasText: "30 RPM" }).waitFor({ timeout: 15_000 });
 
     await page.getByRole("button", { name: "Revoke key ci" }).click();
     await page.getByRole("group", { name: "Confirm revoking key ci" }).getByRole("button", { name: "Yes, revoke" }).click();
     await page.getByLabel(/Show 1 revoked/).waitFor();
     expect((await ui.request("GET", "/v1/models", undefined, secret)).status).toBe(401);
     await page.getByLabel(/Show 1 revoked/).check();
-    expect(await page.getByTestId("keys-table").getByRole("row", { name: /ci/ }).textContent()).toContain("revoked");
+    await page.getByTestId("keys-table").getByRole("row", { name: /ci/ }).filter({ hasText: "revoked" }).waitFor({ timeout: 15_000 });
     // Reloading never brings the secret back.
     await page.reload();
     await page.getByTestId("projects-table").waitFor();
@@ -172,8 +172,9 @@ describe("console management pages in Chromium", () => {
     await detail.getByRole("button", { name: "Roll back to v1" }).click();
     await page.getByRole("status").filter({ hasText: "support now serves version 1." }).waitFor();
     expect((await ui.call("GET", "/admin/deployments/support")).version).toBe(1);
-    expect(await detail.getByRole("heading", { name: /support/ }).textContent()).toContain("version 1 active");
-    expect(await page.getByTestId("variants").count()).toBe(0);
+    // The status comes first, then the detail reloads: wait for it (with a deadline) rather than reading at once.
+    await detail.getByRole("heading", { name: /support/ }).filter({ hasText: "version 1 active" }).waitFor({ timeout: 15_000 });
+    await page.getByTestId("variants").waitFor({ state: "detached", timeout: 15_000 });
     // Calls to the name follow the rollback: v1's system prompt is back.
     await ui.request("POST", "/v1/chat/completions", { model: "support", messages: [{ role: "user", content: "hello" }] });
     expect(JSON.stringify(ui.emulator.requests.at(-1)!.body.messages)).toContain("Answer as support.");
