@@ -260,7 +260,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       dataDir: loaded.config.server.data_dir,
       logger,
       bus: cluster.bus,
-      datasets: { files: customization.files, detectors: detectorSetFromConfig(loaded.config.guardrails?.detectors), maxTokensPerExample: loaded.config.fine_tuning.max_tokens_per_example },
+      datasets: { files: customization.files, detectors: detectorSetFromConfig(loaded.config.guardrails?.detectors, { warm: false }), maxTokensPerExample: loaded.config.fine_tuning.max_tokens_per_example },
     }),
   );
   const logsWire: Area = { name: "logs-wire", middleware: logs.wireMiddleware, close: () => undefined };
@@ -349,7 +349,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
         publish: (topic, payload) => cluster.bus.publish(topic, payload),
       },
       logs: { store: logs.store, flush: () => logs.writer.flush() },
-      detectors: detectorSetFromConfig(loaded.config.guardrails?.detectors),
+      detectors: detectorSetFromConfig(loaded.config.guardrails?.detectors, { warm: false }),
       samples: feedback.store,
       audit: control.audit,
       flushUsage: () => control.ledger.flush(),

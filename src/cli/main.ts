@@ -1,17 +1,15 @@
 #!/usr/bin/env node
-import { routerCommand } from "./router-command.js";
-import { modelsCommand } from "./models.js";
-import { serveCommand } from "./serve.js";
-import { finetuneCommand } from "./finetune.js";
-
 export type Command = (argv: string[]) => Promise<number>;
 
-/** Subcommands; each lives in its own file. */
-const commands: Record<string, Command> = {
-  serve: serveCommand,
-  models: modelsCommand,
-  router: routerCommand,
-  finetune: finetuneCommand,
+/**
+ * Subcommands; each lives in its own file, loaded only when called: a running gateway (`serve`)
+ * keeps none of the others' code (progress bars, downloads, router training) in memory.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import("./serve.js")).serveCommand,
+  models: async () => (await import("./models.js")).modelsCommand,
+  router: async () => (await import("./router-command.js")).routerCommand,
+  finetune: async () => (await import("./finetune.js")).finetuneCommand,
 };
 
 const usage = `Usage: switchyard <command> [options]
@@ -30,12 +28,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return name === undefined ? 1 : 0;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     process.stderr.write(`Unknown command '${name}'.\n\n${usage}`);
     return 1;
   }
-  return command(rest);
+  return (await command())(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -35,6 +35,14 @@ describe("detectors: personal data", () => {
     expect(international.detect("+1 415 555 2671").map((finding) => finding.category)).toEqual(["phone"]);
   });
 
+  it("finds the same phone numbers when the phone library loads on first use (warm: false)", () => {
+    const deferred = new DetectorSet({ phoneDefaultCountry: "US", warm: false });
+    const text = "call +44 20 7946 0958 or office (415) 555-2671, order 12345678";
+    expect(deferred.detect("no digits here")).toEqual([]);
+    expect(deferred.detect(text)).toEqual(detectors.detect(text));
+    expect(deferred.detect(text).map((finding) => text.slice(finding.start, finding.end))).toEqual(["+44 20 7946 0958", "(415) 555-2671"]);
+  });
+
   it("finds credit cards that pass Luhn and have a known issuer", () => {
     expect(found("card 4111 1111 1111 1111 exp")).toEqual([["credit_card", "4111 1111 1111 1111"]]);
     expect(found("amex 3782-822463-10005")).toEqual([["credit_card", "3782-822463-10005"]]);

@@ -16,6 +16,8 @@ export { builtinCategories, isBuiltinCategory } from "./types.js";
 
 export interface DetectorSetOptions {
   phoneDefaultCountry?: CountryCode;
+  /** `false`: detectors with a heavy library (phone) load it on first use, not now (see PhoneDetectorOptions). */
+  warm?: boolean;
   custom?: Record<string, CustomDetectorSpec>;
 }
 
@@ -37,7 +39,7 @@ export class DetectorSet {
       iban: ibanDetector,
       credit_card: creditCardDetector,
       us_ssn: usSsnDetector,
-      phone: createPhoneDetector({ defaultCountry: options.phoneDefaultCountry }),
+      phone: createPhoneDetector({ defaultCountry: options.phoneDefaultCountry, warm: options.warm }),
       ip_address: ipAddressDetector,
       high_entropy: highEntropyDetector,
     };

@@ -20,16 +20,29 @@ function sameGrouping(raw: string, national: string): boolean {
 export interface PhoneDetectorOptions {
   /** Country for numbers written without a `+` prefix; none means only international numbers. */
   defaultCountry?: CountryCode;
+  /**
+   * Load and warm libphonenumber now (the default: guardrails scan clients' requests). `false` defers
+   * it to the first text that may hold a number, for sets used only by admin work (datasets,
+   * promotions), so a gateway without guardrails never holds its ~2 MB of heap.
+   */
+  warm?: boolean;
 }
 
-// libphonenumber-js and its metadata (several MB) load only when a phone detector is created.
+// libphonenumber-js and its metadata (several MB) load only when a phone detector is created or first used.
 const require = createRequire(import.meta.url);
+type FindPhoneNumbers = (typeof import("libphonenumber-js/max"))["findPhoneNumbersInText"];
 
 export function createPhoneDetector(options: PhoneDetectorOptions = {}): Detector {
-  const { findPhoneNumbersInText } = require("libphonenumber-js/max") as typeof import("libphonenumber-js/max");
-  // libphonenumber compiles its metadata patterns lazily; the first calls cost tens of ms, so pay
-  // that at startup rather than on a client's request.
-  findPhoneNumbersInText("+1 415 555 2671, +44 20 7946 0958, (415) 555-2671", { defaultCountry: options.defaultCountry });
+  let loaded: FindPhoneNumbers | undefined;
+  const load = (): FindPhoneNumbers => {
+    if (loaded) return loaded;
+    const { findPhoneNumbersInText } = require("libphonenumber-js/max") as typeof import("libphonenumber-js/max");
+    // libphonenumber compiles its metadata patterns lazily; the first calls cost tens of ms, so pay
+    // that at startup rather than on a client's request.
+    findPhoneNumbersInText("+1 415 555 2671, +44 20 7946 0958, (415) 555-2671", { defaultCountry: options.defaultCountry });
+    return (loaded = findPhoneNumbersInText);
+  };
+  if (options.warm !== false) load();
   return {
     category: "phone",
     mayMatch: (text) => DIGITS.test(text),
@@ -38,7 +51,7 @@ export function createPhoneDetector(options: PhoneDetectorOptions = {}): Detecto
       CANDIDATE.lastIndex = 0;
       for (let candidate = CANDIDATE.exec(text); candidate !== null; candidate = CANDIDATE.exec(text)) {
         if (!worthParsing(text, candidate[0], candidate.index, options.defaultCountry !== undefined)) continue;
-        for (const found of findPhoneNumbersInText(candidate[0], { defaultCountry: options.defaultCountry })) {
+        for (const found of load()(candidate[0], { defaultCountry: options.defaultCountry })) {
           const finding = accept(text, candidate.index + found.startsAt, candidate.index + found.endsAt, found.number.formatNational());
           if (finding) findings.push(finding);
         }

@@ -1,16 +1,25 @@
-import { EventStreamCodec } from "@smithy/eventstream-codec";
+import { createRequire } from "node:module";
+import type { EventStreamCodec } from "@smithy/eventstream-codec";
 
 export interface EventStreamMessage {
   headers: Record<string, { type: string; value: unknown }>;
   body: Uint8Array;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-export const eventStreamCodec = new EventStreamCodec(
-  (input: Uint8Array) => decoder.decode(input),
-  (input: string) => encoder.encode(input),
-);
+// The Smithy codec (~0.6 MB of heap) loads with the first Bedrock stream, not with every gateway.
+const require = createRequire(import.meta.url);
+let codec: EventStreamCodec | undefined;
+
+export function eventStreamCodec(): EventStreamCodec {
+  if (codec) return codec;
+  const { EventStreamCodec: Codec } = require("@smithy/eventstream-codec") as typeof import("@smithy/eventstream-codec");
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  return (codec = new Codec(
+    (input: Uint8Array) => decoder.decode(input),
+    (input: string) => encoder.encode(input),
+  ));
+}
 
 /**
  * Splits an `application/vnd.amazon.eventstream` byte stream into messages (each starts with its
@@ -26,7 +35,7 @@ export async function* readEventStream(body: AsyncIterable<Uint8Array | string>)
       const length = buffer.readUInt32BE(0);
       if (length < 16) throw new Error(`event-stream message length ${length} is too small`);
       if (buffer.length < length) break;
-      const message = eventStreamCodec.decode(buffer.subarray(0, length));
+      const message = eventStreamCodec().decode(buffer.subarray(0, length));
       buffer = buffer.subarray(length);
       yield message as EventStreamMessage;
     }

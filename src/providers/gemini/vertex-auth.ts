@@ -1,6 +1,7 @@
 import { createSign } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { request } from "../shared/undici-core.js";
 import { z } from "zod";
 import { SwitchyardError } from "../../core/errors.js";
 import { safeJson } from "../shared/parts.js";

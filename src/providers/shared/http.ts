@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { Agent, request } from "./undici-core.js";
 import { SwitchyardError, isAbortError, type ErrorCode } from "../../core/errors.js";
 
 export type UpstreamBody = Dispatcher.ResponseData["body"];

@@ -21,7 +21,7 @@ export function fixtureBytes(name: string): Buffer {
       const headers: Record<string, { type: "string"; value: string }> = exception
         ? { ":exception-type": str(exception), ":content-type": str("application/json"), ":message-type": str("exception") }
         : { ":event-type": str(event!), ":content-type": str("application/json"), ":message-type": str("event") };
-      return eventStreamCodec.encode({ headers, body: new TextEncoder().encode(JSON.stringify(payload)) });
+      return eventStreamCodec().encode({ headers, body: new TextEncoder().encode(JSON.stringify(payload)) });
     });
   return Buffer.concat(frames);
 }
