@@ -17,7 +17,7 @@ const callers = option("callers");
 const samples: string[][] = [];
 let current: string[] = [];
 for (const line of readFileSync(file ?? "bench/out/perf.stacks", "utf8").split("\n")) {
-  if (/^\s/.test(line) && line.trim() !== "") {
+  if (line.startsWith("\t") && line.trim() !== "") {
     const [, symbol = "?"] = line.trim().split(/ (.*)/s);
     current.push(symbol.replace(/\+0x[0-9a-f]+$/, "").replace(/file:\/\/\S*?\/(dist|src)\//, "$1/").replace(/\S*\/node_modules\//, ""));
   } else if (current.length > 0) {
