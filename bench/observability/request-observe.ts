@@ -31,7 +31,7 @@ interface Build {
 }
 
 async function load(name: string, root: string): Promise<Build> {
-  const from = (path: string) => import(resolve(root, "dist/observability", path)) as Promise<Record<string, never>>;
+  const from = (path: string) => import(resolve(root, "dist/observability", path)) as Promise<any>;
   const [log, metrics, logger, facts] = await Promise.all([from("request-log.js"), from("metrics.js"), from("logger.js"), from("request-facts.js")]);
   return { name, observeRequest: log.observeRequest, createMetrics: metrics.createMetrics, createLogger: logger.createLogger, requestFacts: facts.requestFacts };
 }
