@@ -6,6 +6,7 @@ import { OpenaiEventMapper } from "../../providers/openai-compatible/stream.js";
 import { dispatchUpstream, type UpstreamCall, type UpstreamControl, type UpstreamListener } from "../../providers/shared/dispatch.js";
 import type { AttemptOptions, AttemptOutcome } from "../../routing/attempt.js";
 import type { Route } from "../../routing/model-registry.js";
+import { onAbort } from "./connection-signal.js";
 
 /** Parts that put no byte on the wire to the client; a failure after only these can still fall back. */
 const SILENT_PARTS = new Set<StreamPart["type"]>(["response-metadata", "warning"]);
@@ -101,6 +102,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
   private resolveOpen!: () => void;
   private rejectOpen!: (error: unknown) => void;
   private readonly onClientAbort = () => this.control?.abort(this.context.signal.reason as Error);
+  private stopListening: (() => void) | undefined;
 
   constructor(
     private readonly context: GatewayContext,
@@ -128,9 +130,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
   start(call: UpstreamCall): void {
     this.control = dispatchUpstream(call, this);
     if (this.finished) return;
-    const signal = this.context.signal;
-    if (signal.aborted) this.onClientAbort();
-    else signal.addEventListener("abort", this.onClientAbort, { once: true });
+    this.stopListening = onAbort(this.context.signal, this.onClientAbort);
   }
 
   /** The attempt failed before its first visible part: settle it and throw what the router should see. */
@@ -242,7 +242,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
     if (this.settled) return;
     this.settled = true;
     for (const timer of this.timers) clearTimeout(timer);
-    this.context.signal.removeEventListener("abort", this.onClientAbort);
+    this.stopListening?.();
     this.options.settle(outcome, error);
   }
 
