@@ -69,7 +69,8 @@ export function observeRequest(
     http.duration.observe(seconds);
     if (context) observeChat(context, metrics, status, aborted, seconds);
   }
-  const path = request.url.split("?", 1)[0]!;
+  const query = request.url.indexOf("?");
+  const path = query === -1 ? request.url : request.url.slice(0, query);
   const level = QUIET_PATHS.has(path) ? "debug" : "info";
   if (!logger.isLevelEnabled(level)) return;
   const line: Record<string, unknown> = {
