@@ -10,6 +10,18 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // Resident memory: Kysely's values come from its CommonJS build (src/storage/kysely.ts) and undici's
+      // from the two files upstream calls use (src/providers/shared/undici-core.ts); a value import of
+      // either entry point would load the rest again. Types may still come from them.
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "kysely", message: "Import Kysely's values from src/storage/kysely.ts (one build, less memory).", allowTypeImports: true },
+            { name: "undici", message: "Import Agent and request from src/providers/shared/undici-core.ts (less memory).", allowTypeImports: true },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { sql } from "kysely";
+import { sql } from "../storage/kysely.js";
 import type pg from "pg";
 import type { Storage } from "../storage/database.js";
 import { Subscribers, type ChangeBus, type ChangeBusOptions } from "./change-bus.js";

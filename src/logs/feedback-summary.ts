@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { sql } from "../storage/kysely.js";
 import { z } from "zod";
 import { parseBody } from "../http/parse-body.js";
 import type { RouteRegistrar } from "../http/route-registrar.js";

@@ -1,4 +1,5 @@
-import { sql, type RawBuilder, type SqlBool } from "kysely";
+import type { RawBuilder, SqlBool } from "kysely";
+import { sql } from "../storage/kysely.js";
 import type { DatabaseDialect } from "../storage/database.js";
 
 /** Words of a free-text query: letters and digits, any script; everything else separates them. */

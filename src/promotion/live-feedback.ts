@@ -3,7 +3,8 @@
  * rows (every metered request has one) of requests made to the promotion's target that the
  * candidate's routes answered, since the promotion. Grouped in SQL, the same on SQLite and PostgreSQL.
  */
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { sql } from "../storage/kysely.js";
 import type { Database } from "../storage/database.js";
 import "../control/tables.js";
 import "../routing/feedback/tables.js";

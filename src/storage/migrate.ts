@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { Migrator } from "./kysely.js";
 import { SwitchyardError } from "../core/errors.js";
 import { migrations } from "./migrations/index.js";
 

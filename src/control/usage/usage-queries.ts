@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { sql } from "../../storage/kysely.js";
 import type { Database } from "../../storage/database.js";
 
 export const usageDimensions = { key: "key_id", project: "project_id", model: "model", day: "day", hour: "hour", provider: "provider" } as const;

@@ -1,6 +1,6 @@
 import { open, mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { sql } from "kysely";
+import { sql } from "../kysely.js";
 import type { Storage } from "../database.js";
 import { checkBlobKey, type BlobStore } from "./blob-store.js";
 

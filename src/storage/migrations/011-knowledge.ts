@@ -1,4 +1,5 @@
-import { PostgresAdapter, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { PostgresAdapter } from "../kysely.js";
 
 /**
  * Knowledge bases: documents, and their chunks with embedding vectors as float32 blobs

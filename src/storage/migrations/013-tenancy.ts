@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { sql } from "../kysely.js";
 
 /** Key roles (`admin`, `member`, `viewer`) and the admin audit log; see src/control/audit/. */
 export async function up(db: Kysely<unknown>): Promise<void> {

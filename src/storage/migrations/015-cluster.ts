@@ -1,4 +1,5 @@
-import { PostgresAdapter, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { PostgresAdapter } from "../kysely.js";
 
 /**
  * Many nodes on one database: file blobs in the database (chunked, so a model file of gigabytes is

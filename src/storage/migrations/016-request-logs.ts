@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { PostgresAdapter, sql } from "../kysely.js";
 
 /**
  * The stored request log and per-project logging settings (src/logs/tables.ts), with full-text

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { sql } from "../kysely.js";
 
 /**
  * Every deployment belongs to a project: its admin keys manage it and only its keys call it. Rows
