@@ -46,6 +46,9 @@ export interface GrantPlan {
   rateKeys: readonly string[];
   /** The indices of the token lines: what settlement corrects once the real count is known. */
   tokenRates: readonly number[];
+  /** Per rate line, its per-minute limit as its header writes it; per budget line, its limit in USD (six decimals). */
+  rateLimitTexts: readonly string[];
+  budgetLimitTexts: readonly string[];
   /** The plan holds for `now` in [from, until): the latest window start and the earliest window end. */
   from: number;
   until: number;
@@ -92,7 +95,9 @@ function grantPlan(db: Kysely<Database>, grant: KeyGrant, now: number): GrantPla
       rateLines.push({ scope, name, unit: "tokens", perMinute: limits.tpm });
     }
   }
-  return { budgets, budgetLines, rateLines, fixedRates, rateKeys, tokenRates, from, until };
+  const rateLimitTexts = rateLines.map((line) => String(line.perMinute));
+  const budgetLimitTexts = budgetLines.map((line) => line.limitUsd.toFixed(6));
+  return { budgets, budgetLines, rateLines, fixedRates, rateKeys, tokenRates, rateLimitTexts, budgetLimitTexts, from, until };
 }
 
 /** A grant's plan with one request's token estimate in its token lines. */

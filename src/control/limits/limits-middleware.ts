@@ -9,7 +9,7 @@ import type { PriceBook, PricedRoute } from "../pricing/price-book.js";
 import { StreamMeter } from "../usage/stream-meter.js";
 import { quickInputEstimate } from "../usage/token-estimate.js";
 import type { AcquireRequest, AcquireResult, CounterStore, ParallelCounter, SettleRequest } from "./counter-store.js";
-import { GrantPlans, NANO, withTokens, type LimitPlan } from "./limit-plan.js";
+import { GrantPlans, NANO, withTokens, type GrantPlan, type LimitPlan } from "./limit-plan.js";
 
 export interface LimitsMiddlewareOptions {
   db: Kysely<Database>;
@@ -88,7 +88,7 @@ export function limitsReserver(options: LimitsMiddlewareOptions): (context: Gate
       });
     }
     if (!decision.ok) throw denial(decision, plan, grant.key.name || grant.key.id, parallel?.limit);
-    Object.assign(context.responseHeaders, limitHeaders(plan, decision));
+    limitHeaders(context.responseHeaders, grantPlan, decision);
     const fraction = remainingFraction(plan, decision.budgetRemaining);
     if (fraction !== undefined) context.principal = { ...context.principal, budget: { remainingFraction: fraction } };
 
@@ -147,40 +147,40 @@ const RATE_HEADERS = {
   tokens: ["x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens"],
 } as const;
 
-/** The headers every limited answer carries: the tightest rate per unit and the tightest budget. Index loops: it runs per request. */
-function limitHeaders(plan: LimitPlan, decision: Extract<AcquireResult, { ok: true }>): Record<string, string> {
-  const headers: Record<string, string> = {};
+/**
+ * Sets the headers every limited answer carries: the tightest rate per unit and the tightest budget.
+ * Index loops and the limits' texts made once per plan: it runs per request.
+ */
+function limitHeaders(headers: Record<string, string>, plan: GrantPlan, decision: Extract<AcquireResult, { ok: true }>): void {
   for (const unit of ["requests", "tokens"] as const) {
-    let limit = 0;
+    let tightestLine = -1;
     let least = -1;
     for (let index = 0; index < plan.rateLines.length; index++) {
-      const line = plan.rateLines[index]!;
-      if (line.unit !== unit) continue;
+      if (plan.rateLines[index]!.unit !== unit) continue;
       const remaining = Math.max(0, Math.floor(decision.rateRemaining[index]!));
       if (least < 0 || remaining < least) {
-        limit = line.perMinute;
+        tightestLine = index;
         least = remaining;
       }
     }
     if (least >= 0) {
-      headers[RATE_HEADERS[unit][0]] = String(limit);
+      headers[RATE_HEADERS[unit][0]] = plan.rateLimitTexts[tightestLine]!;
       headers[RATE_HEADERS[unit][1]] = String(least);
     }
   }
-  let tightestLimit = 0;
+  let tightestLine = -1;
   let tightest = -1;
   for (let index = 0; index < plan.budgetLines.length; index++) {
     const remaining = Math.max(0, decision.budgetRemaining[index]! / NANO);
     if (tightest < 0 || remaining < tightest) {
-      tightestLimit = plan.budgetLines[index]!.limitUsd;
+      tightestLine = index;
       tightest = remaining;
     }
   }
   if (tightest >= 0) {
-    headers["x-switchyard-budget-limit-usd"] = tightestLimit.toFixed(6);
+    headers["x-switchyard-budget-limit-usd"] = plan.budgetLimitTexts[tightestLine]!;
     headers["x-switchyard-budget-remaining-usd"] = tightest.toFixed(6);
   }
-  return headers;
 }
 
 const periodName = { day: "daily", week: "weekly", month: "monthly" } as const;
