@@ -4,6 +4,12 @@ import type { FastifyInstance } from "fastify";
 /** Paths of live model calls: batch lines give way to these. */
 const LIVE_PATHS = new Set(["/v1/chat/completions", "/v1/embeddings", "/v1/completions", "/v1/messages", "/v1/responses"]);
 
+/** Whether a request URL names a live model call (the path alone is looked up: a query is rare). */
+function isLivePath(url: string): boolean {
+  const query = url.indexOf("?");
+  return LIVE_PATHS.has(query < 0 ? url : url.slice(0, query));
+}
+
 /**
  * Counts live model requests in flight, so batch lines start only when live traffic leaves room:
  * a batch line waits while `yieldAt` or more live requests are being answered.
@@ -25,7 +31,7 @@ export class LiveTraffic {
    */
   register(app: FastifyInstance): void {
     app.server.on("request", (request: IncomingMessage, response: ServerResponse) => {
-      if (request.method !== "POST" || !LIVE_PATHS.has((request.url ?? "").split("?", 1)[0]!)) return;
+      if (request.method !== "POST" || !isLivePath(request.url ?? "")) return;
       this.inFlight++;
       response.once("close", () => {
         this.inFlight--;

@@ -41,6 +41,8 @@ export class InFlightRequests {
   }
 
   private sweep(): void {
+    // Nearly always nothing waits (no reload under way): then there is nothing to work out per request.
+    if (this.waiting.length === 0) return;
     const oldest = Math.min(...this.active.keys());
     for (let index = 0; index < this.waiting.length; ) {
       const item = this.waiting[index]!;

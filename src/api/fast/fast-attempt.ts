@@ -6,6 +6,8 @@ import { OpenaiEventMapper } from "../../providers/openai-compatible/stream.js";
 import { dispatchUpstream, type UpstreamCall, type UpstreamControl, type UpstreamListener } from "../../providers/shared/dispatch.js";
 import type { AttemptOptions, AttemptOutcome } from "../../routing/attempt.js";
 import type { Route } from "../../routing/model-registry.js";
+import { Utf8Chunks } from "../../providers/shared/utf8-chunks.js";
+import { onAbort } from "./connection-signal.js";
 
 /** Parts that put no byte on the wire to the client; a failure after only these can still fall back. */
 const SILENT_PARTS = new Set<StreamPart["type"]>(["response-metadata", "warning"]);
@@ -97,10 +99,11 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
   private bytes = 0;
   private mapper: OpenaiEventMapper | undefined;
   private parser: ReturnType<typeof createParser> | undefined;
-  private decoder: InstanceType<typeof TextDecoder> | undefined;
+  private utf8: Utf8Chunks | undefined;
   private resolveOpen!: () => void;
   private rejectOpen!: (error: unknown) => void;
   private readonly onClientAbort = () => this.control?.abort(this.context.signal.reason as Error);
+  private stopListening: (() => void) | undefined;
 
   constructor(
     private readonly context: GatewayContext,
@@ -128,9 +131,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
   start(call: UpstreamCall): void {
     this.control = dispatchUpstream(call, this);
     if (this.finished) return;
-    const signal = this.context.signal;
-    if (signal.aborted) this.onClientAbort();
-    else signal.addEventListener("abort", this.onClientAbort, { once: true });
+    this.stopListening = onAbort(this.context.signal, this.onClientAbort);
   }
 
   /** The attempt failed before its first visible part: settle it and throw what the router should see. */
@@ -175,7 +176,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     if (!this.stream) return;
     this.mapper = new OpenaiEventMapper(this.provider);
-    this.decoder = new TextDecoder();
+    this.utf8 = new Utf8Chunks();
     const mapper = this.mapper;
     this.parser = createParser({ onEvent: (event) => this.deliver(mapper.event(event.data)) });
   }
@@ -194,7 +195,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
       this.chunks.push(chunk);
       return true;
     }
-    this.parser!.feed(this.decoder!.decode(chunk, { stream: true }));
+    this.parser!.feed(this.utf8!.decode(chunk));
     if (this.mapper!.done && !this.finished) this.close();
     return !this.paused;
   }
@@ -206,7 +207,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
       this.jsonRead();
       return;
     }
-    this.parser!.feed(this.decoder!.decode());
+    this.parser!.feed(this.utf8!.end());
     if (!this.finished) this.close();
   }
 
@@ -242,7 +243,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
     if (this.settled) return;
     this.settled = true;
     for (const timer of this.timers) clearTimeout(timer);
-    this.context.signal.removeEventListener("abort", this.onClientAbort);
+    this.stopListening?.();
     this.options.settle(outcome, error);
   }
 
@@ -282,8 +283,8 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
         this.held.push(part);
         if (!SILENT_PARTS.has(part.type)) {
           this.visible = true;
-          // Nothing more is read until the fast path listens.
-          this.paused = true;
+          // What follows queues until the fast path listens (a few microtasks later): no pause and
+          // resume of the upstream's socket for it.
           this.resolveOpen();
         }
       } else if (this.listener) this.listener.part(part);
@@ -316,7 +317,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
    */
   private stopBody(): void {
     if (this.ended) return;
-    // Reading again (it may have been paused at the first part) so that its end can arrive.
+    // Reading again (the client's backpressure may have paused it) so that its end can arrive.
     this.paused = false;
     this.control?.resume();
     setImmediate(() => {

@@ -135,7 +135,8 @@ export class FastChat {
       leave?.();
       observeRequest({ id: requestId, method: "POST", url: request.url ?? FAST_ROUTE, route: FAST_ROUTE, principal, context }, response, startedAt, logger, metrics);
     });
-    response.setHeader("x-request-id", requestId);
+    // The request id goes out with each response's own headers (below, and in `renderError`): a
+    // header set ahead of `writeHead` makes Node take its slow path, validating every header twice.
     this.served++;
     void this.answer(context, entry, response, wire.stream_options?.include_usage === true);
     return true;
@@ -190,11 +191,14 @@ export class FastChat {
         return;
       }
       const text = JSON.stringify(toChatCompletion(collector.response(), meta));
-      response.writeHead(200, { ...routeHeaders(context), "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+      const headers = answerHeaders(context);
+      headers["content-type"] = "application/json; charset=utf-8";
+      headers["content-length"] = String(Buffer.byteLength(text));
+      response.writeHead(200, headers);
       response.end(text);
       return;
     }
-    const sink = new SseSink(response, routeHeaders(context), openaiSseEncoder(meta, includeUsage));
+    const sink = new SseSink(response, answerHeaders(context), openaiSseEncoder(meta, includeUsage));
     let paused = false;
     const resume = () => {
       paused = false;
@@ -235,4 +239,10 @@ export class FastChat {
       },
     });
   }
+}
+
+/** The headers of an answer: the request id first, as the full path sends it, then the route's. */
+function answerHeaders(context: GatewayContext): Record<string, string> {
+  const headers: Record<string, string> = { "x-request-id": context.requestId };
+  return Object.assign(headers, routeHeaders(context));
 }

@@ -20,6 +20,6 @@ export function renderError(response: ServerResponse, error: unknown, context: G
   }
   if (response.headersSent || response.destroyed) return;
   const text = JSON.stringify(errorBody(failure, "openai"));
-  response.writeHead(failure.status, { ...errorHeaders(failure), "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  response.writeHead(failure.status, { "x-request-id": context.requestId, ...errorHeaders(failure), "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
   response.end(text);
 }
