@@ -64,8 +64,9 @@ export function observeRequest(
   const route = request.route;
   const context = request.context;
   if (metrics) {
-    metrics.httpRequests.inc({ method: request.method, route, status });
-    metrics.httpDuration.observe({ method: request.method, route }, seconds);
+    const http = metrics.requestSeries.httpSeries(request.method, route, status);
+    http.requests.inc();
+    http.duration.observe(seconds);
     if (context) observeChat(context, metrics, status, aborted, seconds);
   }
   const path = request.url.split("?", 1)[0]!;
@@ -124,20 +125,19 @@ function observeChat(context: GatewayContext, metrics: GatewayMetrics, status: n
   const facts = requestFacts(context);
   // An unknown model name is caller-chosen text: keep it out of label values.
   const model = context.route || context.attempts.length > 0 ? context.request.model : "unresolved";
-  const provider = isCacheHit(context) ? "cache" : (context.route?.provider ?? "none");
-  const stream = context.stream ? "true" : "false";
+  const cacheHit = isCacheHit(context);
+  const provider = cacheHit ? "cache" : (context.route?.provider ?? "none");
   const outcome = facts.streamError ?? (aborted ? "aborted" : status < 400 ? "ok" : String(status));
-  metrics.chatRequests.inc({ model, provider, stream, outcome });
-  metrics.chatDuration.observe({ model, provider, stream }, seconds);
-  if (facts.firstTokenAt !== undefined) {
-    metrics.timeToFirstToken.observe({ model, provider }, (facts.firstTokenAt - context.startedAt) / 1000);
-  }
+  const series = metrics.requestSeries.chatSeries(model, provider, context.stream, outcome);
+  series.requests.inc();
+  series.duration.observe(seconds);
+  if (facts.firstTokenAt !== undefined) series.firstToken.observe((facts.firstTokenAt - context.startedAt) / 1000);
   const usage = facts.usage;
-  if (usage && !isCacheHit(context)) {
-    metrics.tokens.inc({ model, provider, type: "input" }, usage.inputTokens);
-    metrics.tokens.inc({ model, provider, type: "output" }, usage.outputTokens);
-    if (usage.cachedInputTokens) metrics.tokens.inc({ model, provider, type: "cached_input" }, usage.cachedInputTokens);
-    if (usage.reasoningTokens) metrics.tokens.inc({ model, provider, type: "reasoning" }, usage.reasoningTokens);
+  if (usage && !cacheHit) {
+    series.inputTokens.inc(usage.inputTokens);
+    series.outputTokens.inc(usage.outputTokens);
+    if (usage.cachedInputTokens) series.cachedInputTokens.inc(usage.cachedInputTokens);
+    if (usage.reasoningTokens) series.reasoningTokens.inc(usage.reasoningTokens);
   }
-  if (facts.costUsd !== undefined && facts.costUsd > 0) metrics.cost.inc({ model, provider }, facts.costUsd);
+  if (facts.costUsd !== undefined && facts.costUsd > 0) series.cost.inc(facts.costUsd);
 }

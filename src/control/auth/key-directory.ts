@@ -7,6 +7,21 @@ export interface KeyGrant {
   project: Project;
 }
 
+/**
+ * Hex digests by digest buffer: the buffers of busy keys are the same objects from request to request
+ * (src/gateway/key-digests.ts keeps them), so each is written out in hex once.
+ */
+const hexes = new WeakMap<Buffer, string>();
+
+function hexOf(digest: Buffer): string {
+  let hex = hexes.get(digest);
+  if (hex === undefined) {
+    hex = digest.toString("hex");
+    hexes.set(digest, hex);
+  }
+  return hex;
+}
+
 interface Cached {
   grant: KeyGrant | undefined;
   expires: number;
@@ -29,7 +44,7 @@ export class KeyDirectory {
 
   /** `digest` is the secret's SHA-256 when the caller has it already (one hash per request, not two). */
   async lookup(secret: string, digest?: Buffer): Promise<KeyGrant | undefined> {
-    const hash = (digest ?? createHash("sha256").update(secret).digest()).toString("hex");
+    const hash = hexOf(digest ?? createHash("sha256").update(secret).digest());
     const cached = this.bySecretHash.get(hash);
     if (cached && cached.expires > Date.now()) return cached.grant;
     // Concurrent first requests with one key share a single read.
@@ -39,6 +54,15 @@ export class KeyDirectory {
       this.pending.set(hash, loading);
     }
     return loading;
+  }
+
+  /**
+   * What `lookup` would answer from the cache, without a turn of the event loop: `{ grant }` while the
+   * digest's entry is fresh (the grant undefined for an unknown key), undefined when it must be read.
+   */
+  cached(digest: Buffer): { grant: KeyGrant | undefined } | undefined {
+    const cached = this.bySecretHash.get(hexOf(digest));
+    return cached && cached.expires > Date.now() ? cached : undefined;
   }
 
   /** The grant of a key authenticated recently (limits read it without a database trip). */

@@ -22,6 +22,22 @@ export function principalFor(grant: KeyGrant): Principal {
 }
 
 /**
+ * One principal per grant: a grant is a new object whenever the directory reads the key again, so
+ * the principal follows every change; nothing writes to a principal (limits replace it to add the budget).
+ */
+const principals = new WeakMap<KeyGrant, Principal>();
+
+function principalOf(grant: KeyGrant): Principal {
+  let principal = principals.get(grant);
+  if (!principal) {
+    // Frozen: a write meant for one request would otherwise reach every request of the key.
+    principal = Object.freeze(principalFor(grant));
+    principals.set(grant, principal);
+  }
+  return principal;
+}
+
+/**
  * Accepts the master key and virtual keys. Without a master key, callers without a credential
  * are `anonymous` (the server then listens on loopback only); virtual keys still work.
  */
@@ -46,12 +62,13 @@ export function createVirtualKeyAuthenticator(masterKey: string | undefined, dir
         if (master === undefined) return ANONYMOUS;
         throw refuse(credential, "Invalid API key.");
       }
-      const grant = await directory.lookup(credential, hashed);
+      // A cached grant is read without a turn of the event loop; the cache's period and invalidation are the lookup's.
+      const grant = (directory.cached(hashed) ?? { grant: await directory.lookup(credential, hashed) }).grant;
       if (!grant) throw refuse(credential, "Invalid API key.");
       if (grant.key.revokedAt !== undefined) throw refuse(credential, "This API key has been revoked.");
       if (grant.key.expiresAt !== undefined && grant.key.expiresAt <= Date.now()) throw refuse(credential, "This API key has expired.");
       digests.accept(credential, hashed);
-      return principalFor(grant);
+      return principalOf(grant);
     },
   };
 }

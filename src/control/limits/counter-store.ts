@@ -57,7 +57,11 @@ export interface SettleRequest {
 
 export interface CounterStore {
   acquire(request: AcquireRequest): Promise<AcquireResult>;
+  /** The same decision without a turn of the event loop, when the store can make it now (in memory, every budget seeded); else undefined. */
+  acquireNow?(request: AcquireRequest): AcquireResult | undefined;
   settle(request: SettleRequest): Promise<void>;
+  /** `settle` done synchronously, for a store that never waits (in memory). */
+  settleNow?(request: SettleRequest): void;
   close(): Promise<void>;
 }
 

@@ -4,12 +4,12 @@ import type { GatewayContext } from "../../gateway/context.js";
 import type { ChatMiddleware } from "../../gateway/pipeline.js";
 import type { Kysely } from "kysely";
 import type { Database } from "../../storage/database.js";
-import type { KeyDirectory } from "../auth/key-directory.js";
+import type { KeyDirectory, KeyGrant } from "../auth/key-directory.js";
 import type { PriceBook, PricedRoute } from "../pricing/price-book.js";
 import { StreamMeter } from "../usage/stream-meter.js";
 import { quickInputEstimate } from "../usage/token-estimate.js";
-import type { AcquireResult, CounterStore } from "./counter-store.js";
-import { NANO, planLimits, type LimitPlan } from "./limit-plan.js";
+import type { AcquireRequest, AcquireResult, CounterStore, ParallelCounter, SettleRequest } from "./counter-store.js";
+import { GrantPlans, NANO, withTokens, type GrantPlan, type LimitPlan } from "./limit-plan.js";
 
 export interface LimitsMiddlewareOptions {
   db: Kysely<Database>;
@@ -59,6 +59,8 @@ export type LimitSettlement = (actualNano: number, actualTokens: number) => void
  */
 export function limitsReserver(options: LimitsMiddlewareOptions): (context: GatewayContext) => Promise<LimitSettlement | undefined> {
   const { counters, prices } = options;
+  const plans = new GrantPlans(options.db);
+  const parallels = new WeakMap<KeyGrant, ParallelCounter>();
   return async (context) => {
     const grant = options.directory.grant(context.principal.keyId);
     if (!grant) return undefined;
@@ -68,13 +70,16 @@ export function limitsReserver(options: LimitsMiddlewareOptions): (context: Gate
     const reservedTokens = inputEstimate + (context.request.maxOutputTokens ?? 0);
     const route = options.likelyRoute(context.request.model);
     const estimateNano = route ? prices.cost(route, { inputTokens: inputEstimate, outputTokens: outputEstimate }) * NANO : 0;
-    const plan = planLimits(options.db, grant, reservedTokens, Date.now());
-    const parallel = grant.key.maxParallel === undefined ? undefined : { key: `p:key:${grant.key.id}`, limit: grant.key.maxParallel };
+    const grantPlan = plans.of(grant, Date.now());
+    const plan = withTokens(grantPlan, reservedTokens);
+    const parallel = parallelOf(parallels, grant);
     if (plan.budgets.length === 0 && plan.rates.length === 0 && !parallel) return undefined;
 
+    const request: AcquireRequest = { budgets: plan.budgets, estimateNano, rates: plan.rates, parallel };
     let decision: AcquireResult;
     try {
-      decision = await counters.acquire({ budgets: plan.budgets, estimateNano, rates: plan.rates, parallel });
+      // In memory with every budget seeded the decision needs no await (one less turn per request).
+      decision = counters.acquireNow?.(request) ?? (await counters.acquire(request));
     } catch (error) {
       // Failing closed: an unreachable counter store must not turn budgets off.
       throw new SwitchyardError("SWY_ERR_LIMITS_UNAVAILABLE", "Rate limits and budgets cannot be checked right now; try again shortly.", {
@@ -83,7 +88,7 @@ export function limitsReserver(options: LimitsMiddlewareOptions): (context: Gate
       });
     }
     if (!decision.ok) throw denial(decision, plan, grant.key.name || grant.key.id, parallel?.limit);
-    Object.assign(context.responseHeaders, limitHeaders(plan, decision));
+    limitHeaders(context.responseHeaders, grantPlan, decision);
     const fraction = remainingFraction(plan, decision.budgetRemaining);
     if (fraction !== undefined) context.principal = { ...context.principal, budget: { remainingFraction: fraction } };
 
@@ -91,12 +96,28 @@ export function limitsReserver(options: LimitsMiddlewareOptions): (context: Gate
     return (actualNano, actualTokens) => {
       if (settled) return;
       settled = true;
-      const rateCorrections = plan.rates
-        .filter((rate) => rate.key.endsWith(":tpm"))
-        .map((rate) => ({ key: rate.key, capacity: rate.capacity, delta: reservedTokens - actualTokens }));
-      counters.settle({ budgets: plan.budgets, estimateNano, actualNano, rateCorrections, parallel }).catch((error: unknown) => options.onSettleError?.(error));
+      const { tokenRates } = grantPlan;
+      const rateCorrections: SettleRequest["rateCorrections"] = new Array(tokenRates.length);
+      for (let index = 0; index < tokenRates.length; index++) {
+        const rate = plan.rates[tokenRates[index]!]!;
+        rateCorrections[index] = { key: rate.key, capacity: rate.capacity, delta: reservedTokens - actualTokens };
+      }
+      const settlement: SettleRequest = { budgets: plan.budgets, estimateNano, actualNano, rateCorrections, parallel };
+      if (counters.settleNow) counters.settleNow(settlement);
+      else counters.settle(settlement).catch((error: unknown) => options.onSettleError?.(error));
     };
   };
+}
+
+/** The key's concurrency counter, made once per grant (undefined when the key has no limit). */
+function parallelOf(cache: WeakMap<KeyGrant, ParallelCounter>, grant: KeyGrant): ParallelCounter | undefined {
+  if (grant.key.maxParallel === undefined) return undefined;
+  let parallel = cache.get(grant);
+  if (!parallel) {
+    parallel = Object.freeze({ key: `p:key:${grant.key.id}`, limit: grant.key.maxParallel });
+    cache.set(grant, parallel);
+  }
+  return parallel;
 }
 
 async function* settling(
@@ -114,8 +135,8 @@ async function* settling(
 
 function remainingFraction(plan: LimitPlan, remaining: number[]): number | undefined {
   let fraction: number | undefined;
-  for (const [index, line] of plan.budgetLines.entries()) {
-    const value = Math.max(0, remaining[index]! / NANO / line.limitUsd);
+  for (let index = 0; index < plan.budgetLines.length; index++) {
+    const value = Math.max(0, remaining[index]! / NANO / plan.budgetLines[index]!.limitUsd);
     fraction = fraction === undefined ? value : Math.min(fraction, value);
   }
   return fraction;
@@ -126,40 +147,40 @@ const RATE_HEADERS = {
   tokens: ["x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens"],
 } as const;
 
-/** The headers every limited answer carries: the tightest rate per unit and the tightest budget. Index loops: it runs per request. */
-function limitHeaders(plan: LimitPlan, decision: Extract<AcquireResult, { ok: true }>): Record<string, string> {
-  const headers: Record<string, string> = {};
+/**
+ * Sets the headers every limited answer carries: the tightest rate per unit and the tightest budget.
+ * Index loops and the limits' texts made once per plan: it runs per request.
+ */
+function limitHeaders(headers: Record<string, string>, plan: GrantPlan, decision: Extract<AcquireResult, { ok: true }>): void {
   for (const unit of ["requests", "tokens"] as const) {
-    let limit = 0;
+    let tightestLine = -1;
     let least = -1;
     for (let index = 0; index < plan.rateLines.length; index++) {
-      const line = plan.rateLines[index]!;
-      if (line.unit !== unit) continue;
+      if (plan.rateLines[index]!.unit !== unit) continue;
       const remaining = Math.max(0, Math.floor(decision.rateRemaining[index]!));
       if (least < 0 || remaining < least) {
-        limit = line.perMinute;
+        tightestLine = index;
         least = remaining;
       }
     }
     if (least >= 0) {
-      headers[RATE_HEADERS[unit][0]] = String(limit);
+      headers[RATE_HEADERS[unit][0]] = plan.rateLimitTexts[tightestLine]!;
       headers[RATE_HEADERS[unit][1]] = String(least);
     }
   }
-  let tightestLimit = 0;
+  let tightestLine = -1;
   let tightest = -1;
   for (let index = 0; index < plan.budgetLines.length; index++) {
     const remaining = Math.max(0, decision.budgetRemaining[index]! / NANO);
     if (tightest < 0 || remaining < tightest) {
-      tightestLimit = plan.budgetLines[index]!.limitUsd;
+      tightestLine = index;
       tightest = remaining;
     }
   }
   if (tightest >= 0) {
-    headers["x-switchyard-budget-limit-usd"] = tightestLimit.toFixed(6);
+    headers["x-switchyard-budget-limit-usd"] = plan.budgetLimitTexts[tightestLine]!;
     headers["x-switchyard-budget-remaining-usd"] = tightest.toFixed(6);
   }
-  return headers;
 }
 
 const periodName = { day: "daily", week: "weekly", month: "monthly" } as const;

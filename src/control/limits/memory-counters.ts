@@ -28,6 +28,12 @@ export class MemoryCounters implements CounterStore {
     return this.decide(request, Date.now());
   }
 
+  acquireNow(request: AcquireRequest): AcquireResult | undefined {
+    const { budgets } = request;
+    for (let index = 0; index < budgets.length; index++) if (!this.budgets.has(budgets[index]!.key)) return undefined;
+    return this.decide(request, Date.now());
+  }
+
   /** Runs per request: index loops, no iterators or intermediate arrays beyond the answer's. */
   private decide(request: AcquireRequest, now: number): AcquireResult {
     const { budgets, rates } = request;
@@ -69,6 +75,10 @@ export class MemoryCounters implements CounterStore {
   }
 
   async settle(request: SettleRequest): Promise<void> {
+    this.settleNow(request);
+  }
+
+  settleNow(request: SettleRequest): void {
     for (const budget of request.budgets) {
       const state = this.budgets.get(budget.key);
       if (!state) continue;

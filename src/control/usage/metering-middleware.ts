@@ -7,9 +7,9 @@ import { getState } from "../../gateway/state.js";
 import { routeDecisionKey } from "../../routing/auto/route-decision.js";
 import { deploymentCallKey } from "../../customization/deployments/deployment-call.js";
 import type { PriceBook } from "../pricing/price-book.js";
-import { StreamMeter } from "./stream-meter.js";
+import { StreamMeter, type Measured } from "./stream-meter.js";
 import type { UsageLedger } from "./usage-ledger.js";
-import { utcDay, type UsageStatus } from "./usage-record.js";
+import { utcDay, type UsageRow, type UsageStatus } from "./usage-record.js";
 
 export interface Outcome {
   status: UsageStatus;
@@ -69,35 +69,48 @@ export function createMeteringMiddleware(ledger: UsageLedger, prices: PriceBook)
 
 /** Writes a request's usage row (journaled when the promise resolves); shared with the OpenAI edge's fast path. */
 export function usageWriter(ledger: UsageLedger, prices: PriceBook): (context: GatewayContext, publicModel: string, startedAt: number, outcome: Outcome) => Promise<void> {
-  return async function write(context, publicModel, startedAt, outcome) {
-    const measured = await StreamMeter.of(context, prices).measure();
-    const route = context.route;
-    const decision = getState(context, routeDecisionKey);
-    await ledger.record({
-      id: createTimeOrderedId("usg_", 20, startedAt),
-      request_id: context.requestId,
-      created_at: startedAt,
-      day: utcDay(startedAt),
-      key_id: context.principal.keyId,
-      project_id: context.principal.projectId ?? null,
-      api: context.api,
-      model: publicModel,
-      provider: route?.provider ?? null,
-      provider_type: route?.providerType ?? null,
-      upstream_model: route?.model ?? null,
-      input_tokens: measured.inputTokens,
-      output_tokens: measured.outputTokens,
-      cached_input_tokens: measured.cachedInputTokens,
-      estimated: measured.estimated ? 1 : 0,
-      cost_usd: measured.costUsd,
-      latency_ms: Math.round(performance.now() - context.startedAt),
-      ttft_ms: measured.ttftMs ?? null,
-      status: outcome.status,
-      http_status: outcome.httpStatus,
-      error_code: outcome.errorCode ?? null,
-      stream: context.stream ? 1 : 0,
-      router_decision: decision === undefined ? null : JSON.stringify(decision),
-      deployment_variant: getState(context, deploymentCallKey)?.label ?? null,
-    });
+  const record = (context: GatewayContext, publicModel: string, startedAt: number, outcome: Outcome, measured: Measured) =>
+    ledger.record(usageRow(context, publicModel, startedAt, outcome, measured));
+  return function write(context, publicModel, startedAt, outcome) {
+    const meter = StreamMeter.of(context, prices);
+    try {
+      // Provider-reported usage needs no count: the row is queued in this turn, without an await.
+      const now = meter.measuredNow();
+      if (now) return record(context, publicModel, startedAt, outcome, now);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return meter.measure().then((measured) => record(context, publicModel, startedAt, outcome, measured));
+  };
+}
+
+function usageRow(context: GatewayContext, publicModel: string, startedAt: number, outcome: Outcome, measured: Measured): UsageRow {
+  const route = context.route;
+  const decision = getState(context, routeDecisionKey);
+  return {
+    id: createTimeOrderedId("usg_", 20, startedAt),
+    request_id: context.requestId,
+    created_at: startedAt,
+    day: utcDay(startedAt),
+    key_id: context.principal.keyId,
+    project_id: context.principal.projectId ?? null,
+    api: context.api,
+    model: publicModel,
+    provider: route?.provider ?? null,
+    provider_type: route?.providerType ?? null,
+    upstream_model: route?.model ?? null,
+    input_tokens: measured.inputTokens,
+    output_tokens: measured.outputTokens,
+    cached_input_tokens: measured.cachedInputTokens,
+    estimated: measured.estimated ? 1 : 0,
+    cost_usd: measured.costUsd,
+    latency_ms: Math.round(performance.now() - context.startedAt),
+    ttft_ms: measured.ttftMs ?? null,
+    status: outcome.status,
+    http_status: outcome.httpStatus,
+    error_code: outcome.errorCode ?? null,
+    stream: context.stream ? 1 : 0,
+    router_decision: decision === undefined ? null : JSON.stringify(decision),
+    deployment_variant: getState(context, deploymentCallKey)?.label ?? null,
   };
 }

@@ -92,9 +92,27 @@ export class StreamMeter {
 
   /** Usage and cost once the stream has ended (or failed); computed once. */
   measure(): Promise<Measured> {
-    this.result ??= this.compute();
+    if (this.result === undefined) {
+      const now = this.measuredNow();
+      this.result = now ? Promise.resolve(now) : this.compute();
+    }
     return this.result;
   }
+
+  /**
+   * The same figures without waiting, when they need no token count (the provider reported its usage):
+   * the hot path's settlement and usage row then take no turn of the event loop. Undefined when
+   * counting is needed (use `measure`). Like `measure`, computed once.
+   */
+  measuredNow(): Measured | undefined {
+    if (this.value !== undefined || this.result !== undefined) return this.value;
+    const usage = this.usage;
+    if (!usage || usage.estimated) return undefined;
+    this.value = this.figures(usage.inputTokens, usage.outputTokens, false);
+    return this.value;
+  }
+
+  private value: Measured | undefined;
 
   private async compute(): Promise<Measured> {
     const context = this.context;
@@ -110,6 +128,12 @@ export class StreamMeter {
       // An embedding has no output text to count.
       outputTokens = this.usage?.outputTokens ?? (context.operation === "embeddings" ? 0 : await countTokens(this.outputText.join("")));
     }
+    this.value = this.figures(inputTokens, outputTokens, estimated);
+    return this.value;
+  }
+
+  private figures(inputTokens: number, outputTokens: number, estimated: boolean): Measured {
+    const context = this.context;
     const cachedInputTokens = this.usage?.cachedInputTokens ?? 0;
     const route = context.route;
     const costUsd =
