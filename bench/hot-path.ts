@@ -128,9 +128,14 @@ try {
   }
   const names = Object.keys(services);
   log(`RSS idle: ${names.map((name) => `${name} ${services[name]!.rssMb().toFixed(1)} MB`).join(", ")}`);
+  // Warm-up at the measured load, twice per body: the first connections' close runs paths never run
+  // before and V8 re-optimises what they change (measured with bench/perf-profile.ts: 14% of the
+  // process's CPU went to the optimising compiler in a window that began with it, 2% after it).
   for (const name of names) {
-    await throughput(targets[name]!, bodies.json, { connections: 10, durationS: 1 });
-    await throughput(targets[name]!, bodies.stream, { connections: 10, durationS: 1 });
+    for (let pass = 0; pass < 2; pass++) {
+      await throughput(targets[name]!, bodies.json, { connections: Number(values.connections), durationS: 1 });
+      await throughput(targets[name]!, bodies.stream, { connections: Number(values.connections), durationS: 1 });
+    }
   }
   for (const phase of values.phases.split(",") as Array<keyof typeof bodies>) {
     const cpu: Record<string, number[]> = {};
