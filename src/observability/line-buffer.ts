@@ -14,8 +14,15 @@ const live = new Set<WeakRef<LineBuffer>>();
 function handOverAll(): void {
   for (const reference of live) {
     const buffer = reference.deref();
-    if (buffer) buffer.handOver();
-    else live.delete(reference);
+    if (!buffer) {
+      live.delete(reference);
+      continue;
+    }
+    try {
+      buffer.handOver();
+    } catch {
+      // The destination was already closed: nothing more can reach it, as before.
+    }
   }
 }
 
