@@ -1,15 +1,15 @@
 import type { ServerResponse } from "node:http";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { pino } from "pino";
 
 /**
  * What the request path's observability costs per request, this build against another, in one run:
  * `observeRequest` (src/observability/request-log.ts) on the contexts a master-key chat request
  * leaves (JSON and streamed, one route, usage counted), from `dist/` and from `<baseline>/dist/`,
  * interleaved round by round. `silent` is the metric updates alone (the log level stops the line);
- * `info` adds the request log line, written through the gateway's logger to /dev/null.
- *   npx tsx bench/observability/request-observe.ts --baseline=DIR [--rounds=5] [--requests=100000]
+ * `info` adds the request log line, written by each build's own logger to stdout (so send stdout to
+ * /dev/null; the figures go to stderr).
+ *   npx tsx bench/observability/request-observe.ts --baseline=DIR [--rounds=5] [--requests=100000] >/dev/null
  * Both builds need `npx tsc -p tsconfig.build.json` first.
  */
 const { values } = parseArgs({
@@ -26,7 +26,7 @@ interface Build {
   name: string;
   observeRequest: (request: unknown, raw: ServerResponse, startedAt: number, logger: unknown, metrics: unknown) => void;
   createMetrics: (options: { defaultMetrics?: boolean }) => unknown;
-  createLogger: (level: string, destination: unknown) => unknown;
+  createLogger: (level: string) => unknown;
   requestFacts: (context: unknown) => Record<string, unknown>;
 }
 
@@ -65,17 +65,21 @@ const requests = Number(values.requests);
 const results = new Map<string, number[]>();
 const response = { writableEnded: true, statusCode: 200 } as ServerResponse;
 
-function measure(build: Build, level: "silent" | "info"): number {
+async function measure(build: Build, level: "silent" | "info"): Promise<number> {
   const metrics = build.createMetrics({ defaultMetrics: false });
-  const logger = build.createLogger(level, pino.destination({ dest: "/dev/null", sync: false, minLength: 4096 }));
+  const logger = build.createLogger(level);
   const contexts = Array.from({ length: 16 }, (_, index) => context(build, index));
   const observed = contexts.map((item, index) => ({ id: item.requestId, method: "POST", url: index % 4 === 0 ? "/v1/chat/completions?x=1" : "/v1/chat/completions", route: "/v1/chat/completions", principal: item.principal, context: item }));
-  const run = (count: number) => {
-    for (let index = 0; index < count; index++) build.observeRequest(observed[index & 15], response, performance.now() - 1.5, logger, metrics);
+  // 50 requests per turn of the event loop, so the logger's asynchronous writes complete as they do in a server.
+  const run = async (count: number) => {
+    for (let index = 0; index < count; index++) {
+      build.observeRequest(observed[index & 15], response, performance.now() - 1.5, logger, metrics);
+      if (index % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+    }
   };
-  run(20_000);
+  await run(20_000);
   const before = process.cpuUsage();
-  run(requests);
+  await run(requests);
   const used = process.cpuUsage(before);
   return (used.user + used.system) / requests;
 }
@@ -84,12 +88,12 @@ for (let round = 0; round < Number(values.rounds); round++) {
   for (const level of ["silent", "info"] as const) {
     for (const build of round % 2 === 0 ? builds : [...builds].reverse()) {
       const key = `${level}\t${build.name}`;
-      results.set(key, [...(results.get(key) ?? []), measure(build, level)]);
+      results.set(key, [...(results.get(key) ?? []), await measure(build, level)]);
     }
   }
 }
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
-process.stdout.write(`observeRequest, CPU us per request (median of ${values.rounds} rounds of ${requests}; min-max)\n`);
+process.stderr.write(`observeRequest, CPU us per request (median of ${values.rounds} rounds of ${requests}; min-max)\n`);
 for (const [key, list] of results) {
-  process.stdout.write(`${key.padEnd(20)}\t${median(list).toFixed(2)}\t(${Math.min(...list).toFixed(2)}-${Math.max(...list).toFixed(2)})\n`);
+  process.stderr.write(`${key.padEnd(20)}\t${median(list).toFixed(2)}\t(${Math.min(...list).toFixed(2)}-${Math.max(...list).toFixed(2)})\n`);
 }

@@ -69,7 +69,8 @@ export function observeRequest(
     http.duration.observe(seconds);
     if (context) observeChat(context, metrics, status, aborted, seconds);
   }
-  const path = request.url.split("?", 1)[0]!;
+  const query = request.url.indexOf("?");
+  const path = query === -1 ? request.url : request.url.slice(0, query);
   const level = QUIET_PATHS.has(path) ? "debug" : "info";
   if (!logger.isLevelEnabled(level)) return;
   const line: Record<string, unknown> = {
@@ -81,13 +82,15 @@ export function observeRequest(
   };
   if (aborted) line.aborted = true;
   if (request.principal) line.keyId = request.principal.keyId;
-  if (context) Object.assign(line, chatFields(context));
+  if (context) addChatFields(line, context);
   writeRequestLine(logger, level, line, "request completed");
 }
 
-function chatFields(context: GatewayContext): Record<string, unknown> {
+/** The chat fields of the line, written onto it in their order (one object per line, not a second one copied over). */
+function addChatFields(fields: Record<string, unknown>, context: GatewayContext): void {
   const facts = requestFacts(context);
-  const fields: Record<string, unknown> = { model: context.request.model, stream: context.stream };
+  fields.model = context.request.model;
+  fields.stream = context.stream;
   if (context.route) {
     fields.provider = context.route.provider;
     fields.upstreamModel = context.route.model;
@@ -113,7 +116,6 @@ function chatFields(context: GatewayContext): Record<string, unknown> {
       durationMs: Math.round(attempt.durationMs * 1000) / 1000,
     }));
   }
-  return fields;
 }
 
 function observeChat(context: GatewayContext, metrics: GatewayMetrics, status: number, aborted: boolean, seconds: number): void {

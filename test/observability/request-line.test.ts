@@ -2,6 +2,11 @@ import { pino, type DestinationStream } from "pino";
 import { describe, expect, it } from "vitest";
 import { createLogger, type Logger } from "../../src/observability/logger.js";
 import { writeRequestLine } from "../../src/observability/request-line.js";
+import { observeRequest } from "../../src/observability/request-log.js";
+import { requestFacts } from "../../src/observability/request-facts.js";
+import { cacheHitKey } from "../../src/cache/cache-hit.js";
+import type { GatewayContext } from "../../src/gateway/context.js";
+import type { ServerResponse } from "node:http";
 
 /** A destination that keeps every line written to it, synchronously. */
 function capture(): DestinationStream & { lines: string[] } {
@@ -104,5 +109,37 @@ describe("the request log line", () => {
     expect(() => writeRequestLine(refuse(pino({ mixin: () => ({ extra: 1 }) }, capture())), "info", { ...FIELDS[0] }, "request completed")).toThrow(
       "pino's assembly was used",
     );
+  });
+
+  it("carries a request's fields in the documented order", () => {
+    const context = {
+      requestId: "req_order",
+      api: "openai",
+      operation: "chat",
+      request: { model: "chat", messages: [] },
+      stream: true,
+      signal: new AbortController().signal,
+      startedAt: 10,
+      principal: { keyId: "key_1" },
+      responseHeaders: { "x-switchyard-guardrails-routed": "local", "x-switchyard-cache": "semantic-hit" },
+      route: { provider: "emu", providerType: "openai", model: "gpt-4o-mini" },
+      attempts: [
+        { provider: "down", model: "x", error: "SWY_ERR_UPSTREAM_UNAVAILABLE", durationMs: 1.23456 },
+        { provider: "emu", model: "gpt-4o-mini", status: 200, durationMs: 2 },
+      ],
+      state: new Map(),
+    } as unknown as GatewayContext;
+    Object.assign(requestFacts(context), { usage: { inputTokens: 3, outputTokens: 4 }, firstTokenAt: 12.5, costUsd: 0.25, finishReason: "stop", streamError: "SWY_ERR_STREAM_INTERRUPTED" });
+    context.state.set(cacheHitKey, true);
+    const written = capture();
+    const response = { writableEnded: false, statusCode: 200 } as ServerResponse;
+    observeRequest({ id: "req_order", method: "POST", url: "/v1/chat/completions?a=b", route: "/v1/chat/completions", principal: context.principal, context }, response, performance.now(), createLogger("info", written), undefined);
+    const line = JSON.parse(written.lines[0]!) as Record<string, unknown>;
+    expect(Object.keys(line)).toEqual(["level", "time", "requestId", "method", "path", "status", "durationMs", "aborted", "keyId", "model", "stream", "provider", "upstreamModel", "inputTokens", "outputTokens", "ttftMs", "costUsd", "guardrailsRouted", "finishReason", "error", "cache", "attempts", "msg"]);
+    expect(line).toMatchObject({ path: "/v1/chat/completions", ttftMs: 2.5, guardrailsRouted: "local", cache: "semantic-hit" });
+    expect(line.attempts).toEqual([
+      { provider: "down", model: "x", error: "SWY_ERR_UPSTREAM_UNAVAILABLE", durationMs: 1.235 },
+      { provider: "emu", model: "gpt-4o-mini", status: 200, durationMs: 2 },
+    ]);
   });
 });
