@@ -31,7 +31,8 @@ process.prependListener("beforeExit", handOverAll);
 process.prependListener("exit", handOverAll);
 
 /**
- * Collects log lines and hands them to the destination `minLength` characters at a time.
+ * Collects log lines and hands them to the destination `minLength` characters at a time, and
+ * whatever is collected at the end of each turn of the event loop.
  *
  * sonic-boom measures the UTF-8 length of the whole string it holds on every write (it appends each
  * line to one string and calls `Buffer.byteLength` on it), which flattens a string of up to 16 KB per
@@ -42,6 +43,11 @@ process.prependListener("exit", handOverAll);
  */
 export class LineBuffer implements DestinationStream {
   private pending = "";
+  private scheduled = false;
+  private readonly handOverThisTurn = () => {
+    this.scheduled = false;
+    this.handOver();
+  };
 
   constructor(
     private readonly target: LineTarget,
@@ -50,9 +56,18 @@ export class LineBuffer implements DestinationStream {
     live.add(new WeakRef(this));
   }
 
+  /**
+   * Lines written in one turn of the event loop go over together at the end of the turn (its
+   * setImmediate phase), or sooner once a few kilobytes are collected: a line never waits for
+   * later traffic, so a quiet gateway's log (`tail -f`, a container's log) stays current.
+   */
   write(line: string): void {
     this.pending += line;
     if (this.pending.length >= this.minLength) this.handOver();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.handOverThisTurn);
+    }
   }
 
   /** Gives the destination what is collected so far. */

@@ -61,6 +61,19 @@ describe("the log line buffer", () => {
     expect(calls.slice(4)).toEqual(["write:dd\n", "flushSync", "write:ee\n", "end"]);
   });
 
+  it("hands a turn's lines over at the end of the turn, so a quiet gateway's log stays current", async () => {
+    const { calls, target } = recorder();
+    const buffer = new LineBuffer(target, 4096);
+    buffer.write("one\n");
+    buffer.write("two\n");
+    expect(calls).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual(["write:one\ntwo\n"]);
+    buffer.write("three\n");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual(["write:one\ntwo\n", "write:three\n"]);
+  });
+
   it("loses no line when the process exits, by process.exit or by running out of work", async () => {
     const lines = (text: string) => text.split("\n").filter(Boolean).map((line) => (JSON.parse(line) as { msg: string }).msg);
     const expected = Array.from({ length: 30 }, (_, index) => `line ${index}`);
