@@ -8,18 +8,7 @@ import { requestFacts } from "../../src/observability/request-facts.js";
 import { observeRequest, type ObservedRequest } from "../../src/observability/request-log.js";
 import type { GatewayContext } from "../../src/gateway/context.js";
 import { cacheHitKey } from "../../src/cache/cache-hit.js";
-
-/** A seeded generator (mulberry32), so every run draws the same observations. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from "../../src/evaluations/statistics.js";
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 /** Label values that the text format escapes (backslash, quote, newline), non-ASCII, and ones prom-client's key could confuse. */

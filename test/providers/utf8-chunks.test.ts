@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Utf8Chunks } from "../../src/providers/shared/utf8-chunks.js";
-
-/** A seeded generator (mulberry32), so every split is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from "../../src/evaluations/statistics.js";
 
 function viaDecoder(chunks: Uint8Array[]): string {
   const decoder = new TextDecoder();
