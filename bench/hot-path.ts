@@ -168,6 +168,16 @@ try {
         `${phase} ${name}: ${median(cpu[name]!).toFixed(3)} ms/req, ${median(rate[name]!).toFixed(0)} req/s` +
           (name === "bare" ? "" : ` (req/s ratio to bare ${(median(rate[name]!) / bareRate).toFixed(2)}, CPU bare/this ${(bareCpu / median(cpu[name]!)).toFixed(2)})`),
       );
+      // Each round's figures, in the order run: how far one round strays from the median.
+      log(`  rounds: ${cpu[name]!.map((value, round) => `${value.toFixed(3)} ms ${rate[name]![round]!.toFixed(0)}/s`).join(", ")}`);
+      if (name !== "bare") {
+        // Ratios within each round: the machine's speed drifts over seconds (both targets' CPU per request
+        // moves together), so a round's target and bare figures, taken seconds apart, are the fairer pair.
+        const rateRatios = rate[name]!.map((value, round) => value / rate.bare![round]!);
+        const cpuRatios = cpu[name]!.map((value, round) => value / cpu.bare![round]!);
+        const spread = (list: number[]) => `median ${median(list).toFixed(2)} (${Math.min(...list).toFixed(2)}-${Math.max(...list).toFixed(2)})`;
+        log(`  per round: req/s ratio to bare ${spread(rateRatios)}, CPU per request vs bare ${spread(cpuRatios)}x`);
+      }
       // Per-thread figures only mean something for a process that served this target alone.
       if (names.filter((other) => services[other] === services[name]).length === 1) log(`  threads, ms/req: ${threadReport(threadsBefore[name]!, threadTicks(services[name]!.child.pid!), answered[name]!)}`);
     }
