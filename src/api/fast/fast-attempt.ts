@@ -6,6 +6,7 @@ import { OpenaiEventMapper } from "../../providers/openai-compatible/stream.js";
 import { dispatchUpstream, type UpstreamCall, type UpstreamControl, type UpstreamListener } from "../../providers/shared/dispatch.js";
 import type { AttemptOptions, AttemptOutcome } from "../../routing/attempt.js";
 import type { Route } from "../../routing/model-registry.js";
+import type { HotChatRequest } from "../../providers/openai-compatible/hot-request-body.js";
 import { Utf8Chunks } from "../../providers/shared/utf8-chunks.js";
 import { onAbort } from "./connection-signal.js";
 
@@ -45,7 +46,12 @@ const READ_TO_END = new Error("the stream was read to its end");
  * (`dispatchUpstream`) and its body's bytes go straight into one SSE parser and one event mapper,
  * pushing parts to the response: no Readable, no generator per layer, no AbortController per attempt.
  */
-export async function openFastAttempt(context: GatewayContext, route: Route, options: AttemptOptions): Promise<{ result: FastAttempt; firstPartMs: number }> {
+export async function openFastAttempt(
+  context: GatewayContext,
+  route: Route,
+  options: AttemptOptions,
+  request: HotChatRequest,
+): Promise<{ result: FastAttempt; firstPartMs: number }> {
   const wire = route.provider.openaiChat!;
   const started = performance.now();
   const remaining = Math.max(1, options.deadline - started);
@@ -54,10 +60,11 @@ export async function openFastAttempt(context: GatewayContext, route: Route, opt
   attempt.arm("total", total);
   attempt.connectTimer = attempt.arm("connect", options.timeouts.connect_ms);
   attempt.firstTokenTimer = attempt.arm("first token", options.timeouts.first_token_ms);
-  attempt.start(wire.call({ ...context.request, model: route.model }, context.stream));
+  attempt.start(wire.callHot(request, route.model, context.stream));
   try {
     await attempt.opened;
-    if (!context.stream) attempt.held.push(...wire.completionParts(attempt.text));
+    // A loop, not a spread: spreading the parts' generator into `push` takes V8's generic path.
+    if (!context.stream) for (const part of wire.completionParts(attempt.text)) attempt.held.push(part);
   } catch (error) {
     attempt.openFailed(error);
   }
