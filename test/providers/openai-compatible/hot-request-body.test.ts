@@ -89,8 +89,9 @@ describe("hotRequestBody", () => {
       maxTokensField: "max_completion_tokens",
     });
     try {
-      const wire = hotRequest({ model: "public", messages: [{ role: "developer", content: "Be brief." }, { role: "user", content: "Hi", name: "ann" }], max_tokens: 9, stop: "\n" })!;
-      const canonical = chatCompletionToCanonical(wire, wire);
+      const body = { model: "public", messages: [{ role: "developer", content: "Be brief." }, { role: "user", content: "Hi", name: "ann" }], max_tokens: 9, stop: "\n" };
+      const wire = hotRequest(body)!;
+      const canonical = chatCompletionToCanonical(wire, body);
       for (const stream of [false, true]) {
         const hot = provider.openaiChat!.callHot(wire, "gpt-x", stream);
         const canonicalCall = provider.openaiChat!.call({ ...canonical, model: "gpt-x" }, stream);
