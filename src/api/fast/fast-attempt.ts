@@ -8,7 +8,7 @@ import type { AttemptOptions, AttemptOutcome } from "../../routing/attempt.js";
 import type { Route } from "../../routing/model-registry.js";
 import type { HotChatRequest } from "../../providers/openai-compatible/hot-request-body.js";
 import { Utf8Chunks } from "../../providers/shared/utf8-chunks.js";
-import { onAbort } from "./connection-signal.js";
+import { onAbort, type AbortWaiters } from "./connection-signal.js";
 
 /** Parts that put no byte on the wire to the client; a failure after only these can still fall back. */
 const SILENT_PARTS = new Set<StreamPart["type"]>(["response-metadata", "warning"]);
@@ -110,7 +110,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
   private resolveOpen!: () => void;
   private rejectOpen!: (error: unknown) => void;
   private readonly onClientAbort = () => this.control?.abort(this.context.signal.reason as Error);
-  private stopListening: (() => void) | undefined;
+  private waiters: AbortWaiters | undefined;
 
   constructor(
     private readonly context: GatewayContext,
@@ -138,7 +138,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
   start(call: UpstreamCall): void {
     this.control = dispatchUpstream(call, this);
     if (this.finished) return;
-    this.stopListening = onAbort(this.context.signal, this.onClientAbort);
+    this.waiters = onAbort(this.context.signal, this.onClientAbort);
   }
 
   /** The attempt failed before its first visible part: settle it and throw what the router should see. */
@@ -250,7 +250,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
     if (this.settled) return;
     this.settled = true;
     for (const timer of this.timers) clearTimeout(timer);
-    this.stopListening?.();
+    this.waiters?.delete(this.onClientAbort);
     this.options.settle(outcome, error);
   }
 
