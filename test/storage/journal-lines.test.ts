@@ -49,7 +49,7 @@ describe("journal lines of column values", () => {
   it("grows its buffer for rows larger than it", () => {
     const lines = jsonArrayLines<UsageRow>(USAGE_COLUMNS);
     const long = "x".repeat(200_000);
-    const row = { ...randomRow(seededRandom(3)), router_decision: long, model: "\u6f22".repeat(50_000) };
+    const row: Record<string, unknown> = { ...randomRow(seededRandom(3)), router_decision: long, model: "\u6f22".repeat(50_000) };
     expect(Buffer.from(lines.encode([row as UsageRow])).toString("utf8")).toBe(`${JSON.stringify(USAGE_COLUMNS.map((column) => row[column]))}\n`);
   });
 
