@@ -60,7 +60,7 @@ export class PartCollector {
     const content: AssistantContentPart[] = [];
     if (this.reasoning) content.push({ type: "reasoning", text: this.reasoning, signature: this.reasoningSignature });
     if (this.text) content.push({ type: "text", text: this.text });
-    content.push(...[...this.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call));
+    if (this.toolCalls.size > 0) content.push(...[...this.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call));
     return { ...this.partial, content };
   }
 }

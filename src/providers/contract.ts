@@ -9,6 +9,7 @@ import type {
 import type { Logger } from "../observability/logger.js";
 import type { ModelHubSettings } from "../models/hub-settings.js";
 import type { UpstreamCall } from "./shared/dispatch.js";
+import type { HotChatRequest } from "./openai-compatible/hot-request-body.js";
 
 /**
  * The provider contract, version 1. Everything a provider does fits behind it.
@@ -49,6 +50,11 @@ export interface OpenaiChatWire {
    * itself (`dispatchUpstream`): its bytes arrive as the socket delivers them, with no stream object.
    */
   call(request: ChatRequest, stream: boolean): UpstreamCall;
+  /**
+   * The same for a request of the fast path's hot shape, its body written from the inbound object
+   * (`hotRequestBody`: the bytes `call` sends for its canonical form) for the upstream `model`.
+   */
+  callHot(request: HotChatRequest, model: string, stream: boolean): UpstreamCall;
   /** A whole non-streamed response body -> parts; throws a SwitchyardError when it is unreadable. */
   completionParts(text: string): Iterable<StreamPart>;
   /** Longest non-streamed response body read. */

@@ -58,12 +58,15 @@ export async function runRoutes<Result>(
   open: AttemptOpener<Result>,
 ): Promise<Result> {
   const strategy: StrategyConfig = entry.strategy ?? defaultStrategy;
-  const routes = [...orderRoutes(strategy.mode, entry.routes, services.stats, services.random), ...extraRoutes];
+  const ordered = orderRoutes(strategy.mode, entry.routes, services.stats, services.random);
+  // Read only below, so the entry's own list (what `orderRoutes` gives for one route) needs no copy.
+  const routes = extraRoutes.length === 0 ? ordered : [...ordered, ...extraRoutes];
   if (routes.length === 0) {
     throw new SwitchyardError("SWY_ERR_MODEL_UNAVAILABLE", `The model '${entry.name}' has no usable route.`);
   }
   const deadline = context.startedAt + services.requestTimeoutMs;
   const breakerConfig = strategy.circuit_breaker;
+  const breakers = services.breakers;
   let lastError: SwitchyardError | undefined;
   let soonestProbe: number | undefined;
 
@@ -72,7 +75,9 @@ export async function runRoutes<Result>(
       const key = breakerKey(route);
       let probe = false;
       if (breakerConfig.enabled) {
-        const permit = await services.breakers.acquire(key, breakerConfig, Date.now());
+        // A store that decides in memory answers at once: the attempt starts in this turn.
+        const permit =
+          breakers.acquireNow !== undefined ? breakers.acquireNow(key, breakerConfig, Date.now()) : await breakers.acquire(key, breakerConfig, Date.now());
         reportCircuitState(key, permit.state);
         if (!permit.allowed) {
           soonestProbe = Math.min(soonestProbe ?? Infinity, permit.retryInMs ?? breakerConfig.cooldown_ms);
@@ -93,11 +98,15 @@ export async function runRoutes<Result>(
             if (!breakerConfig.enabled) return;
             // An abandoned request says nothing about health, but a probe must give its slot back.
             if (outcome === "abandoned") {
-              if (probe) services.breakers.release(key).catch(() => undefined);
+              if (probe) breakers.release(key).catch(() => undefined);
               return;
             }
             const failed = outcome === "failure" && error !== undefined && countsAgainstBreaker(error);
-            services.breakers.record(key, breakerConfig, !failed, probe, Date.now()).then(
+            if (breakers.recordNow !== undefined) {
+              reportCircuitState(key, breakers.recordNow(key, breakerConfig, !failed, probe, Date.now()));
+              return;
+            }
+            breakers.record(key, breakerConfig, !failed, probe, Date.now()).then(
               (state) => reportCircuitState(key, state),
               () => undefined,
             );

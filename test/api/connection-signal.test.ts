@@ -26,9 +26,9 @@ describe("connection signal", () => {
     expect(connectionSignal(socket)).toBe(signal);
     const heard: string[] = [];
     onAbort(signal, () => heard.push("first"));
-    const stop = onAbort(signal, () => heard.push("stopped"));
+    const stopped = () => heard.push("stopped");
+    onAbort(signal, stopped).delete(stopped);
     onAbort(signal, () => heard.push("second"));
-    stop();
     socket.destroy();
     await once(socket, "close");
     expect(signal.aborted).toBe(true);
@@ -36,6 +36,41 @@ describe("connection signal", () => {
     // Once aborted, a new listener hears it at once.
     onAbort(signal, () => heard.push("late"));
     expect(heard).toEqual(["first", "second", "late"]);
+  });
+
+  it("calls waiters in the order they came, and none that left before it was reached", async () => {
+    const socket = await connect();
+    const signal = connectionSignal(socket);
+    const heard: string[] = [];
+    const a = () => heard.push("a");
+    const b = () => heard.push("b");
+    const c = () => heard.push("c");
+    const d = () => heard.push("d");
+    const waiters = onAbort(signal, a);
+    onAbort(signal, b);
+    // The oldest leaves; one that comes after it is still called after b.
+    waiters.delete(a);
+    onAbort(signal, c);
+    // A waiter that stops a later one when called: the later one is never called.
+    onAbort(signal, () => {
+      heard.push("stopper");
+      waiters.delete(d);
+    });
+    onAbort(signal, d);
+    socket.destroy();
+    await once(socket, "close");
+    expect(heard).toEqual(["b", "c", "stopper"]);
+
+    // A connection whose only waiter left calls nothing of it; a later waiter is called.
+    const other = await connect();
+    const otherSignal = connectionSignal(other);
+    const heardOther: string[] = [];
+    const gone = () => heardOther.push("gone");
+    onAbort(otherSignal, gone).delete(gone);
+    onAbort(otherSignal, () => heardOther.push("kept"));
+    other.destroy();
+    await once(other, "close");
+    expect(heardOther).toEqual(["kept"]);
   });
 
   it("keeps each connection's waiters to itself", async () => {
@@ -55,9 +90,10 @@ describe("connection signal", () => {
   it("listens on any other signal through the signal itself", () => {
     const controller = new AbortController();
     const heard: number[] = [];
-    const stop = onAbort(controller.signal, () => heard.push(1));
+    const first = () => heard.push(1);
+    const waiters = onAbort(controller.signal, first);
     onAbort(controller.signal, () => heard.push(2));
-    stop();
+    waiters.delete(first);
     controller.abort();
     expect(heard).toEqual([2]);
   });

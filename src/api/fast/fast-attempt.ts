@@ -6,8 +6,9 @@ import { OpenaiEventMapper } from "../../providers/openai-compatible/stream.js";
 import { dispatchUpstream, type UpstreamCall, type UpstreamControl, type UpstreamListener } from "../../providers/shared/dispatch.js";
 import type { AttemptOptions, AttemptOutcome } from "../../routing/attempt.js";
 import type { Route } from "../../routing/model-registry.js";
+import type { HotChatRequest } from "../../providers/openai-compatible/hot-request-body.js";
 import { Utf8Chunks } from "../../providers/shared/utf8-chunks.js";
-import { onAbort } from "./connection-signal.js";
+import { onAbort, type AbortWaiters } from "./connection-signal.js";
 
 /** Parts that put no byte on the wire to the client; a failure after only these can still fall back. */
 const SILENT_PARTS = new Set<StreamPart["type"]>(["response-metadata", "warning"]);
@@ -45,7 +46,12 @@ const READ_TO_END = new Error("the stream was read to its end");
  * (`dispatchUpstream`) and its body's bytes go straight into one SSE parser and one event mapper,
  * pushing parts to the response: no Readable, no generator per layer, no AbortController per attempt.
  */
-export async function openFastAttempt(context: GatewayContext, route: Route, options: AttemptOptions): Promise<{ result: FastAttempt; firstPartMs: number }> {
+export async function openFastAttempt(
+  context: GatewayContext,
+  route: Route,
+  options: AttemptOptions,
+  request: HotChatRequest,
+): Promise<{ result: FastAttempt; firstPartMs: number }> {
   const wire = route.provider.openaiChat!;
   const started = performance.now();
   const remaining = Math.max(1, options.deadline - started);
@@ -54,10 +60,11 @@ export async function openFastAttempt(context: GatewayContext, route: Route, opt
   attempt.arm("total", total);
   attempt.connectTimer = attempt.arm("connect", options.timeouts.connect_ms);
   attempt.firstTokenTimer = attempt.arm("first token", options.timeouts.first_token_ms);
-  attempt.start(wire.call({ ...context.request, model: route.model }, context.stream));
+  attempt.start(wire.callHot(request, route.model, context.stream));
   try {
     await attempt.opened;
-    if (!context.stream) attempt.held.push(...wire.completionParts(attempt.text));
+    // A loop, not a spread: spreading the parts' generator into `push` takes V8's generic path.
+    if (!context.stream) for (const part of wire.completionParts(attempt.text)) attempt.held.push(part);
   } catch (error) {
     attempt.openFailed(error);
   }
@@ -103,7 +110,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
   private resolveOpen!: () => void;
   private rejectOpen!: (error: unknown) => void;
   private readonly onClientAbort = () => this.control?.abort(this.context.signal.reason as Error);
-  private stopListening: (() => void) | undefined;
+  private waiters: AbortWaiters | undefined;
 
   constructor(
     private readonly context: GatewayContext,
@@ -131,7 +138,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
   start(call: UpstreamCall): void {
     this.control = dispatchUpstream(call, this);
     if (this.finished) return;
-    this.stopListening = onAbort(this.context.signal, this.onClientAbort);
+    this.waiters = onAbort(this.context.signal, this.onClientAbort);
   }
 
   /** The attempt failed before its first visible part: settle it and throw what the router should see. */
@@ -243,7 +250,7 @@ class UpstreamAttempt implements FastAttempt, UpstreamListener {
     if (this.settled) return;
     this.settled = true;
     for (const timer of this.timers) clearTimeout(timer);
-    this.stopListening?.();
+    this.waiters?.delete(this.onClientAbort);
     this.options.settle(outcome, error);
   }
 

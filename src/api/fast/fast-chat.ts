@@ -27,7 +27,7 @@ import { SseSink } from "../sse.js";
 import { renderError } from "./render-error.js";
 import { connectionSignal } from "./connection-signal.js";
 import { openFastAttempt, type FastAttempt } from "./fast-attempt.js";
-import { hotRequest } from "./hot-request.js";
+import { hotRequest, type HotRequest } from "./hot-request.js";
 
 export const FAST_ROUTE = "/v1/chat/completions";
 
@@ -109,7 +109,7 @@ export class FastChat {
       return false;
     }
     if (entry.auto || entry.routes.length === 0 || !entry.routes.every((route) => route.provider.openaiChat !== undefined)) return false;
-    const canonical = chatCompletionToCanonical(wire, wire as Record<string, unknown>);
+    const canonical = chatCompletionToCanonical(wire, parsed as Record<string, unknown>);
 
     // Committed: from here on this path answers, as the full path would.
     const given = headers["x-request-id"];
@@ -138,11 +138,11 @@ export class FastChat {
     // The request id goes out with each response's own headers (below, and in `renderError`): a
     // header set ahead of `writeHead` makes Node take its slow path, validating every header twice.
     this.served++;
-    void this.answer(context, entry, response, wire.stream_options?.include_usage === true);
+    void this.answer(context, entry, response, wire.stream_options?.include_usage === true, wire);
     return true;
   }
 
-  private async answer(context: GatewayContext, entry: ModelEntry, response: ServerResponse, includeUsage: boolean): Promise<void> {
+  private async answer(context: GatewayContext, entry: ModelEntry, response: ServerResponse, includeUsage: boolean, wire: HotRequest): Promise<void> {
     const publicModel = context.request.model;
     const startedAt = Date.now();
     const facts = requestFacts(context);
@@ -151,7 +151,10 @@ export class FastChat {
     let attempt: FastAttempt;
     try {
       settle = await this.options.reserveLimits?.(context);
-      attempt = await runRoutes(context, entry, this.options.gateway.routing.services, [], openFastAttempt);
+      // Each attempt writes its upstream body from the inbound object (the hot shape's own writer).
+      attempt = await runRoutes(context, entry, this.options.gateway.routing.services, [], (attemptContext, route, options) =>
+        openFastAttempt(attemptContext, route, options, wire),
+      );
     } catch (error) {
       settle?.(0, 0);
       const failure = toSwitchyardError(error);

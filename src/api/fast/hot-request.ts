@@ -1,4 +1,8 @@
 import type { ChatCompletionRequest } from "../openai/schema.js";
+import type { HotChatRequest } from "../../providers/openai-compatible/hot-request-body.js";
+
+/** A request of the hot shape: what the schema would give for it, and what the upstream body is written from. */
+export type HotRequest = ChatCompletionRequest & HotChatRequest;
 
 /**
  * The precompiled check for the common request shape: plain text messages and the usual sampling
@@ -7,7 +11,7 @@ import type { ChatCompletionRequest } from "../openai/schema.js";
  * response formats, pass-through parameters, a value out of range, an unknown field) answers
  * undefined and the request takes the full path, which validates it and reports problems.
  */
-export function hotRequest(body: unknown): ChatCompletionRequest | undefined {
+export function hotRequest(body: unknown): HotRequest | undefined {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
   const record = body as Record<string, unknown>;
   for (const key in record) {
@@ -15,7 +19,7 @@ export function hotRequest(body: unknown): ChatCompletionRequest | undefined {
     if (check === undefined || !check(record[key])) return undefined;
   }
   if (typeof record.model !== "string" || !Array.isArray(record.messages)) return undefined;
-  return record as ChatCompletionRequest;
+  return body as HotRequest;
 }
 
 type Check = (value: unknown) => boolean;

@@ -3,9 +3,11 @@ import { SwitchyardError } from "../../core/errors.js";
 import type { ChatRequest, EmbeddingRequest, EmbeddingResponse, StreamPart } from "../../core/types.js";
 import type { CallOptions, OpenaiChatWire, ProviderAdapter } from "../contract.js";
 import { createDispatcher, readBounded, sendUpstream } from "../shared/http.js";
+import type { UpstreamCall } from "../shared/dispatch.js";
 import { readServerSentEvents } from "../shared/sse.js";
 import { openaiErrorMessage } from "./errors.js";
 import { toOpenaiRequest } from "./request.js";
+import { hotRequestBody } from "./hot-request-body.js";
 import { openaiCompletionToParts } from "./response.js";
 import { openaiEventsToParts } from "./stream.js";
 import { completionSchema, embeddingResponseSchema } from "./wire.js";
@@ -76,21 +78,28 @@ export function createOpenaiCompatibleProvider(settings: OpenaiCompatibleSetting
     return target;
   };
 
+  const upstreamCall = (model: string, body: string): UpstreamCall => {
+    const target = chatTarget(model);
+    return {
+      provider: settings.name,
+      url: target.url,
+      origin: target.origin,
+      path: target.path,
+      headers: { "content-type": "application/json", ...settings.headers() },
+      body,
+      dispatcher,
+      errorMessage: openaiErrorMessage,
+    };
+  };
+
   const openaiChat: OpenaiChatWire = {
     call(request, stream) {
       // The requests the fast path takes carry no setting that turns into a translation warning.
       const { body } = toOpenaiRequest(request, stream, requestSettings);
-      const target = chatTarget(request.model);
-      return {
-        provider: settings.name,
-        url: target.url,
-        origin: target.origin,
-        path: target.path,
-        headers: { "content-type": "application/json", ...settings.headers() },
-        body: JSON.stringify(body),
-        dispatcher,
-        errorMessage: openaiErrorMessage,
-      };
+      return upstreamCall(request.model, JSON.stringify(body));
+    },
+    callHot(request, model, stream) {
+      return upstreamCall(model, hotRequestBody(request, model, stream, requestSettings));
     },
     completionParts,
     maxResponseBytes: MAX_RESPONSE_BYTES,

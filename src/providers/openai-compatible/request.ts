@@ -37,7 +37,7 @@ export function toOpenaiRequest(
   const warnings: Warning[] = [];
   const body: Record<string, unknown> = {
     model: request.model,
-    messages: request.messages.flatMap(toWireMessages),
+    messages: toWireMessages(request.messages),
   };
   if (request.tools?.length) {
     body.tools = request.tools.map((tool) => ({
@@ -74,46 +74,53 @@ export function toOpenaiRequest(
   return { body, warnings };
 }
 
-function toWireMessages(message: Message): WireMessage[] {
-  switch (message.role) {
-    case "system":
-      return [{ role: "system", content: message.content.map((part) => part.text).join("\n") }];
-    case "user":
-      return [
-        {
-          role: "user",
-          content: toWireUserContent(message.content),
-          ...(message.name !== undefined && { name: message.name }),
-        },
-      ];
-    case "assistant": {
-      let text = "";
-      const toolCalls = [];
-      for (const part of message.content) {
-        if (part.type === "text") text += part.text;
-        else if (part.type === "tool-call") {
-          toolCalls.push({
-            id: part.id,
-            type: "function" as const,
-            function: { name: part.name, arguments: part.arguments },
+/** A loop instead of `flatMap` (which V8 runs as a generic builtin, a new array per message). */
+function toWireMessages(messages: Message[]): WireMessage[] {
+  const out: WireMessage[] = [];
+  for (const message of messages) {
+    switch (message.role) {
+      case "system":
+        out.push({ role: "system", content: message.content.length === 1 ? message.content[0]!.text : message.content.map((part) => part.text).join("\n") });
+        break;
+      case "user":
+        out.push(
+          message.name === undefined
+            ? { role: "user", content: toWireUserContent(message.content) }
+            : { role: "user", content: toWireUserContent(message.content), name: message.name },
+        );
+        break;
+      case "assistant":
+        out.push(toWireAssistant(message));
+        break;
+      case "tool":
+        for (const part of message.content) {
+          out.push({
+            role: "tool",
+            tool_call_id: part.toolCallId,
+            content: part.content.map((inner) => (inner.type === "text" ? inner.text : "[image]")).join(""),
           });
         }
-      }
-      return [
-        {
-          role: "assistant",
-          content: text.length > 0 || toolCalls.length === 0 ? text : null,
-          ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
-        },
-      ];
+        break;
     }
-    case "tool":
-      return message.content.map((part) => ({
-        role: "tool" as const,
-        tool_call_id: part.toolCallId,
-        content: part.content.map((inner) => (inner.type === "text" ? inner.text : "[image]")).join(""),
-      }));
   }
+  return out;
+}
+
+function toWireAssistant(message: Extract<Message, { role: "assistant" }>): WireMessage {
+  let text = "";
+  const toolCalls = [];
+  for (const part of message.content) {
+    if (part.type === "text") text += part.text;
+    else if (part.type === "tool-call") {
+      toolCalls.push({
+        id: part.id,
+        type: "function" as const,
+        function: { name: part.name, arguments: part.arguments },
+      });
+    }
+  }
+  if (toolCalls.length === 0) return { role: "assistant", content: text };
+  return { role: "assistant", content: text.length > 0 ? text : null, tool_calls: toolCalls };
 }
 
 function toWireUserContent(content: UserContentPart[]): string | WireContentPart[] {

@@ -31,6 +31,12 @@ export interface BreakerSnapshot {
 export interface BreakerStore {
   readonly kind: "memory" | "redis";
   acquire(key: string, config: CircuitBreakerConfig, now: number): Promise<BreakerPermit>;
+  /**
+   * `acquire` and `record` without a promise, for a store that decides in memory: a request's
+   * attempt then starts in the same turn (no await per attempt on the hot path).
+   */
+  acquireNow?(key: string, config: CircuitBreakerConfig, now: number): BreakerPermit;
+  recordNow?(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): BreakerState;
   /** Returns the state after the outcome is applied. */
   record(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): Promise<BreakerState>;
   /** Frees a half-open probe slot whose request ended without a verdict (the client went away). */

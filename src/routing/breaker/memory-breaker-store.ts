@@ -12,6 +12,9 @@ interface Breaker {
   opens: number;
 }
 
+/** The permit of a closed breaker: the same every time, so not a new object per request. */
+const CLOSED: BreakerPermit = Object.freeze({ allowed: true, state: "closed" });
+
 /** In-process breakers: the embedded default. */
 export class MemoryBreakerStore implements BreakerStore {
   readonly kind = "memory" as const;
@@ -27,6 +30,10 @@ export class MemoryBreakerStore implements BreakerStore {
   }
 
   async acquire(key: string, config: CircuitBreakerConfig, now: number): Promise<BreakerPermit> {
+    return this.acquireNow(key, config, now);
+  }
+
+  acquireNow(key: string, config: CircuitBreakerConfig, now: number): BreakerPermit {
     const breaker = this.get(key, now);
     if (breaker.state === "open") {
       if (now < breaker.openUntil) return { allowed: false, state: "open", retryInMs: breaker.openUntil - now };
@@ -38,10 +45,14 @@ export class MemoryBreakerStore implements BreakerStore {
       breaker.probesInFlight++;
       return { allowed: true, state: "half-open", probe: true };
     }
-    return { allowed: true, state: "closed" };
+    return CLOSED;
   }
 
   async record(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): Promise<BreakerState> {
+    return this.recordNow(key, config, success, probe, now);
+  }
+
+  recordNow(key: string, config: CircuitBreakerConfig, success: boolean, probe: boolean, now: number): BreakerState {
     const breaker = this.get(key, now);
     if (now - breaker.windowStart > config.window_ms) {
       breaker.windowStart = now;
