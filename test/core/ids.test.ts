@@ -1,10 +1,50 @@
 import { describe, expect, it } from "vitest";
-import { createId, createTimeOrderedId } from "../../src/core/ids.js";
+import { alphabetCodes, createId, createTimeOrderedId } from "../../src/core/ids.js";
+
+const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 describe("ids", () => {
   it("random ids have the prefix and the requested length", () => {
     const id = createId("chatcmpl-", 24);
     expect(id).toMatch(/^chatcmpl-[0-9A-Za-z]{24}$/);
+  });
+
+  it("maps bytes onto the alphabet evenly: four bytes per character, the last eight bytes dropped", () => {
+    const bytes = Uint8Array.from({ length: 256 }, (_, index) => index);
+    const out = new Uint8Array(300);
+    const end = alphabetCodes(bytes, out);
+    expect(end).toBe(248);
+    const counts = new Map<string, number>();
+    for (const code of out.subarray(0, end)) counts.set(String.fromCharCode(code), (counts.get(String.fromCharCode(code)) ?? 0) + 1);
+    expect([...counts.keys()].sort()).toEqual([...alphabet].sort());
+    for (const count of counts.values()) expect(count).toBe(4);
+    // Stops when the output is full, and appends after what is already there.
+    const small = new Uint8Array(10);
+    expect(alphabetCodes(bytes, small, 4)).toBe(10);
+    expect(String.fromCharCode(...small.subarray(4))).toBe("012345");
+  });
+
+  it("random characters are spread evenly over the alphabet, across many blocks", () => {
+    const counts = new Map<string, number>();
+    const ids = 40_000;
+    for (let index = 0; index < ids; index++) {
+      for (const character of createId("", 24)) counts.set(character, (counts.get(character) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(62);
+    // 960,000 characters: ~15,484 each, standard deviation ~123; 5% is ~6 deviations. byte % 62 without
+    // dropping the last eight bytes makes eight characters ~21% likelier than the expected share.
+    const expected = (ids * 24) / 62;
+    for (const count of counts.values()) expect(Math.abs(count - expected) / expected).toBeLessThan(0.05);
+  });
+
+  it("ids longer than a block are whole and random, and the ids after them still differ", () => {
+    const long = createId("x-", 10_000);
+    expect(long).toMatch(/^x-[0-9A-Za-z]{10000}$/);
+    expect(new Set(long.slice(2)).size).toBe(62);
+    const next = Array.from({ length: 500 }, () => createId("chatcmpl-"));
+    expect(new Set(next).size).toBe(next.length);
+    for (const id of next) expect(id).toMatch(/^chatcmpl-[0-9A-Za-z]{24}$/);
+    expect(createId("p", 0)).toBe("p");
   });
 
   it("time-ordered ids sort as strings in the order of their times", () => {

@@ -1,5 +1,6 @@
 import type { Storage } from "../../storage/database.js";
 import type { Logger } from "../../observability/logger.js";
+import { jsonArrayLines } from "../../storage/journal/json-line.js";
 import { JournaledWriter } from "../../storage/journal/journaled-writer.js";
 import { sqliteBatchInsert } from "../../storage/sqlite-batch-insert.js";
 import type { UsageRecordTable } from "../tables.js";
@@ -42,7 +43,7 @@ export const USAGE_COLUMNS = Object.keys({
 } satisfies Record<keyof UsageRecordTable, true>) as Array<keyof UsageRow & string>;
 
 /**
- * The usage write path: rows are journaled before a response's last byte and copied to
+ * The usage write path: rows are journaled (as arrays of the columns' values) before a response's last byte and copied to
  * `usage_records` in batches (insert-or-ignore by id, so a replay never duplicates). On the
  * embedded database the batch is a statement prepared once, run per row in one transaction; on
  * PostgreSQL one multi-row insert through Kysely.
@@ -55,6 +56,7 @@ export class UsageLedger extends JournaledWriter<UsageRow> {
       ...rest,
       prefix: "usage",
       label: "usage rows",
+      lines: jsonArrayLines<UsageRow>(USAGE_COLUMNS),
       insert: sqlite
         ? sqliteBatchInsert<UsageRow>(db, sqlite, "usage_records", USAGE_COLUMNS)
         : async (rows) => {

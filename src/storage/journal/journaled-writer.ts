@@ -1,4 +1,5 @@
 import type { Logger } from "../../observability/logger.js";
+import type { ArrayLines } from "./json-line.js";
 import { RowJournal, type SealedSegment } from "./row-journal.js";
 
 interface Batch<Row> {
@@ -28,6 +29,8 @@ export interface JournaledWriterOptions<Row> {
   logger: Logger;
   /** What the rows are, for log lines. */
   label: string;
+  /** Journals rows as arrays of their columns' values instead of objects (see RowJournal). */
+  lines?: ArrayLines<Row>;
   /** Writes one batch; must ignore rows already written (a replay after a crash repeats some). */
   insert(rows: Row[]): Promise<void>;
 }
@@ -50,7 +53,7 @@ export class JournaledWriter<Row> {
   written = 0;
 
   constructor(private readonly options: JournaledWriterOptions<Row>) {
-    this.journal = new RowJournal<Row>(options.journalDir, options.prefix);
+    this.journal = new RowJournal<Row>(options.journalDir, options.prefix, options.lines);
   }
 
   /** Replays what a previous process left, then starts the flush timer. */
