@@ -6,7 +6,7 @@ import { chunkSchema, type OpenaiChunk } from "./wire.js";
 import { isHotChunk } from "./hot-shape.js";
 import { convertOpenaiUsage, mapOpenaiFinishReason } from "./finish-reason.js";
 import { safeJson } from "../shared/parts.js";
-import { plainTextDelta } from "./plain-text-chunk.js";
+import { read, readChunk, textBetween, type ChunkRead } from "./chunk-reader.js";
 
 /**
  * OpenAI chat-completion SSE events -> canonical stream parts. Only choice 0 is read (n=1).
@@ -48,6 +48,11 @@ export class OpenaiEventMapper {
   private finish: FinishReason | undefined;
   private sawDone = false;
   private sentMetadata = false;
+  /** The text before `choices` of a chunk the reader read whole: the chunks after it usually begin with the same text. */
+  private envelope: string | undefined;
+  /** A text chunk read whole, around its text: the next text chunks usually differ from it only there. */
+  private textPrefix: string | undefined;
+  private textSuffix: string | undefined;
 
   constructor(private readonly provider: string) {}
 
@@ -63,10 +68,19 @@ export class OpenaiEventMapper {
       this.done = true;
       return NONE;
     }
-    if (this.sentMetadata) {
-      // Most chunks of an answer carry only text: read it without parsing (the parse would read the same).
-      const text = plainTextDelta(data);
+    // The usual chunks (the first, text deltas, the finish reason, usage) are read without parsing;
+    // the reader answers false for anything else, which the parse reads.
+    if (this.textPrefix !== undefined) {
+      const text = textBetween(data, this.textPrefix, this.textSuffix!);
       if (text !== undefined) return text.length > 0 ? [{ type: "text-delta", text }] : NONE;
+    }
+    if (readChunk(data, this.envelope)) {
+      if (this.envelope === undefined && read.envelopeEnd > 0) this.envelope = data.slice(0, read.envelopeEnd);
+      if (this.textPrefix === undefined && read.contentFrom > 0 && this.sentMetadata && isPlainText(read)) {
+        this.textPrefix = data.slice(0, read.contentFrom);
+        this.textSuffix = data.slice(read.contentTo);
+      }
+      return this.fromRead();
     }
     const out: StreamPart[] = [];
     const value = safeJson(data);
@@ -101,6 +115,28 @@ export class OpenaiEventMapper {
     return out;
   }
 
+  /** The parts for a chunk the reader read: what the parse below would give for it. */
+  private fromRead(): StreamPart[] {
+    const chunk = read;
+    let out: StreamPart[] | undefined;
+    if (!this.sentMetadata) {
+      this.sentMetadata = true;
+      out = [{ type: "response-metadata", id: chunk.id ?? undefined, model: chunk.model ?? undefined, created: chunk.created ?? undefined }];
+    }
+    if (chunk.choice) {
+      if (chunk.reasoning) (out ??= []).push({ type: "reasoning-delta", text: chunk.reasoning });
+      if (chunk.content) {
+        const part: StreamPart = { type: "text-delta", text: chunk.content };
+        if (out) out.push(part);
+        else out = [part];
+      }
+      if (chunk.refusal) (out ??= []).push({ type: "text-delta", text: chunk.refusal });
+      if (chunk.finishReason) this.finish = mapOpenaiFinishReason(chunk.finishReason);
+    }
+    if (chunk.usage) (out ??= []).push({ type: "usage", usage: convertOpenaiUsage(chunk.usage) });
+    return out ?? NONE;
+  }
+
   /** The parts after the last event: tool-call ends and `finish`, or an `error` when the stream broke off. */
   end(): StreamPart[] {
     if (this.failed) return NONE;
@@ -119,6 +155,11 @@ export class OpenaiEventMapper {
 }
 
 const NONE: StreamPart[] = [];
+
+/** A chunk whose only part is its text (so one that differs only in the text gives only that text). */
+function isPlainText(chunk: ChunkRead): boolean {
+  return chunk.choice && !chunk.reasoning && !chunk.refusal && !chunk.finishReason && chunk.usage == null;
+}
 
 export function errorPart(provider: string, code: "SWY_ERR_UPSTREAM_ERROR" | "SWY_ERR_STREAM_INTERRUPTED", message: string): StreamPart {
   return { type: "error", error: new SwitchyardError(code, `${provider}: ${message}`, { upstream: { provider } }) };
