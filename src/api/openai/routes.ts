@@ -34,19 +34,8 @@ export function registerOpenaiChatRoute(app: FastifyInstance, gateway: Gateway):
 export function openaiSseEncoder(meta: { id: string; model: string; created: number }, includeUsage: boolean): SseEncoder {
   const chunks = new OpenaiChunkEncoder(meta, includeUsage);
   return {
-    frames(part) {
-      const payloads = chunks.encode(part);
-      if (payloads.length === 0) return "";
-      if (payloads.length === 1) return `data: ${payloads[0]}\n\n`;
-      return payloads.map((payload) => `data: ${payload}\n\n`).join("");
-    },
-    end() {
-      return chunks
-        .finish()
-        .map((payload) => `data: ${payload}\n\n`)
-        .concat("data: [DONE]\n\n")
-        .join("");
-    },
+    frames: (part) => chunks.frames(part),
+    end: () => chunks.finish(),
     error(error) {
       return `data: ${JSON.stringify(errorBody(toSwitchyardError(error), "openai"))}\n\n`;
     },
