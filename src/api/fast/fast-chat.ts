@@ -141,7 +141,8 @@ export class FastChat {
     };
     const { logger, metrics } = this.options;
     const leave = this.options.inFlight?.enter();
-    response.once("close", () => {
+    // 'close' comes once per response: `on` spares the `once` wrapper.
+    response.on("close", () => {
       leave?.();
       observeRequest({ id: requestId, method: "POST", url: request.url ?? FAST_ROUTE, route: FAST_ROUTE, principal, context }, response, startedAt, logger, metrics);
     });
@@ -160,7 +161,10 @@ export class FastChat {
     let settle: LimitSettlement | undefined;
     let attempt: FastAttempt;
     try {
-      settle = await this.options.reserveLimits?.(context);
+      // Limits belong to virtual keys (ids `key_...`): the master key and anonymous callers have no grant, so
+      // their reservation is always none; not asking spares them a promise and a turn before the attempt.
+      const keyId = context.principal.keyId;
+      if (keyId !== "master" && keyId !== "anonymous") settle = await this.options.reserveLimits?.(context);
       // Each attempt writes its upstream body from the inbound object (the hot shape's own writer).
       attempt = await runRoutes(context, entry, this.options.gateway.routing.services, [], (attemptContext, route, options) =>
         openFastAttempt(attemptContext, route, options, wire),
