@@ -5,7 +5,7 @@ import type { OpenaiRequestSettings } from "./request.js";
  * these): text messages and the usual sampling settings, nothing else.
  */
 export interface HotChatRequest {
-  messages: ReadonlyArray<{ role: string; content: string; name?: string }>;
+  messages: ReadonlyArray<{ role: "system" | "developer" | "user" | "assistant"; content: string; name?: string }>;
   temperature?: number | null;
   top_p?: number | null;
   max_tokens?: number | null;
