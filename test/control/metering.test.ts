@@ -4,6 +4,7 @@ import { PriceBook } from "../../src/control/pricing/price-book.js";
 import { StreamMeter } from "../../src/control/usage/stream-meter.js";
 import type { StreamPart } from "../../src/core/types.js";
 import { startControlFixture, type ControlFixture } from "./control-fixture.js";
+import { seededRandom } from "../helpers/seeded-random.js";
 
 async function newKey(fx: ControlFixture, project: string, extra: Record<string, unknown> = {}) {
   const created = await fx.admin("POST", "/admin/projects", { name: project });
@@ -215,5 +216,41 @@ describe("token estimation when a provider reports no usage", () => {
     expect(measured.outputTokens).toBe(9);
     expect(measured.inputTokens).toBe(12);
     expect(measured.costUsd).toBeCloseTo((12 * 2.5 + 9 * 10) / 1e6, 12);
+  });
+
+  it("prices each request by its own route and the book's overrides, when routes alternate between requests", () => {
+    const random = seededRandom(41);
+    const books = [new PriceBook(), new PriceBook({ "openai/gpt-4o": { input: 1, output: 2 }, "my-vllm/llama": { input: 0.5, output: 0.25 }, cheap: { input: 0.1, output: 0.2, cached_input: 0.05 } })];
+    const routes = [
+      { provider: "openai", providerType: "openai", model: "gpt-4o" },
+      { provider: "openai", providerType: "openai", model: "gpt-4o-mini" },
+      { provider: "my-vllm", providerType: "openai", model: "llama" },
+      { provider: "local", providerType: "local", model: "qwen" },
+    ];
+    const publicModels = ["m", "cheap"];
+    for (let index = 0; index < 400; index++) {
+      const prices = books[Math.floor(random() * books.length)]!;
+      const route = routes[Math.floor(random() * routes.length)]!;
+      const publicModel = publicModels[Math.floor(random() * publicModels.length)]!;
+      const usage = { inputTokens: Math.floor(random() * 5000), outputTokens: Math.floor(random() * 900), cachedInputTokens: Math.floor(random() * 3000) };
+      const context = {
+        requestId: `r${index}`,
+        api: "openai",
+        operation: "chat",
+        request: { model: publicModel, messages: [] },
+        stream: false,
+        signal: new AbortController().signal,
+        startedAt: performance.now(),
+        principal: { keyId: "k" },
+        responseHeaders: {},
+        attempts: [],
+        state: new Map(),
+        route: { ...route },
+      } satisfies GatewayContext;
+      const meter = StreamMeter.of(context, prices);
+      meter.see({ type: "usage", usage });
+      const expected = prices.cost({ ...route, publicModel }, usage);
+      expect(meter.measuredNow()?.costUsd).toBe(expected);
+    }
   });
 });

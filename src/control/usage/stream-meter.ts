@@ -2,7 +2,8 @@ import type { StreamPart, Usage } from "../../core/types.js";
 import { isCacheHit } from "../../cache/cache-hit.js";
 import type { GatewayContext } from "../../gateway/context.js";
 import { getState, stateOf, StateKey } from "../../gateway/state.js";
-import type { PriceBook } from "../pricing/price-book.js";
+import type { ModelCard } from "../pricing/catalog.js";
+import { costOf, type PriceBook } from "../pricing/price-book.js";
 import { countTokens, estimateInputTokens } from "./token-estimate.js";
 
 export interface Measured {
@@ -18,6 +19,29 @@ export interface Measured {
 }
 
 const METER = new StateKey<StreamMeter>("control.stream-meter");
+
+interface PricedLast {
+  provider: string;
+  providerType: string;
+  model: string;
+  publicModel: string;
+  card: ModelCard | undefined;
+}
+
+/**
+ * The last route each price book priced, with its card: a book's cards are fixed when it is made (the
+ * catalog and the config's overrides), and most requests take the route the one before took, so the
+ * card's override lookups (names joined per request) are skipped when the route is the same.
+ */
+const lastPriced = new WeakMap<PriceBook, PricedLast>();
+
+function cardOf(prices: PriceBook, provider: string, providerType: string, model: string, publicModel: string): ModelCard | undefined {
+  const last = lastPriced.get(prices);
+  if (last && last.provider === provider && last.providerType === providerType && last.model === model && last.publicModel === publicModel) return last.card;
+  const card = prices.card({ provider, providerType, model, publicModel });
+  lastPriced.set(prices, { provider, providerType, model, publicModel, card });
+  return card;
+}
 
 /**
  * Watches one response stream: provider usage, first-token time, output text (for counting when the
@@ -136,13 +160,9 @@ export class StreamMeter {
     const context = this.context;
     const cachedInputTokens = this.usage?.cachedInputTokens ?? 0;
     const route = context.route;
-    const costUsd =
-      isCacheHit(context) || !route
-        ? 0
-        : this.prices.cost(
-            { provider: route.provider, providerType: route.providerType, model: route.model, publicModel: context.request.model },
-            { inputTokens, outputTokens, cachedInputTokens },
-          );
+    // What `prices.cost` answers for the route, its card looked up once per run of requests on the same route.
+    const card = isCacheHit(context) || !route ? undefined : cardOf(this.prices, route.provider, route.providerType, route.model, context.request.model);
+    const costUsd = card === undefined ? 0 : costOf(card, { inputTokens, outputTokens, cachedInputTokens });
     this.outputText = [];
     return {
       inputTokens,
