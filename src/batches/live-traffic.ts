@@ -33,12 +33,15 @@ export class LiveTraffic {
     app.server.on("request", (request: IncomingMessage, response: ServerResponse) => {
       if (request.method !== "POST" || !isLivePath(request.url ?? "")) return;
       this.inFlight++;
-      response.once("close", () => {
-        this.inFlight--;
-        if (this.inFlight < this.yieldAt) for (const wake of [...this.waiters]) wake();
-      });
+      // One function for every response ('close' is emitted once): no closure and no `once` wrapper per request.
+      response.on("close", this.closed);
     });
   }
+
+  private readonly closed = () => {
+    this.inFlight--;
+    if (this.inFlight < this.yieldAt && this.waiters.size > 0) for (const wake of [...this.waiters]) wake();
+  };
 
   /** Resolves once live traffic leaves room for a batch line, or when `signal` aborts. */
   quiet(signal: AbortSignal): Promise<void> {

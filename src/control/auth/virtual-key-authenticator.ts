@@ -49,28 +49,38 @@ export function createVirtualKeyAuthenticator(masterKey: string | undefined, dir
     digests.refuse(credential);
     return new SwitchyardError("SWY_ERR_UNAUTHORIZED", message);
   };
+  const admit = (credential: string, hashed: Buffer, grant: KeyGrant | undefined): Principal => {
+    if (!grant) throw refuse(credential, "Invalid API key.");
+    if (grant.key.revokedAt !== undefined) throw refuse(credential, "This API key has been revoked.");
+    if (grant.key.expiresAt !== undefined && grant.key.expiresAt <= Date.now()) throw refuse(credential, "This API key has expired.");
+    digests.accept(credential, hashed);
+    return principalOf(grant);
+  };
   return {
-    async authenticate(credential) {
-      if (credential === undefined || credential === "") {
-        if (master === undefined) return ANONYMOUS;
-        throw new SwitchyardError("SWY_ERR_UNAUTHORIZED", "Missing API key. Send 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
+    // Answered without a promise when everything is in memory (the master key, a cached grant), so
+    // the caller reads it in the same turn; a refusal is always a rejected promise, as from an async function.
+    authenticate(credential) {
+      try {
+        if (credential === undefined || credential === "") {
+          if (master === undefined) return ANONYMOUS;
+          throw new SwitchyardError("SWY_ERR_UNAUTHORIZED", "Missing API key. Send 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
+        }
+        const hashed = digests.digest(credential);
+        if (master !== undefined && timingSafeEqual(hashed, master)) {
+          digests.accept(credential, hashed);
+          return MASTER;
+        }
+        if (!looksLikeVirtualKey(credential)) {
+          if (master === undefined) return ANONYMOUS;
+          throw refuse(credential, "Invalid API key.");
+        }
+        // A cached grant is read without a turn of the event loop; the cache's period and invalidation are the lookup's.
+        const cached = directory.cached(hashed);
+        if (cached !== undefined) return admit(credential, hashed, cached.grant);
+        return directory.lookup(credential, hashed).then((grant) => admit(credential, hashed, grant));
+      } catch (error) {
+        return Promise.reject(error);
       }
-      const hashed = digests.digest(credential);
-      if (master !== undefined && timingSafeEqual(hashed, master)) {
-        digests.accept(credential, hashed);
-        return MASTER;
-      }
-      if (!looksLikeVirtualKey(credential)) {
-        if (master === undefined) return ANONYMOUS;
-        throw refuse(credential, "Invalid API key.");
-      }
-      // A cached grant is read without a turn of the event loop; the cache's period and invalidation are the lookup's.
-      const grant = (directory.cached(hashed) ?? { grant: await directory.lookup(credential, hashed) }).grant;
-      if (!grant) throw refuse(credential, "Invalid API key.");
-      if (grant.key.revokedAt !== undefined) throw refuse(credential, "This API key has been revoked.");
-      if (grant.key.expiresAt !== undefined && grant.key.expiresAt <= Date.now()) throw refuse(credential, "This API key has expired.");
-      digests.accept(credential, hashed);
-      return principalOf(grant);
     },
   };
 }
