@@ -31,10 +31,24 @@ export function sqliteBatchInsert<Row extends object>(
   const prepare = () => {
     const statement = sqlite.database.prepare(sql);
     const values: unknown[] = new Array(columns.length);
+    const byColumn = (record: Record<string, unknown>) => {
+      for (let index = 0; index < columns.length; index++) values[index] = record[columns[index]!] ?? null;
+    };
     return sqlite.database.transaction((rows: Row[]) => {
       for (const row of rows) {
         const record = row as Record<string, unknown>;
-        for (let index = 0; index < columns.length; index++) values[index] = record[columns[index]!] ?? null;
+        // for-in reads a plain object's values in its shape's order, where record[columns[i]] is a keyed
+        // load seeing a different key each time; a row whose keys are not exactly the columns in order
+        // is read again by column.
+        let index = 0;
+        for (const key in record) {
+          if (key !== columns[index]) {
+            index = -1;
+            break;
+          }
+          values[index++] = record[key] ?? null;
+        }
+        if (index !== columns.length) byColumn(record);
         statement.run(values);
       }
     });

@@ -75,14 +75,18 @@ describe("usage ledger", () => {
         await ledger.flush();
         // A replay repeats rows already written: they are skipped, not duplicated or changed.
         await Promise.all([ledger.record(row(3, { model: "changed" })), ledger.record(row(24))]);
+        // Rows whose keys are not the columns in order (reversed; two left out) are written by column.
+        const reversed = Object.fromEntries(Object.entries(row(25)).reverse()) as UsageRow;
+        const { router_decision: _decision, deployment_variant: _variant, ...partial } = row(26);
+        await Promise.all([ledger.record(reversed), ledger.record(partial as UsageRow)]);
         await ledger.close();
-        expect(ledger.written).toBe(26);
+        expect(ledger.written).toBe(28);
         results.push(await stored(storage));
       }
-      expect(results[0]).toHaveLength(25);
+      expect(results[0]).toHaveLength(27);
       expect(results[0]!.find((item) => item.id === "usg_0003")?.model).toBe("gpt-test");
       expect(results[0]).toEqual(results[1]);
-      expect(results[0]).toEqual(Array.from({ length: 25 }, (_, index) => row(index)));
+      expect(results[0]).toEqual(Array.from({ length: 27 }, (_, index) => row(index)));
     } finally {
       await Promise.all([sqlite.close(), pg.close()]);
     }

@@ -39,6 +39,9 @@ describe("Utf8Chunks", () => {
       for (let round = 0; round < 200; round++) {
         const chunks = split(bytes, next);
         expect(viaChunks(chunks)).toBe(viaDecoder(chunks));
+        // As a body's chunks arrive: Buffers, some of them views into a larger one.
+        const buffers = split(Buffer.concat([Buffer.from("xx"), bytes]).subarray(2), next);
+        expect(viaChunks(buffers)).toBe(viaDecoder(buffers));
       }
     }
   });

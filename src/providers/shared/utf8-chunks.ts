@@ -17,7 +17,10 @@ export class Utf8Chunks {
     this.started = true;
     if (chunk.length === 0) return "";
     const last = chunk[chunk.length - 1]!;
-    if (!this.carried && last < 0x80 && !(atStart && chunk[0] === 0xef)) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString("utf8");
+    if (!this.carried && last < 0x80 && !(atStart && chunk[0] === 0xef)) {
+      // A body's chunks are Buffers already: wrapping one in another costs more than its decoding of a small chunk.
+      return (chunk instanceof Buffer ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)).toString("utf8");
+    }
     // Made at the start, the decoder drops a leading byte-order mark as one made for the whole body would; made later it must not.
     this.decoder ??= new TextDecoder("utf-8", { ignoreBOM: !atStart });
     const text = this.decoder.decode(chunk, { stream: true });
